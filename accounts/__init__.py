@@ -1,0 +1,1 @@
+"""Members, municipalities, staff verification and profiles."""

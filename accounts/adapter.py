@@ -1,0 +1,16 @@
+"""allauth adapter: new members start unverified and land on the right page after sign-in."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from accounts.permissions import is_verified_member
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        if is_verified_member(request.user):
+            return super().get_login_redirect_url(request)
+        return reverse("accounts:status")
+
+    def get_email_verification_redirect_url(self, email_address):
+        return reverse("accounts:status")

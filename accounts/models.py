@@ -1,0 +1,216 @@
+"""Members, the municipalities they work for, and the record of the jobs they have held."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def local_government_check_digit(five_digits: str) -> str:
+    """Check digit of a 全国地方公共団体コード (weights 6..2, modulus 11)."""
+    total = sum(
+        int(digit) * weight for digit, weight in zip(five_digits, (6, 5, 4, 3, 2), strict=True)
+    )
+    remainder = total % 11
+    return str((11 - remainder) % 10) if remainder else "0"
+
+
+def validate_local_government_code(value: str) -> None:
+    if len(value) != 6 or not value.isdigit():
+        raise ValidationError(_("A local government code has six digits."), code="format")
+    if local_government_check_digit(value[:5]) != value[5]:
+        raise ValidationError(
+            _("The check digit of this local government code is wrong."), code="check"
+        )
+
+
+class Municipality(models.Model):
+    class Kind(models.TextChoices):
+        PREFECTURE = "prefecture", _("Prefecture")
+        CITY = "city", _("City")
+        DESIGNATED_CITY = "designated_city", _("Designated city")
+        SPECIAL_WARD = "special_ward", _("Special ward")
+        TOWN = "town", _("Town")
+        VILLAGE = "village", _("Village")
+
+    code = models.CharField(
+        _("local government code"),
+        max_length=6,
+        unique=True,
+        validators=[validate_local_government_code],
+    )
+    prefecture = models.CharField(_("prefecture"), max_length=10)
+    name = models.CharField(_("name"), max_length=40)
+    kana = models.CharField(_("kana"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.PREFECTURE:
+            return self.name
+        return f"{self.prefecture} {self.name}"
+
+
+domain_validator = RegexValidator(
+    r"^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+    _("Enter a domain such as city.habikino.lg.jp."),
+)
+
+
+class MunicipalityDomain(models.Model):
+    """An e-mail domain that belongs to one municipality: its staff are verified on sign-up."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="domains",
+        verbose_name=_("municipality"),
+    )
+    domain = models.CharField(
+        _("domain"), max_length=253, unique=True, validators=[domain_validator]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("municipality e-mail domain")
+        verbose_name_plural = _("municipality e-mail domains")
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("is_site_moderator", True)
+        extra_fields.setdefault("status", User.Status.VERIFIED)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", _("E-mail not confirmed")
+        PENDING = "pending", _("Waiting for review")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Not approved")
+        SUSPENDED = "suspended", _("Suspended")
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=60)
+    display_name = models.CharField(_("display name"), max_length=30)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("municipality"),
+    )
+    department = models.CharField(_("department (課)"), max_length=60, blank=True)
+    position = models.CharField(_("position"), max_length=40, blank=True)
+    can_help_with = models.TextField(_("what I can help with"), max_length=1000, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+
+    status = models.CharField(
+        _("verification status"), max_length=12, choices=Status.choices, default=Status.UNVERIFIED
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Verified through an lg.jp address that is not registered to the chosen municipality.
+    domain_mismatch = models.BooleanField(default=False)
+    review_note = models.TextField(_("note for the reviewer"), max_length=1000, blank=True)
+    status_reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    is_site_moderator = models.BooleanField(_("site moderator"), default=False)
+
+    is_staff = models.BooleanField(_("Django admin access"), default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name", "display_name"]
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        indexes = [models.Index(fields=["status", "date_joined"])]
+
+    def __str__(self) -> str:
+        return self.display_name or self.full_name or self.email
+
+    @property
+    def is_verified(self) -> bool:
+        return self.is_active and self.status == self.Status.VERIFIED
+
+    @property
+    def email_domain(self) -> str:
+        return self.email.rsplit("@", 1)[-1].lower()
+
+
+class Assignment(models.Model):
+    """One job a member held: which department of which municipality, and when.
+
+    Changing department on the profile closes the current assignment and opens a new one, so the
+    community keeps knowing who has done which job before, even after April's transfers.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True)
+    department = models.CharField(_("department (課)"), max_length=60)
+    position = models.CharField(_("position"), max_length=40, blank=True)
+    started_on = models.DateField(_("from"), default=timezone.localdate)
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        indexes = [models.Index(fields=["department"])]
+
+    def __str__(self) -> str:
+        return f"{self.department} ({self.started_on}–{self.ended_on or ''})"
+
+
+class VerificationEvent(models.Model):
+    """The record of each change of a member's verification status and who made it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_events")
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    old_status = models.CharField(max_length=12, choices=User.Status.choices)
+    new_status = models.CharField(max_length=12, choices=User.Status.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.old_status} → {self.new_status}"

@@ -1,0 +1,164 @@
+"""Pages about members: verification status, profiles, the directory and the review queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import permissions, queries, services
+from accounts.decorators import site_moderator_required, verified_required
+from accounts.forms import (
+    ApproveForm,
+    MemberSearchForm,
+    ProfileForm,
+    ReasonForm,
+    ReviewNoteForm,
+)
+from accounts.models import User
+
+
+@login_required
+def status(request):
+    """Where a member learns where their verification stands and what happens next."""
+    member = request.user
+    form = ReviewNoteForm(initial={"note": member.review_note})
+    if request.method == "POST":
+        form = ReviewNoteForm(request.POST)
+        if form.is_valid():
+            try:
+                services.submit_review_note(member, form.cleaned_data["note"])
+            except PermissionDenied as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Your note was sent to the reviewers."))
+                return redirect("accounts:status")
+    return render(request, "accounts/status.html", {"member": member, "form": form})
+
+
+def suspended(request):
+    return render(request, "accounts/suspended.html", status=403)
+
+
+@require_GET
+def municipality_search(request):
+    """Suggestions for the municipality field of the sign-up and profile forms."""
+    text = request.GET.get("q", "")[:40]
+    results = [
+        {"code": municipality.code, "label": str(municipality)}
+        for municipality in queries.search_municipalities(text)
+    ]
+    return JsonResponse({"results": results})
+
+
+@verified_required
+def member_directory(request):
+    form = MemberSearchForm(request.GET)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(queries.search_members(text), 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/member_list.html", {"form": form, "page": page, "q": text})
+
+
+@login_required
+def profile(request, pk):
+    member = get_object_or_404(User.objects.select_related("municipality"), pk=pk)
+    if not permissions.can_view_profile(request.user, member):
+        return redirect("accounts:status")
+    context = {
+        "member": member,
+        "assignments": member.assignments.select_related("municipality"),
+        "can_edit": permissions.can_edit_profile(request.user, member),
+        "can_suspend": permissions.can_suspend(request.user, member),
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+def profile_edit(request):
+    member = request.user
+    form = ProfileForm(instance=member)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=User.objects.get(pk=member.pk))
+        if form.is_valid():
+            services.update_profile(member, **form.cleaned_data)
+            messages.success(request, _("Your profile was saved."))
+            return redirect("accounts:profile", pk=member.pk)
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@site_moderator_required
+def review_queue(request):
+    context = {
+        "applicants": queries.review_queue(),
+        "approve_form": ApproveForm(),
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "accounts/review_queue.html", context)
+
+
+@require_POST
+@site_moderator_required
+def approve(request, pk):
+    member = get_object_or_404(User, pk=pk)
+    form = ApproveForm(request.POST)
+    form.is_valid()
+    try:
+        services.approve_member(
+            request.user, member, register_domain=form.cleaned_data.get("register_domain", False)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is verified.") % {"name": member.full_name})
+    return redirect("accounts:review_queue")
+
+
+@require_POST
+@site_moderator_required
+def reject(request, pk):
+    member = get_object_or_404(User, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the reason; the applicant receives it by e-mail."))
+        return redirect("accounts:review_queue")
+    try:
+        services.reject_member(request.user, member, form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s was not approved.") % {"name": member.full_name})
+    return redirect("accounts:review_queue")
+
+
+@require_POST
+@site_moderator_required
+def suspend(request, pk):
+    member = get_object_or_404(User, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the reason for the suspension."))
+        return redirect("accounts:profile", pk=pk)
+    try:
+        services.suspend_member(request.user, member, form.cleaned_data["reason"])
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("%(name)s is suspended.") % {"name": member.full_name})
+    return redirect("accounts:profile", pk=pk)
+
+
+@require_POST
+@site_moderator_required
+def reinstate(request, pk):
+    member = get_object_or_404(User, pk=pk)
+    try:
+        services.reinstate_member(request.user, member)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s is reinstated.") % {"name": member.full_name})
+    return redirect("accounts:profile", pk=pk)

@@ -1,0 +1,35 @@
+"""Test set-up shared by every test: plain static storage, and real services when CI asks."""
+
+import os
+
+import pytest
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        _require_services(settings)
+
+
+def _require_services(settings):
+    """CI must exercise PostgreSQL and Redis: stop the run, never skip, when they are missing."""
+    engine = settings.DATABASES["default"]["ENGINE"]
+    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    if engine != "django.db.backends.postgresql":
+        pytest.exit(f"REQUIRE_SERVICES=1 but the database is {engine}; set DATABASE_URL.", 3)
+    if "channels_redis" not in layer:
+        pytest.exit(f"REQUIRE_SERVICES=1 but the channel layer is {layer}; set REDIS_URL.", 3)
+    import psycopg
+    import redis
+
+    try:
+        psycopg.connect(os.environ["DATABASE_URL"], connect_timeout=5).close()
+        redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=5).ping()
+    except Exception as error:  # noqa: BLE001
+        pytest.exit(f"PostgreSQL or Redis is unreachable: {error}", 3)

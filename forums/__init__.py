@@ -1,0 +1,1 @@
+"""Boards, memberships, topics, posts and their live updates."""

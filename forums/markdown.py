@@ -1,0 +1,40 @@
+"""Markdown to safe HTML, done once when a post is saved.
+
+markdown-it-py renders CommonMark with raw HTML switched off; nh3 then keeps only an allow-list
+of tags and attributes and only http(s)/mailto links, so nothing a member types can run script or
+load anything from another origin on a reader's page. Images are not rendered at all: an image
+URL would make every reader's browser call another host.
+"""
+
+import nh3
+from markdown_it import MarkdownIt
+
+_renderer = (
+    MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False})
+    .enable(["table", "strikethrough"])
+    .disable("image")
+)
+
+ALLOWED_TAGS = {
+    "a", "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
+    "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
+
+
+def render_markdown(text: str) -> str:
+    html = _renderer.render(text)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+        filter_style_properties={"text-align"},
+    )
+
+
+def quote_markdown(text: str) -> str:
+    """The body of a post as a Markdown quotation, for quote-reply."""
+    return "\n".join(f"> {line}" if line else ">" for line in text.strip().splitlines()) + "\n\n"

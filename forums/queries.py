@@ -1,0 +1,171 @@
+"""Reads of boards, topics and posts, tuned for lists that stay fast at a million posts.
+
+Lists page with keysets, never OFFSET: a board page continues from the (last activity, id) of
+the last topic shown, and a topic page is a range of post numbers, which are dense because a
+deleted post keeps its number as a placeholder. Both walk an index in its own order.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.dateparse import parse_datetime
+
+from forums.models import Board, HelpfulMark, Membership, Post, Topic, TopicReadState
+
+TOPICS_PER_PAGE = 25
+POSTS_PER_PAGE = 20
+
+
+def membership_of(user, board: Board) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, board=board).first()
+
+
+def memberships_by_board(user) -> dict[int, Membership]:
+    if not user.is_authenticated:
+        return {}
+    return {membership.board_id: membership for membership in Membership.objects.filter(user=user)}
+
+
+@dataclass
+class BoardEntry:
+    board: Board
+    membership: Membership | None
+
+
+def visible_boards(user) -> list[BoardEntry]:
+    """Every board the user may see, in board order, with their membership of each."""
+    from forums.permissions import can_view_board
+
+    memberships = memberships_by_board(user)
+    boards = Board.objects.select_related("field").order_by("field__position", "position", "slug")
+    return [
+        BoardEntry(board, memberships.get(board.pk))
+        for board in boards
+        if can_view_board(user, board, memberships.get(board.pk))
+    ]
+
+
+def with_reader_state(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
+    """Annotate each topic with the number of the last post the user has read (0: none)."""
+    read_state = TopicReadState.objects.filter(user=user, topic=OuterRef("pk"))
+    return topics.annotate(last_read_number=Subquery(read_state.values("last_read_number")[:1]))
+
+
+TOPIC_FILTERS = ("all", "unanswered", "solved", "mine")
+TOPIC_SORTS = ("activity", "new")
+
+
+@dataclass
+class TopicPage:
+    topics: list[Topic]
+    pinned: list[Topic]
+    next_cursor: str | None
+
+
+def encode_cursor(moment: datetime, topic_id: int) -> str:
+    return f"{moment.isoformat()}_{topic_id}"
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    moment_text, _sep, id_text = cursor.rpartition("_")
+    moment = parse_datetime(moment_text) if moment_text else None
+    if moment is None or not id_text.isdigit():
+        return None
+    return moment, int(id_text)
+
+
+def board_topics(
+    board: Board, user, *, filter_name: str = "all", sort: str = "activity", cursor: str = ""
+) -> TopicPage:
+    """One page of a board's topics, newest activity (or newest topic) first."""
+    order_field = "created_at" if sort == "new" else "last_posted_at"
+    topics = Topic.objects.filter(board=board).select_related("author", "last_poster")
+    if filter_name == "unanswered":
+        topics = topics.filter(reply_count=0)
+    elif filter_name == "solved":
+        topics = topics.filter(accepted_post__isnull=False)
+    elif filter_name == "mine":
+        topics = topics.filter(
+            Q(author=user) | Exists(Post.objects.filter(topic=OuterRef("pk"), author=user))
+        )
+    topics = with_reader_state(topics, user)
+
+    pinned: list[Topic] = []
+    position = decode_cursor(cursor) if cursor else None
+    if position is None:
+        pinned = list(topics.filter(is_pinned=True).order_by(f"-{order_field}", "-id"))
+    else:
+        moment, topic_id = position
+        topics = topics.filter(
+            Q(**{f"{order_field}__lt": moment}) | Q(**{order_field: moment, "id__lt": topic_id})
+        )
+    rows = list(
+        topics.filter(is_pinned=False).order_by(f"-{order_field}", "-id")[: TOPICS_PER_PAGE + 1]
+    )
+    next_cursor = None
+    if len(rows) > TOPICS_PER_PAGE:
+        rows = rows[:TOPICS_PER_PAGE]
+        last = rows[-1]
+        next_cursor = encode_cursor(getattr(last, order_field), last.pk)
+    return TopicPage(topics=rows, pinned=pinned, next_cursor=next_cursor)
+
+
+def topic_page_count(topic: Topic) -> int:
+    return max(1, (topic.post_count + POSTS_PER_PAGE - 1) // POSTS_PER_PAGE)
+
+
+def page_links(page: int, page_count: int) -> list[int | None]:
+    """Page numbers to link: the first, the last and two either side; None marks a gap."""
+    wanted = {1, page_count, *range(page - 2, page + 3)}
+    links: list[int | None] = []
+    for number in sorted(n for n in wanted if 1 <= n <= page_count):
+        if links and links[-1] is not None and number - links[-1] > 1:
+            links.append(None)
+        links.append(number)
+    return links
+
+
+def page_of_number(number: int) -> int:
+    return max(1, (number - 1) // POSTS_PER_PAGE + 1)
+
+
+def topic_posts(topic: Topic, user, page: int) -> list[Post]:
+    """The posts numbered into one page of a topic, with what the reader needs to see of them."""
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    posts = (
+        Post.objects.filter(topic=topic, number__gte=first, number__lt=first + POSTS_PER_PAGE)
+        .select_related("author", "author_municipality")
+        .annotate(marked_helpful=Exists(HelpfulMark.objects.filter(post=OuterRef("pk"), user=user)))
+        .order_by("number")
+    )
+    return list(posts)
+
+
+def post_with_context(post_id: int) -> Post | None:
+    return (
+        Post.objects.select_related("topic__board", "author", "author_municipality")
+        .filter(pk=post_id)
+        .first()
+    )
+
+
+def helpful_marks(post: Post) -> QuerySet[HelpfulMark]:
+    return post.helpful_marks.select_related("user__municipality").order_by("created_at")
+
+
+def last_read_number(user, topic: Topic) -> int:
+    state = TopicReadState.objects.filter(user=user, topic=topic).only("last_read_number").first()
+    return state.last_read_number if state else 0
+
+
+def home_context(user) -> dict:
+    """The signed-in home page: the member's boards and what moved in them lately."""
+    memberships = Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
+    board_ids = list(memberships.values_list("board_id", flat=True))
+    recent = with_reader_state(
+        Topic.objects.filter(board_id__in=board_ids).select_related("board", "last_poster"), user
+    ).order_by("-last_posted_at", "-id")[:15]
+    return {"my_boards": Board.objects.filter(pk__in=board_ids), "recent_topics": list(recent)}

@@ -1,0 +1,9 @@
+"""WebSocket routes of the forums."""
+
+from django.urls import path
+
+from forums import consumers
+
+websocket_urlpatterns = [
+    path("ws/topics/<int:topic_id>/", consumers.TopicConsumer.as_asgi()),
+]

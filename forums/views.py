@@ -1,0 +1,306 @@
+"""Board and topic pages. Thin: parse the form, ask the permission functions, call a service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import verified_required
+from forums import permissions, queries, services
+from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
+from forums.markdown import quote_markdown, render_markdown
+from forums.models import Board, Post, Topic
+
+
+def _board_for(request, slug: str):
+    """The board and the user's membership; an invite board is a 404 to everyone else."""
+    board = get_object_or_404(Board.objects.select_related("field"), slug=slug)
+    membership = queries.membership_of(request.user, board)
+    if not permissions.can_view_board(request.user, board, membership):
+        raise Http404
+    return board, membership
+
+
+def _topic_for(request, topic_id: int):
+    topic = get_object_or_404(Topic.objects.select_related("board", "author"), pk=topic_id)
+    membership = queries.membership_of(request.user, topic.board)
+    if not permissions.can_view_board(request.user, topic.board, membership):
+        raise Http404
+    return topic, membership
+
+
+@verified_required
+def board_list(request):
+    entries = queries.visible_boards(request.user)
+    return render(request, "forums/board_list.html", {"entries": entries})
+
+
+@verified_required
+def board_detail(request, slug):
+    board, membership = _board_for(request, slug)
+    filter_name = request.GET.get("filter", "all")
+    filter_name = filter_name if filter_name in queries.TOPIC_FILTERS else "all"
+    sort = request.GET.get("sort", "activity")
+    sort = sort if sort in queries.TOPIC_SORTS else "activity"
+    page = queries.board_topics(
+        board, request.user, filter_name=filter_name, sort=sort, cursor=request.GET.get("after", "")
+    )
+    context = {
+        "board": board,
+        "membership": membership,
+        "page": page,
+        "filter_name": filter_name,
+        "sort": sort,
+        "is_first_page": not request.GET.get("after"),
+        "can_post": permissions.can_post_in_board(request.user, board, membership),
+        "can_join": permissions.can_join_board(request.user, board, membership),
+        "can_accept_invitation": permissions.can_accept_invitation(request.user, board, membership),
+        "can_leave": permissions.can_leave_board(request.user, board, membership),
+        "join_form": JoinRequestForm(),
+        "filters": [
+            ("all", _("All")),
+            ("unanswered", _("Unanswered")),
+            ("solved", _("Solved")),
+            ("mine", _("Mine")),
+        ],
+    }
+    return render(request, "forums/board_detail.html", context)
+
+
+@require_POST
+@verified_required
+def board_join(request, slug):
+    board, membership = _board_for(request, slug)
+    form = JoinRequestForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        if permissions.can_accept_invitation(request.user, board, membership):
+            membership = services.accept_invitation(request.user, board)
+        else:
+            membership = services.join_board(request.user, board, message)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        if membership.is_active:
+            messages.success(request, _("You joined %(board)s.") % {"board": board.name})
+        else:
+            messages.success(
+                request,
+                _("Your request was sent to the moderators of %(board)s.") % {"board": board.name},
+            )
+    return redirect(board)
+
+
+@require_POST
+@verified_required
+def board_leave(request, slug):
+    board, _membership = _board_for(request, slug)
+    services.leave_board(request.user, board)
+    messages.success(request, _("You left %(board)s.") % {"board": board.name})
+    return redirect("forums:board_list")
+
+
+@verified_required
+def topic_new(request, slug):
+    board, membership = _board_for(request, slug)
+    if not permissions.can_post_in_board(request.user, board, membership):
+        messages.error(request, _("Join this board to start a topic."))
+        return redirect(board)
+    preview = None
+    if request.method == "POST":
+        form = TopicForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            if "preview" in request.POST:
+                preview = render_markdown(data["body"])
+            else:
+                try:
+                    topic = services.create_topic(
+                        request.user,
+                        board,
+                        data["title"],
+                        data["body"],
+                        tags=data["tags"],
+                        token=data["submission_token"],
+                    )
+                except PermissionDenied as error:
+                    messages.error(request, str(error))
+                else:
+                    return redirect(topic)
+    else:
+        form = TopicForm(initial={"submission_token": new_token()})
+    return render(
+        request, "forums/topic_new.html", {"board": board, "form": form, "preview": preview}
+    )
+
+
+def _topic_context(request, topic, membership, page: int, reply_form=None, preview=None) -> dict:
+    user = request.user
+    posts = queries.topic_posts(topic, user, page)
+    accepted = None
+    if topic.accepted_post_id and page == 1:
+        accepted = queries.post_with_context(topic.accepted_post_id)
+    can_reply = permissions.can_reply(user, topic, membership)
+    if reply_form is None and can_reply:
+        initial = {"submission_token": new_token()}
+        quoted = request.GET.get("quote", "")
+        if quoted.isdigit():
+            quoted_post = Post.objects.filter(pk=quoted, topic=topic, deleted_at=None).first()
+            if quoted_post is not None:
+                initial.update(body=quote_markdown(quoted_post.body), reply_to=quoted_post.pk)
+        reply_form = ReplyForm(initial=initial)
+    page_count = queries.topic_page_count(topic)
+    return {
+        "topic": topic,
+        "board": topic.board,
+        "membership": membership,
+        "posts": posts,
+        "accepted": accepted,
+        "page": page,
+        "page_count": page_count,
+        "page_links": queries.page_links(page, page_count),
+        "reply_form": reply_form,
+        "preview": preview,
+        "can_reply": can_reply,
+        "can_accept": permissions.can_accept_answer(user, topic, membership),
+        "can_moderate": permissions.can_moderate_board(user, topic.board, membership),
+        "can_mark_helpful": permissions.can_view_board(user, topic.board, membership),
+    }
+
+
+@verified_required
+def topic_detail(request, topic_id, slug=None):
+    topic, membership = _topic_for(request, topic_id)
+    already_read = queries.last_read_number(request.user, topic)
+    page_text = request.GET.get("page", "")
+    if page_text == "last":
+        page = queries.topic_page_count(topic)
+    elif page_text.isdigit():
+        page = min(max(int(page_text), 1), queries.topic_page_count(topic))
+    else:
+        # Open at the first unread post.
+        first_unread = min(already_read + 1, topic.post_count)
+        page = queries.page_of_number(first_unread)
+        if already_read and "quote" not in request.GET and page != 1:
+            return redirect(f"{topic.get_absolute_url()}?page={page}#post-{first_unread}")
+    context = _topic_context(request, topic, membership, page)
+    context["first_unread_number"] = already_read + 1 if already_read else None
+    if context["posts"]:
+        services.mark_read(request.user, topic, context["posts"][-1].number, already_read)
+    return render(request, "forums/topic_detail.html", context)
+
+
+@require_POST
+@verified_required
+def topic_reply(request, topic_id):
+    topic, membership = _topic_for(request, topic_id)
+    form = ReplyForm(request.POST)
+    if form.is_valid() and "preview" not in request.POST:
+        data = form.cleaned_data
+        reply_to = None
+        if data["reply_to"]:
+            reply_to = Post.objects.filter(pk=data["reply_to"], topic=topic).first()
+        try:
+            post = services.post_reply(
+                request.user, topic, data["body"], reply_to=reply_to, token=data["submission_token"]
+            )
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
+            return redirect(
+                f"{topic.get_absolute_url()}?page={queries.page_of_number(post.number)}"
+                f"#post-{post.number}"
+            )
+    preview = render_markdown(form.cleaned_data["body"]) if form.is_valid() else None
+    page = queries.topic_page_count(topic)
+    context = _topic_context(request, topic, membership, page, reply_form=form, preview=preview)
+    status = 200 if form.is_valid() or "preview" in request.POST else 400
+    return render(request, "forums/topic_detail.html", context, status=status)
+
+
+@verified_required
+def post_redirect(request, post_id):
+    post = get_object_or_404(Post.objects.select_related("topic__board"), pk=post_id)
+    _topic_for(request, post.topic_id)
+    page = queries.page_of_number(post.number)
+    return redirect(f"{post.topic.get_absolute_url()}?page={page}#post-{post.number}")
+
+
+def _post_for(request, post_id):
+    post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=post_id)
+    _topic, membership = _topic_for(request, post.topic_id)
+    return post, membership
+
+
+@verified_required
+def post_edit(request, post_id):
+    post, membership = _post_for(request, post_id)
+    if not permissions.can_edit_post(request.user, post, membership):
+        raise PermissionDenied
+    initial = {"body": post.body, "title": post.topic.title}
+    form = EditPostForm(initial=initial, with_title=post.is_first)
+    preview = None
+    if request.method == "POST":
+        form = EditPostForm(request.POST, with_title=post.is_first)
+        if form.is_valid():
+            if "preview" in request.POST:
+                preview = render_markdown(form.cleaned_data["body"])
+            else:
+                services.edit_post(
+                    request.user, post, form.cleaned_data["body"], form.cleaned_data.get("title")
+                )
+                messages.success(request, _("Your post was updated."))
+                return redirect("forums:post", post_id=post.pk)
+    return render(
+        request, "forums/post_edit.html", {"post": post, "form": form, "preview": preview}
+    )
+
+
+@verified_required
+def post_history(request, post_id):
+    post, _membership = _post_for(request, post_id)
+    revisions = post.revisions.select_related("editor")
+    return render(request, "forums/post_history.html", {"post": post, "revisions": revisions})
+
+
+@verified_required
+def post_helpful_list(request, post_id):
+    post, _membership = _post_for(request, post_id)
+    marks = queries.helpful_marks(post)
+    return render(request, "forums/post_helpful.html", {"post": post, "marks": marks})
+
+
+@require_POST
+@verified_required
+def post_delete(request, post_id):
+    post, _membership = _post_for(request, post_id)
+    services.delete_post(request.user, post)
+    messages.success(request, _("Your post was deleted."))
+    return redirect("forums:post", post_id=post.pk)
+
+
+@require_POST
+@verified_required
+def post_helpful(request, post_id):
+    post, _membership = _post_for(request, post_id)
+    services.toggle_helpful(request.user, post)
+    return redirect("forums:post", post_id=post.pk)
+
+
+@require_POST
+@verified_required
+def topic_accept(request, topic_id):
+    topic, _membership = _topic_for(request, topic_id)
+    post = None
+    post_id = request.POST.get("post", "")
+    if post_id.isdigit():
+        post = get_object_or_404(Post, pk=post_id, topic=topic)
+    try:
+        services.accept_answer(request.user, topic, post)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    target = reverse("forums:post", args=[post.pk]) if post else topic.get_absolute_url()
+    return redirect(target)

@@ -1,0 +1,50 @@
+"""Site-wide middleware: the interface language and the headers that keep the site private."""
+
+from django.conf import settings
+from django.utils import translation
+
+
+class LanguageMiddleware:
+    """Japanese unless the person chose otherwise.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which on a shared work PC or
+    a screen-transfer browser is often English even for Japanese staff. Here the language is the
+    one the member saved in their profile, then the language cookie, then Japanese.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = self.chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
+
+    def chosen_language(self, request) -> str:
+        user = getattr(request, "user", None)
+        preferred = getattr(user, "language", "") if user and user.is_authenticated else ""
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        for candidate in (preferred, cookie):
+            if candidate in self.supported:
+                return candidate
+        return settings.LANGUAGE_CODE
+
+
+class PrivateSiteHeadersMiddleware:
+    """Nothing here is for search engines or shared caches: every response says so."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "private, no-cache")
+        return response

@@ -1,0 +1,5 @@
+"""WebSocket URL routes of every app, gathered in one list for the ASGI application."""
+
+from forums.routing import websocket_urlpatterns as forum_routes
+
+websocket_urlpatterns = [*forum_routes]

@@ -1,0 +1,91 @@
+"""Site-wide pages: the home page, the health check, robots.txt and the language switch."""
+
+import asyncio
+import time
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import is_verified_member
+
+
+def home(request):
+    if is_verified_member(request.user):
+        from forums.queries import home_context
+
+        return render(request, "home.html", home_context(request.user))
+    return render(request, "landing.html")
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        if cursor.fetchone() != (1,):
+            raise RuntimeError("unexpected answer")
+
+
+async def _check_channel_layer() -> None:
+    """A real round trip: send to a fresh channel and receive the message back."""
+    layer = get_channel_layer()
+    channel = await layer.new_channel("healthz.")
+    token = str(time.monotonic_ns())
+    await layer.send(channel, {"type": "healthz.ping", "token": token})
+    message = await asyncio.wait_for(layer.receive(channel), settings.HEALTHZ_CHANNEL_TIMEOUT)
+    if message.get("token") != token:
+        raise RuntimeError("unexpected message")
+
+
+@never_cache
+@require_GET
+async def healthz(request):
+    report, healthy = {}, True
+    try:
+        await sync_to_async(_check_database)()
+        report["database"] = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure is what the check reports
+        report["database"] = f"error: {type(error).__name__}"
+        healthy = False
+    try:
+        await asyncio.wait_for(_check_channel_layer(), settings.HEALTHZ_CHANNEL_TIMEOUT + 1)
+        report["channel_layer"] = "ok"
+    except Exception as error:  # noqa: BLE001
+        report["channel_layer"] = f"error: {type(error).__name__}"
+        healthy = False
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+@require_GET
+def robots_txt(request):
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language, remember it in a cookie and on the member's profile."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    if request.user.is_authenticated and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
