@@ -70,7 +70,8 @@ def encode_cursor(moment: datetime, topic_id: int) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
-    moment_text, _sep, id_text = cursor.rpartition("_")
+    # A "+" of the time zone offset arrives as a space when a link was not URL-encoded.
+    moment_text, _sep, id_text = cursor.replace(" ", "+").rpartition("_")
     moment = parse_datetime(moment_text) if moment_text else None
     if moment is None or not id_text.isdigit():
         return None
