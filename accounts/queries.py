@@ -55,8 +55,10 @@ def review_queue() -> QuerySet[User]:
 
 
 def search_members(text: str) -> QuerySet[User]:
-    members = User.objects.filter(status=User.Status.VERIFIED, is_active=True).select_related(
-        "municipality"
+    members = (
+        User.objects.filter(status=User.Status.VERIFIED, is_active=True)
+        .select_related("municipality")
+        .annotate(place=Concat("municipality__prefecture", "municipality__name"))
     )
     for word in " ".join(text.split()).split(" "):
         if word:
@@ -68,6 +70,7 @@ def search_members(text: str) -> QuerySet[User]:
                 | Q(can_help_with__icontains=word)
                 | Q(municipality__name__contains=word)
                 | Q(municipality__prefecture__contains=word)
+                | Q(place__contains=word)
                 | Q(assignments__department__icontains=word)
             )
     return members.distinct().order_by("municipality__code", "display_name")

@@ -20,12 +20,16 @@ def board(db):
 
 @pytest.fixture
 def approval_board(db):
-    return BoardFactory(slug="procurement", name_ja="調達・契約", join_policy=Board.JoinPolicy.APPROVAL)
+    return BoardFactory(
+        slug="procurement", name_ja="調達・契約", join_policy=Board.JoinPolicy.APPROVAL
+    )
 
 
 @pytest.fixture
 def invite_board(db):
-    return BoardFactory(slug="moderators", name_ja="モデレーター室", join_policy=Board.JoinPolicy.INVITE)
+    return BoardFactory(
+        slug="moderators", name_ja="モデレーター室", join_policy=Board.JoinPolicy.INVITE
+    )
 
 
 @pytest.fixture

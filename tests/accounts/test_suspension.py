@@ -1,11 +1,8 @@
 """Specs for suspending members: their pages, their sessions and their open sockets."""
 
-from unittest import mock
-from urllib.parse import unquote, urlparse
-
 import pytest
-from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -17,52 +14,6 @@ from forums.consumers import CLOSE_FORBIDDEN, TopicConsumer
 from tests.factories import UserFactory, make_topic
 
 REASON = "同じ広告を複数の掲示板に繰り返し投稿したため。"
-
-
-class _WebsocketCommunicator(ApplicationCommunicator):
-    """The parts of channels.testing.WebsocketCommunicator these tests use.
-
-    ``channels.testing`` imports daphne in its ``__init__`` (for ChannelsLiveServerTestCase), and
-    daphne is not a dependency of this project, so that package cannot be imported here.
-    """
-
-    def __init__(self, application, path, headers=None):
-        parsed = urlparse(path)
-        self.scope = {
-            "type": "websocket",
-            "path": unquote(parsed.path),
-            "query_string": parsed.query.encode(),
-            "headers": headers or [],
-            "subprotocols": [],
-        }
-        super().__init__(application, self.scope)
-
-    async def send_input(self, message):
-        # As channels' communicator does: connections belong to the test, not to the consumer.
-        with mock.patch("channels.db.close_old_connections", lambda: None):
-            return await super().send_input(message)
-
-    async def receive_output(self, timeout=1):
-        with mock.patch("channels.db.close_old_connections", lambda: None):
-            return await super().receive_output(timeout)
-
-    async def connect(self, timeout=1):
-        await self.send_input({"type": "websocket.connect"})
-        response = await self.receive_output(timeout)
-        if response["type"] == "websocket.close":
-            return False, response.get("code", 1000)
-        assert response["type"] == "websocket.accept"
-        return True, response.get("subprotocol")
-
-    async def disconnect(self, code=1000, timeout=1):
-        await self.send_input({"type": "websocket.disconnect", "code": code})
-        await self.wait(timeout)
-
-
-try:
-    from channels.testing import WebsocketCommunicator
-except ModuleNotFoundError:  # daphne is missing: see _WebsocketCommunicator
-    WebsocketCommunicator = _WebsocketCommunicator
 
 
 def error_messages(response) -> list[str]:
@@ -148,19 +99,19 @@ def test_signed_out_suspended_member_cannot_reach_a_board_page(
     assert response.url.startswith(reverse("account_login"))
 
 
-def test_suspended_member_who_signs_in_again_still_cannot_reach_a_board(suspended_user, board):
+def test_suspended_member_is_refused_at_sign_in_even_with_the_right_password(suspended_user, board):
     browser = Client()
-    browser.post(
+    response = browser.post(
         reverse("account_login"),
         {"login": suspended_user.email, "password": "correct-horse-battery-42"},
     )
 
-    # The password is right, so allauth signs them in; the very next request signs them out.
-    response = browser.get(reverse("forums:board", args=[board.slug]))
-
     assert response.status_code == 302
     assert response.url == reverse("accounts:suspended")
     assert "_auth_user_id" not in browser.session
+    response = browser.get(reverse("forums:board", args=[board.slug]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_reinstating_restores_verified_status_and_access(login, site_moderator, member, board):

@@ -21,6 +21,7 @@ def elements_of(html: str) -> list[tuple[str, dict]]:
     collector.feed(html)
     return collector.elements
 
+
 HOSTILE = [
     "<script>alert(1)</script>",
     "[click](javascript:alert(1))",

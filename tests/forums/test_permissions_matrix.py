@@ -119,7 +119,7 @@ def test_accepting_an_answer_is_for_the_asker_and_board_moderators(client, scene
 
 @pytest.mark.parametrize("policy", POLICIES)
 def test_the_asker_accepts_an_answer(client, scene, policy):
-    board, topic, reply = scene(policy)
+    _board, topic, reply = scene(policy)
     client_as(client, topic.author).post(f"/topics/{topic.pk}/accept/", {"post": reply.pk})
     topic.refresh_from_db()
     assert topic.accepted_post_id == reply.pk

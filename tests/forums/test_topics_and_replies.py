@@ -18,7 +18,12 @@ def test_a_member_asks_a_question_with_tags_and_sees_it_on_the_board(login, memb
     client = login(member)
     response = client.post(
         f"/boards/{board.slug}/new/",
-        {"title": "モデルナの保管温度", "body": "**何度**で保管？", "tags": "接種、保管", "submission_token": "t1"},
+        {
+            "title": "モデルナの保管温度",
+            "body": "**何度**で保管？",
+            "tags": "接種、保管",
+            "submission_token": "t1",
+        },
     )
     topic = Topic.objects.get(title="モデルナの保管温度")
     assert response["Location"] == f"/topics/{topic.pk}/"
@@ -30,7 +35,9 @@ def test_a_member_asks_a_question_with_tags_and_sees_it_on_the_board(login, memb
 def test_a_failed_submit_keeps_the_text(login, member, board):
     client = login(member)
     long_body = "あ" * (MAX_BODY_LENGTH + 1)
-    response = client.post(f"/boards/{board.slug}/new/", {"title": "保管について", "body": long_body})
+    response = client.post(
+        f"/boards/{board.slug}/new/", {"title": "保管について", "body": long_body}
+    )
     html = response.content.decode()
     assert "保管について" in html
     assert long_body in html
@@ -57,7 +64,9 @@ def test_double_submit_creates_one_post(login, member, board):
     topic = make_topic(member, board)
     client = login(member)
     for _attempt in range(2):
-        client.post(f"/topics/{topic.pk}/reply/", {"body": "同じ返信", "submission_token": "abc123"})
+        client.post(
+            f"/topics/{topic.pk}/reply/", {"body": "同じ返信", "submission_token": "abc123"}
+        )
     assert topic.posts.filter(body="同じ返信").count() == 1
     topic.refresh_from_db()
     assert topic.reply_count == 1
@@ -67,7 +76,8 @@ def test_double_submit_of_a_new_topic_creates_one_topic(login, member, board):
     client = login(member)
     for _attempt in range(2):
         client.post(
-            f"/boards/{board.slug}/new/", {"title": "一件だけ", "body": "本文", "submission_token": "tok"}
+            f"/boards/{board.slug}/new/",
+            {"title": "一件だけ", "body": "本文", "submission_token": "tok"},
         )
     assert Topic.objects.filter(title="一件だけ").count() == 1
 
@@ -213,7 +223,14 @@ def test_post_numbers_stay_dense_and_ordered(member, board):
     topic = make_topic(member, board)
     for _ in range(5):
         make_reply(member, topic)
-    assert list(Post.objects.filter(topic=topic).values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6]
+    assert list(Post.objects.filter(topic=topic).values_list("number", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
     assert connection.vendor in ("sqlite", "postgresql")
 
 

@@ -18,14 +18,25 @@ PROBE = (
     "'ssl_redirect': s.SECURE_SSL_REDIRECT, 'hosts': s.ALLOWED_HOSTS,"
     "'language': s.LANGUAGE_CODE, 'time_zone': s.TIME_ZONE}))"
 )
-VARIABLES = ("DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")
+VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_DEBUG",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+)
 
 
 def load_settings(**environment) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key not in VARIABLES}
     env.update(environment)
     return subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -87,7 +98,9 @@ def test_ssl_redirect_can_be_left_to_a_tls_terminating_proxy():
 
 def test_check_deploy_reports_no_warnings_in_production_mode():
     env = {key: value for key, value in os.environ.items() if key not in VARIABLES}
-    env.update(DJANGO_SECRET_KEY="k" * 30 + "-Production-Secret-Value-42!", DJANGO_ALLOWED_HOSTS="a.jp")
+    env.update(
+        DJANGO_SECRET_KEY="k" * 30 + "-Production-Secret-Value-42!", DJANGO_ALLOWED_HOSTS="a.jp"
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

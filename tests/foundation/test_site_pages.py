@@ -41,7 +41,11 @@ def test_robots_are_turned_away_everywhere(client):
 
 
 def test_pages_load_nothing_from_another_origin(login, verified_user, client):
-    for response in (client.get("/"), client.get("/accounts/login/"), login(verified_user).get("/boards/")):
+    for response in (
+        client.get("/"),
+        client.get("/accounts/login/"),
+        login(verified_user).get("/boards/"),
+    ):
         html = response.content.decode()
         external = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', html)
         assert external == [], external
