@@ -1,46 +1,79 @@
-"""WebSocket consumers: a topic page subscribes to its topic's live events.
+"""WebSocket consumers: topic pages, board pages and each member's own channel.
 
-The consumer asks the same permission functions as the views, on connect and whenever the
-member's access changes (suspension, leaving a board): then it checks again and closes.
+Consumers ask the same permission functions as the views, once on connect, and keep that
+answer: deciding per event would cost a query per socket per event. When a member's access
+changes (suspension, leaving or removal from a board) their user group gets ``access.changed``
+and every socket of theirs checks again and closes if refused.
 """
+
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from accounts.live import user_group
 from accounts.models import User
-from forums import permissions
-from forums.live import topic_group
-from forums.models import Topic
+from accounts.permissions import is_verified_member
+from forums import live, permissions
+from forums.models import Board, Topic
 from forums.queries import membership_of
 
 CLOSE_FORBIDDEN = 4403
 
 
-@database_sync_to_async
-def _may_view_topic(user_id: int | None, topic_id: int) -> bool:
+def _active_user(user_id: int | None) -> User | None:
     if user_id is None:
-        return False
-    user = User.objects.filter(pk=user_id).select_related("municipality").first()
+        return None
+    return User.objects.filter(pk=user_id).first()
+
+
+@database_sync_to_async
+def may_view_topic(user_id: int | None, topic_id: int) -> bool:
+    user = _active_user(user_id)
     topic = Topic.objects.select_related("board").filter(pk=topic_id).first()
     if user is None or topic is None:
         return False
     return permissions.can_view_board(user, topic.board, membership_of(user, topic.board))
 
 
-class TopicConsumer(AsyncJsonWebsocketConsumer):
+@database_sync_to_async
+def may_view_board(user_id: int | None, board_id: int) -> bool:
+    user = _active_user(user_id)
+    board = Board.objects.filter(pk=board_id).first()
+    if user is None or board is None:
+        return False
+    return permissions.can_view_board(user, board, membership_of(user, board))
+
+
+@database_sync_to_async
+def is_verified(user_id: int | None) -> bool:
+    return is_verified_member(_active_user(user_id))
+
+
+class MemberConsumer(AsyncJsonWebsocketConsumer):
+    """Base: a signed-in member's socket that joins groups and re-checks on access changes."""
+
     async def connect(self):
         user = self.scope.get("user")
         self.user_id = user.pk if user is not None and user.is_authenticated else None
-        self.topic_id = int(self.scope["url_route"]["kwargs"]["topic_id"])
         self.groups_joined: list[str] = []
-        if not await _may_view_topic(self.user_id, self.topic_id):
+        if not await self.allowed():
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        for group in (topic_group(self.topic_id), user_group(self.user_id)):
+        for group in [user_group(self.user_id), *self.subscriptions()]:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         await self.accept()
+        await self.after_accept()
+
+    async def allowed(self) -> bool:
+        return await is_verified(self.user_id)
+
+    def subscriptions(self) -> list[str]:
+        return []
+
+    async def after_accept(self) -> None:
+        """Send what the client missed, before live events."""
 
     async def disconnect(self, code):
         for group in self.groups_joined:
@@ -49,9 +82,56 @@ class TopicConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         """Clients only listen; anything they send is ignored."""
 
+    async def access_changed(self, message):
+        if not await self.allowed():
+            await self.close(code=CLOSE_FORBIDDEN)
+
+    async def user_event(self, message):
+        await self.send_json(message["event"])
+
+
+class TopicConsumer(MemberConsumer):
+    """``/ws/topics/<id>/?since=<sequence>`` or ``?after=<post id>``: catch-up, then live."""
+
+    async def allowed(self) -> bool:
+        self.topic_id = int(self.scope["url_route"]["kwargs"]["topic_id"])
+        return await may_view_topic(self.user_id, self.topic_id)
+
+    def subscriptions(self) -> list[str]:
+        return [live.topic_group(self.topic_id)]
+
+    async def after_accept(self) -> None:
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        since = query.get("since", [""])[0]
+        after = query.get("after", [""])[0]
+        missed = await database_sync_to_async(live.catch_up)(self.topic_id, since, after)
+        if missed is None:
+            await self.send_json({"type": "reload"})
+            return
+        for event in missed:
+            await self.send_json(event)
+
     async def topic_event(self, message):
         await self.send_json(message["event"])
 
-    async def access_changed(self, message):
-        if not await _may_view_topic(self.user_id, self.topic_id):
-            await self.close(code=CLOSE_FORBIDDEN)
+
+class BoardConsumer(MemberConsumer):
+    """``/ws/boards/<slug>/``: new topics and activity bumps for a board page."""
+
+    async def allowed(self) -> bool:
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        board_id = await database_sync_to_async(
+            lambda: Board.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        )()
+        self.board_id = board_id
+        return board_id is not None and await may_view_board(self.user_id, board_id)
+
+    def subscriptions(self) -> list[str]:
+        return [live.board_group(self.board_id)]
+
+    async def board_event(self, message):
+        await self.send_json(message["event"])
+
+
+class UserConsumer(MemberConsumer):
+    """``/ws/me/``: the member's own events (badges and counts in the header)."""

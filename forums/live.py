@@ -1,8 +1,20 @@
 """The only place that builds and sends live events about boards and topics.
 
-Every event is sent from ``transaction.on_commit``: a rolled-back write never broadcasts. Topic
-events carry a per-topic ``sequence`` so that a client can notice a gap (channel layers deliver
-at most once) and fetch what it missed over plain HTTP.
+Topic events are recorded as ``TopicEvent`` rows with a per-topic ``sequence`` inside the writing
+transaction, and sent from ``transaction.on_commit``: a rolled-back write never broadcasts.
+Channel layers deliver at most once, so a client that notices a gap in the sequence (or that
+reconnects) asks for ``events_since(topic, sequence)`` and gets each post as it is now.
+
+Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-up endpoint):
+- ``post.created`` / ``post.edited`` / ``post.deleted`` / ``post.changed`` / ``post.helpful``
+  (and moderation's ``post.hidden`` …): ``{"type", "topic_id", "sequence", "post_id",
+  "number", "html"}``; ``html`` is ``forums/_post.html`` rendered once for every viewer, with
+  viewer-specific controls hidden (the page's script shows them by the same rules as
+  ``forums.templatetags.forum_tags``).
+- ``topic.answer``: ``{"type", "topic_id", "sequence", "accepted_post_id", "accepted_html"}``.
+- Board groups get ``{"type": "topic.created" | "topic.bumped", "topic_id", "board_id"}``.
+- User groups get ``{"type": "access.changed"}`` (consumers re-check permissions) and
+  ``{"type": "user.event", "event": {...}}`` forwarded to the member's pages.
 """
 
 import logging
@@ -11,13 +23,18 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
+from django.template.loader import render_to_string
 
-from accounts.live import member_access_changed
-from forums.models import Topic
+from accounts.live import member_access_changed, user_group
+from forums.models import Post, Topic, TopicEvent
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["member_access_changed"]
+__all__ = ["events_since", "member_access_changed", "render_event", "user_group"]
+
+# Value of the CSRF inputs in HTML rendered for everybody; the page puts its own token in.
+SHARED_CSRF_PLACEHOLDER = "page-token"
+CATCH_UP_LIMIT = 500
 
 
 def topic_group(topic_id: int) -> str:
@@ -38,35 +55,138 @@ def _send_after_commit(group: str, message: dict) -> None:
     transaction.on_commit(send)
 
 
-def _next_sequence(topic_id: int) -> int:
+def _record(topic_id: int, kind: str, post_id: int | None) -> TopicEvent:
+    """Hand out the topic's next sequence number. The UPDATE locks the topic row until the
+    transaction ends, so events commit in sequence order."""
     Topic.objects.filter(pk=topic_id).update(event_sequence=F("event_sequence") + 1)
-    return Topic.objects.values_list("event_sequence", flat=True).get(pk=topic_id)
+    sequence = Topic.objects.values_list("event_sequence", flat=True).get(pk=topic_id)
+    return TopicEvent.objects.create(
+        topic_id=topic_id, sequence=sequence, kind=kind, post_id=post_id
+    )
 
 
-def _topic_event(topic_id: int, event: dict) -> None:
-    event["sequence"] = _next_sequence(topic_id)
-    event["topic_id"] = topic_id
-    _send_after_commit(topic_group(topic_id), {"type": "topic.event", "event": event})
+def _topic_event(topic_id: int, kind: str, post_id: int | None = None) -> None:
+    event = _record(topic_id, kind, post_id)
+
+    def send() -> None:
+        try:
+            rendered = render_event(event)
+            async_to_sync(get_channel_layer().group_send)(
+                topic_group(topic_id), {"type": "topic.event", "event": rendered}
+            )
+        except Exception:
+            logger.warning("Live event %s was not sent", event, exc_info=True)
+
+    transaction.on_commit(send)
+
+
+def _render_post(post: Post, topic: Topic) -> str:
+    context = {
+        "post": post,
+        "topic": topic,
+        "viewer_id": None,
+        "csrf_token": SHARED_CSRF_PLACEHOLDER,
+    }
+    return render_to_string("forums/_post.html", context)
+
+
+def render_event(event: TopicEvent, topic: Topic | None = None, post: Post | None = None) -> dict:
+    """The JSON of one event, from the database as it is now."""
+    topic = topic or Topic.objects.get(pk=event.topic_id)
+    payload = {"type": event.kind, "topic_id": event.topic_id, "sequence": event.sequence}
+    if event.kind == "topic.answer":
+        accepted = None
+        if topic.accepted_post_id:
+            accepted = Post.objects.select_related("author", "author_municipality").get(
+                pk=topic.accepted_post_id
+            )
+        payload["accepted_post_id"] = topic.accepted_post_id
+        payload["accepted_html"] = render_to_string(
+            "forums/_accepted.html", {"topic": topic, "accepted": accepted}
+        )
+        return payload
+    if post is None and event.post_id:
+        post = Post.objects.select_related("author", "author_municipality").get(pk=event.post_id)
+    if post is not None:
+        payload.update(post_id=post.pk, number=post.number, html=_render_post(post, topic))
+    return payload
+
+
+def events_since(topic: Topic, sequence: int) -> list[dict] | None:
+    """Every event after ``sequence``, or None when too much was missed to replay."""
+    rows = list(
+        TopicEvent.objects.filter(topic=topic, sequence__gt=sequence).order_by("sequence")[
+            : CATCH_UP_LIMIT + 1
+        ]
+    )
+    if len(rows) > CATCH_UP_LIMIT:
+        return None
+    post_ids = {row.post_id for row in rows if row.post_id}
+    posts = Post.objects.select_related("author", "author_municipality").in_bulk(post_ids)
+    return [render_event(row, topic=topic, post=posts.get(row.post_id)) for row in rows]
+
+
+def posts_after(topic: Topic, post_id: int) -> list[dict]:
+    """``post.created`` events for every post newer than the one a client has (``?after=``)."""
+    posts = (
+        Post.objects.filter(topic=topic, pk__gt=post_id)
+        .select_related("author", "author_municipality")
+        .order_by("number")[:CATCH_UP_LIMIT]
+    )
+    return [
+        {
+            "type": "post.created",
+            "topic_id": topic.pk,
+            "sequence": None,
+            "post_id": post.pk,
+            "number": post.number,
+            "html": _render_post(post, topic),
+        }
+        for post in posts
+    ]
 
 
 def topic_post_created(post) -> None:
-    _topic_event(post.topic_id, {"type": "post.created", "post_id": post.pk, "number": post.number})
-    _send_after_commit(
-        board_group(post.topic.board_id),
-        {"type": "board.event", "event": {"type": "topic.bumped", "topic_id": post.topic_id}},
-    )
+    _topic_event(post.topic_id, "post.created", post.pk)
+    _board_event(post.topic, "topic.bumped")
 
 
 def topic_post_changed(post, event_type: str) -> None:
-    _topic_event(post.topic_id, {"type": event_type, "post_id": post.pk, "number": post.number})
+    _topic_event(post.topic_id, event_type, post.pk)
 
 
-def topic_answer_changed(topic) -> None:
-    _topic_event(topic.pk, {"type": "topic.answer", "post_id": topic.accepted_post_id})
+def topic_answer_changed(topic, previous_post_id: int | None = None) -> None:
+    for post_id in {previous_post_id, topic.accepted_post_id} - {None}:
+        _topic_event(topic.pk, "post.changed", post_id)
+    _topic_event(topic.pk, "topic.answer")
+
+
+def _board_event(topic, kind: str) -> None:
+    _send_after_commit(
+        board_group(topic.board_id),
+        {
+            "type": "board.event",
+            "event": {"type": kind, "topic_id": topic.pk, "board_id": topic.board_id},
+        },
+    )
 
 
 def board_topic_created(topic) -> None:
-    _send_after_commit(
-        board_group(topic.board_id),
-        {"type": "board.event", "event": {"type": "topic.created", "topic_id": topic.pk}},
-    )
+    _board_event(topic, "topic.created")
+
+
+def user_event(user_ids, event: dict) -> None:
+    """Send an event to every open page of these members (badges, counts)."""
+    for user_id in set(user_ids):
+        _send_after_commit(user_group(user_id), {"type": "user.event", "event": event})
+
+
+def catch_up(topic_id: int, since: str, after: str) -> list[dict] | None:
+    """What a (re)connecting client missed: events after ``since`` (a sequence number), or
+    else the posts after ``after`` (a post id). None: too much, the page should reload."""
+    topic = Topic.objects.get(pk=topic_id)
+    if since.isdigit():
+        return events_since(topic, int(since))
+    if after.isdigit():
+        return posts_after(topic, int(after))
+    return []

@@ -50,6 +50,14 @@ class Board(models.Model):
     topic_count = models.PositiveIntegerField(default=0)
     post_count = models.PositiveIntegerField(default=0)
     last_posted_at = models.DateTimeField(null=True, blank=True)
+    flag_threshold = models.PositiveSmallIntegerField(
+        _("flags before a post is hidden"),
+        default=3,
+        help_text=_(
+            "A post flagged by this many different members is hidden until a moderator reviews "
+            "it. 0 turns automatic hiding off."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "slug"]
@@ -83,6 +91,7 @@ class Membership(models.Model):
         PENDING = "pending", _("Request pending")
         REJECTED = "rejected", _("Request declined")
         INVITED = "invited", _("Invited")
+        BANNED = "banned", _("Banned")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -93,6 +102,16 @@ class Membership(models.Model):
     request_message = models.TextField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Who approved, declined, invited or banned, and the reason the member is told.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_reason = models.TextField(max_length=1000, blank=True)
+    banned_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -110,6 +129,13 @@ class Membership(models.Model):
     @property
     def is_moderator(self) -> bool:
         return self.is_active and self.role == self.Role.MODERATOR
+
+    @property
+    def is_banned(self) -> bool:
+        """A ban with an end date lapses by itself once that moment has passed."""
+        if self.state != self.State.BANNED:
+            return False
+        return self.banned_until is None or self.banned_until > timezone.now()
 
 
 class Tag(models.Model):
@@ -192,6 +218,19 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Hidden by a moderator (hidden_by set) or automatically after flags (hidden_by empty);
+    # the author and the board's moderators still see it, with the reason.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hidden_reason = models.TextField(max_length=1000, blank=True)
+    # Personal data removed by a moderator: the body was replaced and the history purged.
+    redacted_at = models.DateTimeField(null=True, blank=True)
     helpful_count = models.PositiveIntegerField(default=0)
     # The idempotency token of the form that created it: a double submit finds this post.
     submission_token = models.CharField(max_length=64, blank=True)
@@ -214,6 +253,14 @@ class Post(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_redacted(self) -> bool:
+        return self.redacted_at is not None
 
     @property
     def is_first(self) -> bool:
@@ -264,3 +311,26 @@ class TopicReadState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.topic_id} to #{self.last_read_number}"
+
+
+class TopicEvent(models.Model):
+    """One live event of a topic, kept so that a client that missed it can catch up.
+
+    Channel layers deliver at most once; a page that notices a gap in ``sequence`` (or that
+    reconnects) asks for every event after the last one it applied and gets each post as it is
+    now in the database.
+    """
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    sequence = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=30)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "sequence"], name="one_event_per_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}:{self.sequence} {self.kind}"

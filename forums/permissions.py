@@ -29,9 +29,12 @@ def can_moderate_board(user, board: Board, membership: Membership | None) -> boo
 
 
 def can_join_board(user, board: Board, membership: Membership | None) -> bool:
-    """Open boards are joined at once; approval boards take a request."""
+    """Open boards are joined at once; approval boards take a request. A ban stops both until
+    its end date."""
     if not is_verified_member(user) or board.join_policy == Board.JoinPolicy.INVITE:
         return False
+    if membership is not None and membership.state == Membership.State.BANNED:
+        return not membership.is_banned
     return membership is None or membership.state == Membership.State.REJECTED
 
 
@@ -86,3 +89,65 @@ def can_mark_helpful(user, post: Post, membership: Membership | None) -> bool:
         and post.author_id != user.pk
         and not post.is_deleted
     )
+
+
+# --- Moderation ---------------------------------------------------------------------------------
+
+
+def can_view_post(user, post: Post, membership: Membership | None) -> bool:
+    """A hidden post is seen only by its author and the board's moderators; others get a
+    placeholder. ``membership`` is the user's membership of the post's board."""
+    if not post.is_hidden:
+        return True
+    if user is None or not is_verified_member(user):
+        return False
+    return post.author_id == user.pk or can_moderate_site(user) or (
+        membership is not None and membership.is_moderator
+    )
+
+
+def can_flag_post(user, post: Post, membership: Membership | None) -> bool:
+    """Any reader may flag someone else's post for the moderators."""
+    return (
+        can_view_board(user, post.topic.board, membership)
+        and post.author_id != user.pk
+        and not post.is_deleted
+        and not post.is_redacted
+    )
+
+
+def can_moderate_post(user, post: Post, membership: Membership | None) -> bool:
+    return can_moderate_board(user, post.topic.board, membership)
+
+
+def can_manage_member(user, board: Board, membership: Membership | None, target) -> bool:
+    """Remove or ban ``target`` (a Membership). Acting on a fellow board moderator, or on
+    oneself, is for site moderators: a dispute between moderators goes one level up."""
+    if not can_moderate_board(user, board, membership):
+        return False
+    if target.user_id == user.pk:
+        return False
+    if target.user.is_superuser:
+        return False
+    return target.role != Membership.Role.MODERATOR or can_moderate_site(user)
+
+
+def can_change_role(user, board: Board, membership: Membership | None, target) -> bool:
+    """Board moderators promote members and may step down; demoting others is for site
+    moderators."""
+    if not can_moderate_board(user, board, membership) or not target.is_active:
+        return False
+    if target.role == Membership.Role.MEMBER:
+        return True
+    return target.user_id == user.pk or can_moderate_site(user)
+
+
+def can_move_topic(user, topic: Topic, membership, destination: Board, destination_membership):
+    """Moving needs the right to moderate both boards."""
+    return can_moderate_board(user, topic.board, membership) and can_moderate_board(
+        user, destination, destination_membership
+    )
+
+
+def can_create_board(user) -> bool:
+    return can_moderate_site(user)

@@ -24,6 +24,7 @@ from forums.models import (
     TopicReadState,
 )
 from forums.queries import membership_of
+from search import indexing as search_index
 
 MAX_TAGS = 5
 
@@ -77,7 +78,7 @@ def leave_board(user, board: Board) -> None:
     was_active = membership.is_active
     membership.delete()
     if was_active:
-        Board.objects.filter(pk=board.pk).update(member_count=F("member_count") - 1)
+        Board.objects.filter(pk=board.pk).update(member_count=Greatest(F("member_count") - 1, 0))
         live.member_access_changed(user)
 
 
@@ -134,7 +135,7 @@ def create_topic(author, board: Board, title: str, body: str, tags=(), token: st
                 post_count=1,
             )
             topic.tags.set(_tags_from(list(tags)))
-            _new_post(author, topic, 1, body, token)
+            search_index.index_post(_new_post(author, topic, 1, body, token))
             Board.objects.filter(pk=board.pk).update(
                 topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_posted_at=now
             )
@@ -165,6 +166,7 @@ def post_reply(
             now = timezone.now()
             number = topic.post_count + 1
             post = _new_post(author, topic, number, body, token, reply_to=reply_to)
+            search_index.index_post(post)
             Topic.objects.filter(pk=topic.pk).update(
                 post_count=number,
                 reply_count=F("reply_count") + 1,
@@ -204,6 +206,7 @@ def edit_post(editor, post: Post, body: str, title: str | None = None) -> Post:
     if title_changed:
         topic.title = title.strip()
         topic.save(update_fields=["title"])
+    search_index.index_post(post)
     live.topic_post_changed(post, "post.edited")
     return post
 
@@ -220,6 +223,7 @@ def delete_post(actor, post: Post) -> Post:
     post.save(update_fields=["deleted_at"])
     if post.topic.accepted_post_id == post.pk:
         Topic.objects.filter(pk=post.topic_id).update(accepted_post=None)
+    search_index.unindex_post(post)
     live.topic_post_changed(post, "post.deleted")
     return post
 
@@ -232,9 +236,13 @@ def accept_answer(actor, topic: Topic, post: Post | None) -> Topic:
         raise PermissionDenied(_("Only the person who asked or a board moderator can do this."))
     if post is not None and (post.topic_id != topic.pk or post.is_first or post.is_deleted):
         raise ValidationError(_("Choose a reply in this topic as the answer."))
+    previous_post_id = topic.accepted_post_id
+    if previous_post_id == (post.pk if post else None):
+        return topic
     topic.accepted_post = post
     topic.save(update_fields=["accepted_post"])
-    live.topic_answer_changed(topic)
+    search_index.reindex_topic(topic)
+    live.topic_answer_changed(topic, previous_post_id)
     return topic
 
 
@@ -253,6 +261,7 @@ def toggle_helpful(user, post: Post) -> bool:
         Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
         marked = True
     post.refresh_from_db(fields=["helpful_count"])
+    search_index.update_helpful(post)
     live.topic_post_changed(post, "post.helpful")
     return marked
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from forums import views
+from forums import streams, views
 
 app_name = "forums"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("topics/<int:topic_id>/", views.topic_detail, name="topic"),
     path("topics/<int:topic_id>/reply/", views.topic_reply, name="topic_reply"),
     path("topics/<int:topic_id>/accept/", views.topic_accept, name="topic_accept"),
+    path("topics/<int:topic_id>/events/", views.topic_events, name="topic_events"),
+    path(
+        "topics/<int:topic_id>/events/stream/",
+        streams.topic_event_stream,
+        name="topic_event_stream",
+    ),
     # A readable slug after the id is optional and ignored.
     path("topics/<int:topic_id>/<str:slug>/", views.topic_detail, name="topic_with_slug"),
     path("posts/<int:post_id>/", views.post_redirect, name="post"),

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
-from forums import permissions, queries, services
+from forums import live, permissions, queries, services
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
 from forums.models import Board, Post, Topic
@@ -168,6 +168,7 @@ def _topic_context(request, topic, membership, page: int, reply_form=None, previ
         "can_accept": permissions.can_accept_answer(user, topic, membership),
         "can_moderate": permissions.can_moderate_board(user, topic.board, membership),
         "can_mark_helpful": permissions.can_view_board(user, topic.board, membership),
+        "viewer_id": user.pk,
     }
 
 
@@ -304,3 +305,15 @@ def topic_accept(request, topic_id):
         messages.error(request, " ".join(error.messages))
     target = reverse("forums:post", args=[post.pk]) if post else topic.get_absolute_url()
     return redirect(target)
+
+
+@verified_required
+def topic_events(request, topic_id):
+    """Catch-up over plain HTTP: the events after ``?since=<sequence>`` (or the posts after
+    ``?after=<post id>``), for a page that noticed a gap or has no live channel."""
+    topic, _membership = _topic_for(request, topic_id)
+    events = live.catch_up(topic.pk, request.GET.get("since", ""), request.GET.get("after", ""))
+    topic.refresh_from_db(fields=["event_sequence"])
+    if events is None:
+        return JsonResponse({"reload": True, "sequence": topic.event_sequence})
+    return JsonResponse({"events": events, "sequence": topic.event_sequence})

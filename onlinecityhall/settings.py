@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "accounts",
     "forums",
+    "search",
 ]
 
 MIDDLEWARE = [

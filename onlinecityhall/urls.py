@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("forums.urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
 ]

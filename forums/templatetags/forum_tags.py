@@ -1,0 +1,29 @@
+"""Template tags of the forums: per-viewer visibility of post controls.
+
+The same rules run in static/js/live-topic.js on posts that arrive live (rendered once for
+everybody), so that a page updated live has the same DOM as the page after a reload.
+"""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+def control_visible(rule: str, context) -> bool:
+    viewer_id = context.get("viewer_id")
+    post = context["post"]
+    if rule == "helpful":
+        return bool(context.get("can_mark_helpful")) and post.author_id != viewer_id
+    if rule == "reply":
+        return bool(context.get("can_reply"))
+    if rule == "accept":
+        return bool(context.get("can_accept"))
+    if rule == "author":
+        return bool(context.get("can_reply")) and post.author_id == viewer_id
+    raise template.TemplateSyntaxError(f"Unknown control rule {rule!r}")
+
+
+@register.simple_tag(takes_context=True)
+def hidden_unless(context, rule: str) -> str:
+    return "" if control_visible(rule, context) else mark_safe(" hidden")

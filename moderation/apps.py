@@ -1,0 +1,12 @@
+"""App configuration for moderation."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ModerationConfig(AppConfig):
+    name = "moderation"
+    verbose_name = _("Moderation")
+
+    def ready(self) -> None:
+        from moderation import signals  # noqa: F401

@@ -1,0 +1,60 @@
+"""The search form: the words, and the filters that narrow them."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Municipality
+
+MAX_QUERY_LENGTH = 100
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search words"),
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        help_text=_("Separate words with spaces, e.g. 「モデルナ 保管」 or 「LGWAN 接続」."),
+    )
+    board = forms.ChoiceField(label=_("Board"), required=False)
+    solved = forms.BooleanField(label=_("Solved topics only"), required=False)
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        max_length=40,
+        required=False,
+        help_text=_("Name or six-digit local government code, e.g. 羽曳野市 or 272221."),
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    author = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, boards=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.boards_by_slug = {board.slug: board for board in boards}
+        self.fields["board"].choices = [("", _("All boards I can read"))] + [
+            (board.slug, board.name) for board in boards
+        ]
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())
+
+    def clean_municipality(self):
+        text = self.cleaned_data["municipality"].strip()
+        if not text:
+            return None
+        found = Municipality.objects.filter(code=text).first() if text.isdigit() else None
+        found = found or Municipality.objects.filter(name=text).order_by("code").first()
+        if found is None:
+            raise forms.ValidationError(_("No municipality of that name or code is registered."))
+        return found
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date comes before the start date."))
+        return data

@@ -1,0 +1,55 @@
+"""Search pages. Thin: read the form, work out the readable boards once, ask search.queries."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import verified_required
+from accounts.models import User
+from forums.queries import visible_boards
+from search import queries
+from search.forms import SearchForm
+
+
+@require_GET
+@verified_required
+def search(request):
+    boards = [entry.board for entry in visible_boards(request.user)]
+    form = SearchForm(request.GET or None, boards=boards)
+    context = {"form": form, "result": None, "author": None}
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+        data = form.cleaned_data
+        board = form.boards_by_slug.get(data["board"])
+        municipality = data["municipality"]
+        filters = queries.SearchFilters(
+            board_id=board.pk if board else None,
+            solved_only=data["solved"],
+            municipality_id=municipality.pk if municipality else None,
+            since=data["since"],
+            until=data["until"],
+            author_id=data["author"],
+        )
+        if data["author"]:
+            context["author"] = User.objects.filter(pk=data["author"]).first()
+        context["result"] = queries.search(
+            [board.pk for board in boards], data["q"], filters, page=data["page"] or 1
+        )
+        context["query_without_page"] = _without_page(request.GET)
+    return render(request, "search/search.html", context)
+
+
+def _without_page(params) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_GET
+@verified_required
+def similar(request):
+    """Topics like the title being typed, as JSON for static/js/similar-topics.js."""
+    title = request.GET.get("title", "")[:120]
+    boards = [entry.board for entry in visible_boards(request.user)]
+    board_id = next((b.pk for b in boards if b.slug == request.GET.get("board")), None)
+    topics = queries.similar_topics([board.pk for board in boards], title, board_id=board_id)
+    return JsonResponse({"topics": topics})
