@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: install run serve test lint check-deploy messages bench-pages clean
+.PHONY: install run serve test lint check-deploy messages bench-pages bench-notifications bench-weight bench-live clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,14 +24,14 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
 	$(MAKE) --no-print-directory serve DJANGO_DEBUG=1
 
-# Serve through the ASGI server; production sets DJANGO_* / DATABASE_URL / REDIS_URL instead.
+# Serve through the ASGI server with the background task worker beside it (one command; see
+# onlinecityhall/run.py); production sets DJANGO_* / DATABASE_URL / REDIS_URL instead.
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "  Online City Hall is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""
-	$(BIN)/uvicorn onlinecityhall.asgi:application --host $(HOST) --port $(PORT) \
-		--workers $(WORKERS) --proxy-headers --no-server-header
+	$(BIN)/python -m onlinecityhall.run --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 # Lint, migration check and the whole test suite.
 test: install lint
@@ -51,8 +51,22 @@ messages: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ja -l en --ignore='.venv/*' --ignore='staticfiles/*'
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore='.venv/*'
 
+# Page timings on a seeded million-post database, e.g. make bench-pages BENCH_ARGS=--reseed
 bench-pages: install
-	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+# Reply time with 0, 100 and 500 watchers (the fan-out must not be in the request).
+bench-notifications: install
+	$(BIN)/python bench/notifications.py $(BENCH_ARGS)
+
+# Bytes transferred per page type with a cold cache (production static files); topic < 150 KB.
+bench-weight: install
+	$(BIN)/python bench/weight.py
+
+# Live push latency and memory at 100 and 1,000 sockets, product against a bare Channels fan-out
+# (PostgreSQL och_bench_live + Redis db 7), e.g. make bench-live BENCH_ARGS='--clients 1000'.
+bench-live: install
+	$(BIN)/python bench/live.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -33,3 +33,11 @@ def _require_services(settings):
         redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=5).ping()
     except Exception as error:  # noqa: BLE001
         pytest.exit(f"PostgreSQL or Redis is unreachable: {error}", 3)
+
+
+BROWSER_FOLDERS = ("tests/browser/", "tests/accessibility/")
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright's event loop must not overlap the asyncio tests."""
+    items.sort(key=lambda item: any(folder in str(item.fspath) for folder in BROWSER_FOLDERS))

@@ -69,6 +69,7 @@ def approve_member(actor: User, member: User, *, register_domain: bool = False) 
             )
         register_municipality_domain(actor, member.municipality, member.email_domain)
     if member.status in (User.Status.PENDING, User.Status.REJECTED):
+        _audit(actor, "user.approved", member, after={"status": User.Status.VERIFIED})
         _set_status(member, User.Status.VERIFIED, actor=actor, reason=_("Approved by a moderator"))
         mail.send_verification_decision(member, approved=True)
     member.domain_mismatch = False
@@ -85,6 +86,7 @@ def reject_member(actor: User, member: User, reason: str) -> User:
     member = User.objects.select_for_update().get(pk=member.pk)
     if member.status != User.Status.PENDING:
         raise ValidationError(_("Only applicants waiting for review can be rejected."))
+    _audit(actor, "user.rejected", member, reason=reason, after={"status": User.Status.REJECTED})
     _set_status(member, User.Status.REJECTED, actor=actor, reason=reason)
     member.status_reason = reason
     member.save()
@@ -108,6 +110,9 @@ def register_municipality_domain(actor: User, municipality, domain: str) -> Muni
     registration = MunicipalityDomain(municipality=municipality, domain=domain)
     registration.full_clean()
     registration.save()
+    _audit(
+        actor, "domain.registered", None, label=domain, after={"municipality": str(municipality)}
+    )
     return registration
 
 
@@ -120,9 +125,12 @@ def suspend_member(actor: User, member: User, reason: str) -> User:
         raise ValidationError(_("Write the reason for the suspension."))
     member = User.objects.select_for_update().get(pk=member.pk)
     if member.status != User.Status.SUSPENDED:
+        before = {"status": member.status}
         _set_status(member, User.Status.SUSPENDED, actor=actor, reason=reason)
         member.status_reason = reason
         member.save()
+        _audit(actor, "user.suspended", member, reason=reason, before=before,
+               after={"status": User.Status.SUSPENDED})  # fmt: skip
         live.member_access_changed(member)
     return member
 
@@ -136,7 +144,16 @@ def reinstate_member(actor: User, member: User) -> User:
         _set_status(member, User.Status.VERIFIED, actor=actor, reason=_("Reinstated"))
         member.status_reason = ""
         member.save()
+        _audit(actor, "user.reinstated", member, before={"status": User.Status.SUSPENDED},
+               after={"status": User.Status.VERIFIED})  # fmt: skip
     return member
+
+
+def _audit(actor, action: str, member, **details) -> None:
+    """Site-level moderation goes into the same audit log as board moderation."""
+    from moderation import audit
+
+    audit.record(actor, action, target_user=member, **details)
 
 
 def _open_assignment(member: User) -> None:

@@ -84,8 +84,12 @@ def profile_edit(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=User.objects.get(pk=member.pk))
         if form.is_valid():
+            moved = form.cleaned_data["department"] != member.department
             services.update_profile(member, **form.cleaned_data)
             messages.success(request, _("Your profile was saved."))
+            if moved and member.is_verified:
+                # A transfer: show the boards, answers and people of the new field.
+                return redirect("forums:transfer_suggestions")
             return redirect("accounts:profile", pk=member.pk)
     return render(request, "accounts/profile_edit.html", {"form": form})
 

@@ -109,6 +109,10 @@ def render_event(event: TopicEvent, topic: Topic | None = None, post: Post | Non
         post = Post.objects.select_related("author", "author_municipality").get(pk=event.post_id)
     if post is not None:
         payload.update(post_id=post.pk, number=post.number, html=_render_post(post, topic))
+    if event.kind == "post.created":
+        payload["reply_count_text"] = render_to_string(
+            "forums/_reply_count.html", {"topic": topic}
+        ).strip()
     return payload
 
 
@@ -190,3 +194,34 @@ def catch_up(topic_id: int, since: str, after: str) -> list[dict] | None:
     if after.isdigit():
         return posts_after(topic, int(after))
     return []
+
+
+# --- Moderation (added for the moderation issue) ---------------------------------------------
+
+
+def topic_changed(topic, kind: str, **extra) -> None:
+    """A moderator changed the topic itself: ``topic.locked`` / ``topic.unlocked`` /
+    ``topic.pinned`` / ``topic.unpinned`` / ``topic.retitled`` / ``topic.moved`` /
+    ``topic.merged`` (``{"type", "topic_id", "sequence"}``; pages reload to show it).
+
+    With ``extra`` the topic is about to be deleted (merged into ``merged_into``): a one-off
+    event ``{"type": "topic.merged", "topic_id", "sequence": null, "merged_into"}`` that is not
+    recorded, since its topic's events go with it."""
+    if extra:
+        event = {"type": kind, "topic_id": topic.pk, "sequence": None, **extra}
+        _send_after_commit(topic_group(topic.pk), {"type": "topic.event", "event": event})
+        return
+    _topic_event(topic.pk, kind)
+
+
+def moderation_counts_changed(user_ids) -> None:
+    """Tell moderators that their pending work changed (join requests, flags, applicants).
+
+    Each of their pages gets ``{"type": "moderation.counts", "url": "/moderation/counts/"}``
+    on the user group; the page fetches ``url`` (JSON ``{"requests", "flags",
+    "verification", "total"}``, computed for that moderator) and updates the header badge
+    ``[data-moderation-count]``. Without a live channel the counts refresh on the next page.
+    """
+    from django.urls import reverse
+
+    user_event(user_ids, {"type": "moderation.counts", "url": reverse("moderation:counts")})

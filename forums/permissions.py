@@ -101,8 +101,10 @@ def can_view_post(user, post: Post, membership: Membership | None) -> bool:
         return True
     if user is None or not is_verified_member(user):
         return False
-    return post.author_id == user.pk or can_moderate_site(user) or (
-        membership is not None and membership.is_moderator
+    return (
+        post.author_id == user.pk
+        or can_moderate_site(user)
+        or (membership is not None and membership.is_moderator)
     )
 
 

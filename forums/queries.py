@@ -100,8 +100,11 @@ def board_topics(
         pinned = list(topics.filter(is_pinned=True).order_by(f"-{order_field}", "-id"))
     else:
         moment, topic_id = position
+        # The redundant "<=" bound is what the index seeks to: with the OR alone PostgreSQL
+        # reads and discards every topic before the cursor (12,000 rows half way down a board).
         topics = topics.filter(
-            Q(**{f"{order_field}__lt": moment}) | Q(**{order_field: moment, "id__lt": topic_id})
+            Q(**{f"{order_field}__lte": moment}),
+            Q(**{f"{order_field}__lt": moment}) | Q(**{order_field: moment, "id__lt": topic_id}),
         )
     rows = list(
         topics.filter(is_pinned=False).order_by(f"-{order_field}", "-id")[: TOPICS_PER_PAGE + 1]
@@ -142,7 +145,10 @@ def topic_posts(topic: Topic, user, page: int) -> list[Post]:
         .annotate(marked_helpful=Exists(HelpfulMark.objects.filter(post=OuterRef("pk"), user=user)))
         .order_by("number")
     )
-    return list(posts)
+    # The range holds at most one page, but PostgreSQL estimates "number < 21" of a 20,000-post
+    # topic at thousands of rows, and that cost switches JIT compilation on (15 ms a query).
+    # The LIMIT tells it the truth.
+    return list(posts[:POSTS_PER_PAGE])
 
 
 def post_with_context(post_id: int) -> Post | None:

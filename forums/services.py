@@ -24,6 +24,7 @@ from forums.models import (
     TopicReadState,
 )
 from forums.queries import membership_of
+from notifications import services as notifications
 from search import indexing as search_index
 
 MAX_TAGS = 5
@@ -135,11 +136,13 @@ def create_topic(author, board: Board, title: str, body: str, tags=(), token: st
                 post_count=1,
             )
             topic.tags.set(_tags_from(list(tags)))
-            search_index.index_post(_new_post(author, topic, 1, body, token))
+            first_post = _new_post(author, topic, 1, body, token)
+            search_index.index_post(first_post)
             Board.objects.filter(pk=board.pk).update(
                 topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_posted_at=now
             )
             live.board_topic_created(topic)
+            notifications.notify_new_topic(topic, first_post)
     except IntegrityError:
         existing = _existing_submission(author, token)
         if existing is None:
@@ -178,6 +181,7 @@ def post_reply(
             )
             _advance_read_state(author, topic, number)
             live.topic_post_created(post)
+            notifications.notify_reply(post)
     except IntegrityError:
         existing = _existing_submission(author, token)
         if existing is None:
@@ -243,6 +247,7 @@ def accept_answer(actor, topic: Topic, post: Post | None) -> Topic:
     topic.save(update_fields=["accepted_post"])
     search_index.reindex_topic(topic)
     live.topic_answer_changed(topic, previous_post_id)
+    notifications.notify_answer_accepted(actor, topic, post)
     return topic
 
 
@@ -260,6 +265,7 @@ def toggle_helpful(user, post: Post) -> bool:
         HelpfulMark.objects.create(post=post, user=user)
         Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
         marked = True
+        notifications.notify_marked_helpful(user, post)
     post.refresh_from_db(fields=["helpful_count"])
     search_index.update_helpful(post)
     live.topic_post_changed(post, "post.helpful")
@@ -281,3 +287,4 @@ def mark_read(user, topic: Topic, number: int, already_read: int) -> None:
     if number > already_read:
         with transaction.atomic():
             _advance_read_state(user, topic, number)
+            notifications.topic_read(user, topic)

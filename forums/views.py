@@ -40,7 +40,15 @@ def board_list(request):
 
 @verified_required
 def board_detail(request, slug):
-    board, membership = _board_for(request, slug)
+    board = get_object_or_404(Board.objects.select_related("field"), slug=slug)
+    membership = queries.membership_of(request.user, board)
+    if not permissions.can_view_board(request.user, board, membership):
+        if permissions.can_accept_invitation(request.user, board, membership):
+            # Invited to a hidden board: enough to decide, not yet its topics.
+            return render(
+                request, "forums/board_invitation.html", {"board": board, "membership": membership}
+            )
+        raise Http404
     filter_name = request.GET.get("filter", "all")
     filter_name = filter_name if filter_name in queries.TOPIC_FILTERS else "all"
     sort = request.GET.get("sort", "activity")
@@ -59,6 +67,7 @@ def board_detail(request, slug):
         "can_join": permissions.can_join_board(request.user, board, membership),
         "can_accept_invitation": permissions.can_accept_invitation(request.user, board, membership),
         "can_leave": permissions.can_leave_board(request.user, board, membership),
+        "can_moderate": permissions.can_moderate_board(request.user, board, membership),
         "join_form": JoinRequestForm(),
         "filters": [
             ("all", _("All")),
@@ -73,6 +82,14 @@ def board_detail(request, slug):
 @require_POST
 @verified_required
 def board_join(request, slug):
+    # An invitee cannot see an invite board yet, but may accept the invitation to it.
+    invited_to = Board.objects.filter(slug=slug).first()
+    if invited_to is not None and permissions.can_accept_invitation(
+        request.user, invited_to, queries.membership_of(request.user, invited_to)
+    ):
+        services.accept_invitation(request.user, invited_to)
+        messages.success(request, _("You joined %(board)s.") % {"board": invited_to.name})
+        return redirect(invited_to)
     board, membership = _board_for(request, slug)
     form = JoinRequestForm(request.POST)
     message = form.cleaned_data["message"] if form.is_valid() else ""
@@ -148,7 +165,9 @@ def _topic_context(request, topic, membership, page: int, reply_form=None, previ
         initial = {"submission_token": new_token()}
         quoted = request.GET.get("quote", "")
         if quoted.isdigit():
-            quoted_post = Post.objects.filter(pk=quoted, topic=topic, deleted_at=None).first()
+            quoted_post = Post.objects.filter(
+                pk=quoted, topic=topic, deleted_at=None, hidden_at=None, redacted_at=None
+            ).first()
             if quoted_post is not None:
                 initial.update(body=quote_markdown(quoted_post.body), reply_to=quoted_post.pk)
         reply_form = ReplyForm(initial=initial)
@@ -262,7 +281,9 @@ def post_edit(request, post_id):
 
 @verified_required
 def post_history(request, post_id):
-    post, _membership = _post_for(request, post_id)
+    post, membership = _post_for(request, post_id)
+    if not permissions.can_view_post(request.user, post, membership):
+        raise Http404
     revisions = post.revisions.select_related("editor")
     return render(request, "forums/post_history.html", {"post": post, "revisions": revisions})
 
@@ -317,3 +338,13 @@ def topic_events(request, topic_id):
     if events is None:
         return JsonResponse({"reload": True, "sequence": topic.event_sequence})
     return JsonResponse({"events": events, "sequence": topic.event_sequence})
+
+
+@verified_required
+def transfer_suggestions(request):
+    """After a personnel transfer: the boards, answered topics and people of the new field."""
+    from forums.suggestions import suggestions_for
+
+    department = request.GET.get("department", "").strip()[:60] or request.user.department
+    context = {"department": department, "suggestions": suggestions_for(request.user, department)}
+    return render(request, "forums/transfer_suggestions.html", context)

@@ -1,39 +1,36 @@
 """Telling members what moderators did to their membership or content, and why.
 
 One function per event, so that the notifications issue can reroute each of them (in-app,
-e-mail digests) without touching the services. For now each sends an e-mail in the member's
-language once the transaction commits. Nobody is told about their own action.
+e-mail digests) without touching the services. Each goes through ``notifications.services``: a
+notification on the member's list and, as their e-mail preferences say, an e-mail in their
+language sent by the task worker once the transaction commits. Nobody is told about their own
+action.
 """
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 
-def _send(recipient, actor, subject, message, *, path: str = "", reason: str = "") -> None:
-    """Render and send after commit; ``subject`` and ``message`` are callables so that they are
-    translated in the recipient's language."""
-    if recipient is None or (actor is not None and actor.pk == recipient.pk):
-        return
+def _send(
+    recipient,
+    actor,
+    subject,
+    message,
+    *,
+    path: str = "",
+    reason: str = "",
+    join_decision: bool = False,
+) -> None:
+    """``subject`` and ``message`` are callables so that they are translated in the recipient's
+    language."""
+    from notifications import services as notifications
 
-    def send() -> None:
-        with translation.override(recipient.language or settings.LANGUAGE_CODE):
-            context = {
-                "member": recipient,
-                "message": message(),
-                "reason": reason,
-                "site_name": settings.SITE_NAME,
-                "url": settings.SITE_URL + path if path else "",
-            }
-            body = render_to_string("moderation/email/notice_body.txt", context)
-            title = f"{subject()} – {settings.SITE_NAME}"
-        send_mail(" ".join(title.split()), body, None, [recipient.email])
-
-    transaction.on_commit(send)
+    notify = (
+        notifications.notify_join_decided
+        if join_decision
+        else notifications.notify_moderation_action
+    )
+    notify(recipient, actor, subject, message, path=path, reason=reason)
 
 
 # --- Membership -------------------------------------------------------------------------------
@@ -47,6 +44,7 @@ def join_request_approved(actor, membership) -> None:
         lambda: _("You joined %(board)s") % {"board": board.name},
         lambda: _("A moderator approved your request to join %(board)s.") % {"board": board.name},
         path=board.get_absolute_url(),
+        join_decision=True,
     )
 
 
@@ -59,6 +57,7 @@ def join_request_rejected(actor, membership, reason: str) -> None:
         lambda: _("A moderator declined your request to join %(board)s.") % {"board": board.name},
         path=board.get_absolute_url(),
         reason=reason,
+        join_decision=True,
     )
 
 
@@ -108,8 +107,10 @@ def member_invited(actor, membership) -> None:
         membership.user,
         actor,
         lambda: _("You are invited to %(board)s") % {"board": board.name},
-        lambda: _("%(name)s invited you to %(board)s. Open the board to accept.")
-        % {"name": actor.full_name, "board": board.name},
+        lambda: (
+            _("%(name)s invited you to %(board)s. Open the board to accept.")
+            % {"name": actor.full_name, "board": board.name}
+        ),
         path=board.get_absolute_url(),
     )
 
@@ -122,11 +123,13 @@ def moderator_role_changed(actor, membership) -> None:
         actor,
         lambda: _("Your role in %(board)s changed") % {"board": board.name},
         lambda: (
-            _("You are now a moderator of %(board)s.")
-            if promoted
-            else _("You are no longer a moderator of %(board)s.")
-        )
-        % {"board": board.name},
+            (
+                _("You are now a moderator of %(board)s.")
+                if promoted
+                else _("You are no longer a moderator of %(board)s.")
+            )
+            % {"board": board.name}
+        ),
         path=reverse("moderation:board", args=[board.slug]) if promoted else "",
     )
 
@@ -139,11 +142,13 @@ def post_hidden(actor, post, reason: str) -> None:
         post.author,
         actor,
         lambda: _("Your post was hidden"),
-        lambda: _(
-            "A moderator hid your post #%(number)s in “%(topic)s”. You and the moderators still "
-            "see it; you can edit it, and a moderator can show it again."
-        )
-        % {"number": post.number, "topic": post.topic.title},
+        lambda: (
+            _(
+                "A moderator hid your post #%(number)s in “%(topic)s”. You and the moderators "
+                "still see it; you can edit it, and a moderator can show it again."
+            )
+            % {"number": post.number, "topic": post.topic.title}
+        ),
         path=post.get_absolute_url(),
         reason=reason,
     )
@@ -154,8 +159,10 @@ def post_unhidden(actor, post) -> None:
         post.author,
         actor,
         lambda: _("Your post is visible again"),
-        lambda: _("A moderator made your post #%(number)s in “%(topic)s” visible again.")
-        % {"number": post.number, "topic": post.topic.title},
+        lambda: (
+            _("A moderator made your post #%(number)s in “%(topic)s” visible again.")
+            % {"number": post.number, "topic": post.topic.title}
+        ),
         path=post.get_absolute_url(),
     )
 
@@ -165,24 +172,26 @@ def post_redacted(actor, post, reason: str) -> None:
         post.author,
         actor,
         lambda: _("Your post was redacted"),
-        lambda: _(
-            "A moderator removed the text of your post #%(number)s in “%(topic)s” and its earlier "
-            "versions, because it exposed personal data."
-        )
-        % {"number": post.number, "topic": post.topic.title},
+        lambda: (
+            _(
+                "A moderator removed the text of your post #%(number)s in “%(topic)s” and its "
+                "earlier versions, because it exposed personal data."
+            )
+            % {"number": post.number, "topic": post.topic.title}
+        ),
         path=post.get_absolute_url(),
         reason=reason,
     )
 
 
-def topic_changed(actor, topic, message: str, reason: str = "") -> None:
-    """Moved, locked, unlocked, retitled or merged: ``message`` is built by the caller with
-    ``gettext_lazy`` pieces and formatted in the recipient's language."""
+def topic_changed(actor, topic, message, reason: str = "") -> None:
+    """Moved, locked, unlocked, retitled or merged: ``message`` is a function returning the
+    sentence, called in the recipient's language."""
     _send(
         topic.author,
         actor,
         lambda: _("About your topic “%(topic)s”") % {"topic": topic.title},
-        lambda: str(message),
+        message,
         path=topic.get_absolute_url(),
         reason=reason,
     )

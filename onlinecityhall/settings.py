@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "accounts",
     "forums",
     "search",
+    "moderation",
+    "django_tasks",
+    "django_tasks_db",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +114,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "moderation.context_processors.moderation_counts",
+                "notifications.context_processors.notification_count",
             ],
         },
     },
@@ -207,13 +213,27 @@ MFA_TOTP_ISSUER = "Online City Hall"
 REQUIRE_MFA_FOR_MODERATORS = env_bool("REQUIRE_MFA_FOR_MODERATORS", default=False)
 
 # --- E-mail -----------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console by default; SMTP as soon as EMAIL_HOST is set (or any EMAIL_BACKEND named).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Online City Hall <noreply@localhost>")
+
+# --- Background tasks -------------------------------------------------------------------------
+# django-tasks with its database backend: tasks are rows in the same database, run by
+# `manage.py db_worker` (make run starts one beside the web server). TASKS_BACKEND=
+# django_tasks.backends.immediate.ImmediateBackend runs them inside the request instead.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The daily digest e-mail goes out at this hour, site time.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"

@@ -12,7 +12,10 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    # Before the forums: their topics/<id>/<slug>/ would catch topics/<id>/moderate/.
+    path("", include("moderation.urls")),
     path("", include("forums.urls")),
     path("search/", include("search.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -58,6 +58,13 @@ async def healthz(request):
     except Exception as error:  # noqa: BLE001
         report["channel_layer"] = f"error: {type(error).__name__}"
         healthy = False
+    # Informational: a long queue is worth a look but does not take the site out of rotation.
+    try:
+        from notifications.task_queue import queue_stats
+
+        report["tasks"] = await sync_to_async(queue_stats)()
+    except Exception as error:  # noqa: BLE001
+        report["tasks"] = f"error: {type(error).__name__}"
     return JsonResponse(report, status=200 if healthy else 503)
 
 

@@ -63,8 +63,15 @@ def tsvector_literal(title_tokens: Iterable[str], body_tokens: Iterable[str]) ->
     return " ".join(f"'{token}':{','.join(places)}" for token, places in positions.items())
 
 
-def _vectors(title_tokens: list[str], body_tokens: list[str]) -> tuple[str, str]:
-    return tsvector_literal(title_tokens, body_tokens), tsvector_literal(title_tokens, [])
+def month_token(moment: datetime) -> str:
+    """A lexeme no text can produce, naming the month a post was written: a search for a very
+    common word can then ask the GIN index for its matches of recent months only."""
+    return f"@{moment:%Y%m}"
+
+
+def _vectors(row: tuple, title_tokens: list[str], body_tokens: list[str]) -> tuple[str, str]:
+    terms = tsvector_literal(title_tokens, body_tokens)
+    return f"{terms} '{month_token(row[5])}'", tsvector_literal(title_tokens, [])
 
 
 def _row(
@@ -123,7 +130,7 @@ def index_post(post: Post) -> None:
                 f"VALUES ({placeholders}, %s::tsvector, %s::tsvector) ON CONFLICT (post_id) "
                 f"DO UPDATE SET {updates}, terms = excluded.terms, "
                 "title_terms = excluded.title_terms",
-                [*row, *_vectors(title_tokens, body_tokens)],
+                [*row, *_vectors(row, title_tokens, body_tokens)],
             )
         else:
             cursor.execute(
@@ -207,6 +214,9 @@ def rebuild(batch_size: int = 5000, progress=None) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            # Foreign keys are checked per row, not queued for the commit: an index cannot be
+            # built on a table with pending checks.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {TABLE}")
             cursor.execute("DROP INDEX IF EXISTS search_doc_terms")
             cursor.execute("DROP INDEX IF EXISTS search_doc_title_terms")
@@ -234,7 +244,7 @@ def _write_batch(cursor, documents) -> None:
         columns = f"{', '.join(COLUMNS)}, terms, title_terms"
         with cursor.cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
             for row, title_tokens, body_tokens in documents:
-                copy.write_row((*row, *_vectors(title_tokens, body_tokens)))
+                copy.write_row((*row, *_vectors(row, title_tokens, body_tokens)))
         return
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     cursor.executemany(

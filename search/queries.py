@@ -8,16 +8,21 @@ counts can show anything from a board the member cannot read.
 Ranking works in two steps, so that a common word among a million posts stays fast:
 1. every document that has all the query's tokens (the GIN index answers that exactly) gets a
    cheap boost from its own row: recency, topic solved, accepted answer, helpful marks, first
-   post; the best ``CANDIDATES`` of them are kept, and all matches are counted on the way;
+   post; the best ``CANDIDATES`` of them are kept. Counts stop at ``COUNT_CAP``, and a word
+   found in more posts than that is looked for among recent posts only: a very common word
+   (in ``WALK_MIN_FREQUENCY`` of all posts or more, by the planner's statistics) by walking the
+   ``created_at`` B-tree newest first until ``COUNT_CAP + 1`` exact matches are found, any
+   other in the last months of posting first (``RECENT_WINDOWS``, month lexemes in the GIN);
 2. those candidates are checked for the exact phrases (adjacent tokens) and ranked by text
    relevance (title counts more than body) plus the boost.
 Pages are bounded: ``MAX_PAGES`` of ``RESULTS_PER_PAGE``; a narrower search finds the rest.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from forums.models import Post
@@ -31,6 +36,12 @@ CANDIDATES = RESULTS_PER_PAGE * MAX_PAGES
 SIMILAR_LIMIT = 5
 SIMILAR_CANDIDATES = 200
 RECENCY_DAYS = 180
+COUNT_CAP = 1000
+RECENT_WINDOWS = (1, 3, 12, None)  # months searched first for common words; None: all
+# A word in at least this share of all documents is found by walking the newest documents
+# (most of them match); at most WALK_ROWS documents are walked before the GIN index is asked.
+WALK_MIN_FREQUENCY = 0.1
+WALK_ROWS = 20_000
 
 
 def readable_board_ids(user) -> list[int]:
@@ -59,13 +70,22 @@ class SearchResult:
 class SearchPage:
     terms: list[Term]
     results: list[SearchResult] = field(default_factory=list)
-    total: int = 0  # all documents with every token of the query, among readable boards
+    # Documents with every token of the query among readable boards, counted up to COUNT_CAP + 1.
+    total: int = 0
     page: int = 1
     page_count: int = 0
 
     @property
     def has_more_than_pages(self) -> bool:
         return self.total > CANDIDATES
+
+    @property
+    def total_is_capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+    @property
+    def count_cap(self) -> int:
+        return COUNT_CAP
 
 
 # --- Query text per database ---------------------------------------------------------------------
@@ -125,60 +145,222 @@ def _filter_sql(board_ids: list[int], filters: SearchFilters) -> tuple[str, list
     if filters.author_id is not None:
         clauses.append("d.author_id = %s")
         params.append(filters.author_id)
+    dates, date_params = _date_range_sql(filters)
+    clauses += dates
+    params += date_params
+    return " AND ".join(clauses), params
+
+
+def _date_range_sql(filters: SearchFilters) -> tuple[list[str], list]:
     zone = timezone.get_current_timezone()
+    clauses, params = [], []
     if filters.since is not None:
         clauses.append("d.created_at >= %s")
         params.append(datetime.combine(filters.since, time.min, tzinfo=zone))
     if filters.until is not None:
         clauses.append("d.created_at < %s")
         params.append(datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=zone))
-    return " AND ".join(clauses), params
+    return clauses, params
+
+
+def _recent_months(now: datetime, months: int) -> str:
+    """The month lexemes of the last ``months`` months, OR-ed (see indexing.month_token)."""
+    year, month = now.year, now.month
+    names = []
+    for _ in range(months):
+        names.append(f"'@{year:04d}{month:02d}'")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return "(" + " | ".join(names) + ")"
+
+
+def _postgresql_ranked(
+    cursor, terms, where: str, where_params: list, months: int | None, newest: datetime | None
+) -> list[tuple]:
+    now = timezone.now()
+    boost, boost_params = _boost_sql(now)
+    matching = _tsquery(terms, phrases=False)
+    if months is not None:
+        matching = f"{matching} & {_recent_months(newest, months)}"
+    phrases = _tsquery(terms, phrases=True)
+    sql = f"""
+        WITH candidates AS (
+            SELECT d.post_id, {boost} AS boost
+            FROM search_postdocument d
+            WHERE d.terms @@ %s::tsquery AND {where}
+            ORDER BY boost DESC, d.post_id DESC
+            LIMIT %s
+        )
+        SELECT c.post_id, 3 * ts_rank_cd(d.terms, %s::tsquery, 1 | 32) + c.boost AS score
+        FROM candidates c JOIN search_postdocument d ON d.post_id = c.post_id
+        WHERE d.terms @@ %s::tsquery
+        ORDER BY score DESC, c.post_id DESC
+    """  # noqa: S608 - only placeholders are interpolated
+    params = [*boost_params, matching, *where_params, CANDIDATES, phrases, phrases]
+    cursor.execute(sql, params)
+    return cursor.fetchall()
+
+
+def _postgresql_count(cursor, terms, where: str, where_params: list) -> int:
+    """Matches counted up to COUNT_CAP + 1: a common word never makes us count a million."""
+    sql = f"""
+        SELECT count(*) FROM (
+            SELECT 1 FROM search_postdocument d WHERE d.terms @@ %s::tsquery AND {where} LIMIT %s
+        ) AS capped
+    """  # noqa: S608 - only placeholders are interpolated
+    cursor.execute(sql, [_tsquery(terms, phrases=False), *where_params, COUNT_CAP + 1])
+    return cursor.fetchone()[0]
+
+
+def _frequency(cursor, terms: list[Term]) -> float:
+    """About the share of documents that hold every term, from the statistics ANALYZE keeps on
+    the ``terms`` column (its most common lexemes, with the share of rows holding each): a
+    phrase is no more frequent than its rarest token, and words are taken as independent. 0
+    for a term with a token too rare to be kept there (below ~1-2 % of the documents), or
+    before the first ANALYZE."""
+    lexemes = sorted({token for term in terms if not term.prefix for token in term.tokens})
+    prefixes = sorted({term.tokens[0] + "%" for term in terms if term.prefix})
+    cursor.execute(
+        """
+        SELECT e.lexeme, e.frequency
+        FROM pg_stats s,
+             unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
+                 AS e(lexeme, frequency)
+        WHERE s.schemaname = current_schema() AND s.tablename = 'search_postdocument'
+          AND s.attname = 'terms' AND (e.lexeme = ANY(%s) OR e.lexeme LIKE ANY(%s))
+        """,
+        [lexemes, prefixes],
+    )
+    known = cursor.fetchall()
+    frequencies = dict(known)
+
+    def of(term: Term) -> float:
+        if term.prefix:  # documents with any token that starts with it: at most the sum
+            return min(1.0, sum(f for lexeme, f in known if lexeme.startswith(term.tokens[0])))
+        return min(frequencies.get(token, 0.0) for token in term.tokens)
+
+    return math.prod(of(term) for term in terms)
+
+
+def _postgresql_walk(
+    cursor, terms, filters: SearchFilters, where: str, where_params: list
+) -> list[tuple] | None:
+    """For a very common word: the COUNT_CAP + 1 newest documents that match it exactly
+    (walking the created_at B-tree backwards, most documents match), the best CANDIDATES of
+    them by boost, ranked. None when fewer than COUNT_CAP + 1 match among the WALK_ROWS newest
+    documents: the word is not that common here after all (or the filters are narrow)."""
+    boost, boost_params = _boost_sql(timezone.now())
+    dates, date_params = _date_range_sql(filters)
+    phrases = _tsquery(terms, phrases=True)
+    sql = f"""
+        WITH recent AS MATERIALIZED (
+            SELECT d.post_id, {boost} AS boost
+            FROM (
+                SELECT * FROM search_postdocument d WHERE {" AND ".join(dates) or "true"}
+                ORDER BY d.created_at DESC, d.post_id DESC
+                LIMIT %s
+            ) AS d
+            WHERE {where} AND d.terms @@ %s::tsquery
+            ORDER BY d.created_at DESC, d.post_id DESC
+            LIMIT %s
+        ), candidates AS (
+            SELECT post_id, boost FROM recent ORDER BY boost DESC, post_id DESC LIMIT %s
+        )
+        SELECT c.post_id, 3 * ts_rank_cd(d.terms, %s::tsquery, 1 | 32) + c.boost AS score,
+               (SELECT count(*) FROM recent) AS found
+        FROM candidates c JOIN search_postdocument d ON d.post_id = c.post_id
+        ORDER BY score DESC, c.post_id DESC
+    """  # noqa: S608 - only placeholders are interpolated
+    params = [
+        *boost_params,
+        *date_params,
+        WALK_ROWS,
+        *where_params,
+        phrases,
+        COUNT_CAP + 1,
+        CANDIDATES,
+        phrases,
+    ]
+    cursor.execute(sql, params)
+    rows = cursor.fetchall()
+    if not rows or rows[0][2] <= COUNT_CAP:
+        return None
+    return [(post_id, score) for post_id, score, _found in rows]
+
+
+def _newest(cursor, filters: SearchFilters) -> datetime | None:
+    """When the newest document (within the date filters) was written: recent months are
+    counted back from there, so that a quiet forum still has a "last month"."""
+    dates, date_params = _date_range_sql(filters)
+    cursor.execute(
+        "SELECT max(d.created_at) FROM search_postdocument d "  # noqa: S608
+        f"WHERE {' AND '.join(dates) or 'true'}",
+        date_params,
+    )
+    return cursor.fetchone()[0]
+
+
+def _postgresql_ranked_ids(
+    cursor, terms, filters: SearchFilters, where: str, where_params: list
+) -> tuple[list[tuple], int]:
+    narrow = filters.author_id is not None or filters.municipality_id is not None
+    if not narrow and _frequency(cursor, terms) >= WALK_MIN_FREQUENCY:
+        walked = _postgresql_walk(cursor, terms, filters, where, where_params)
+        if walked is not None:
+            return walked, COUNT_CAP + 1
+    total = _postgresql_count(cursor, terms, where, where_params)
+    windows = RECENT_WINDOWS if total > COUNT_CAP and not filters.since else (None,)
+    newest = _newest(cursor, filters) if windows[0] is not None else None
+    if windows[0] is not None and newest is None:
+        return [], total
+    for months in windows:
+        rows = _postgresql_ranked(cursor, terms, where, where_params, months, newest)
+        if len(rows) >= CANDIDATES:
+            break
+    return rows, total
 
 
 def _ranked_ids(
     terms: list[Term], board_ids: list[int], filters: SearchFilters
 ) -> tuple[list[tuple[int, float]], int]:
-    """(post id, score) of the best candidates, best first, and the number of matches."""
+    """(post id, score) of the best candidates, best first, and the number of matches (capped).
+
+    On PostgreSQL a word found in more than COUNT_CAP posts is looked for among recent posts
+    only: a very common one among its newest matches (``_postgresql_walk``), any other among
+    the posts of the last few months of posting (the GIN index intersects it with their month
+    lexemes, so older matches are never read), widening only when too few are found there.
+    JIT compilation (which costs more than these queries take) and sequential scans (which
+    the planner underprices for ``@@`` on out-of-line vectors) are off for these queries."""
     where, where_params = _filter_sql(board_ids, filters)
-    boost, boost_params = _boost_sql(timezone.now())
     if connection.vendor == "postgresql":
-        sql = f"""
-            WITH candidates AS (
-                SELECT d.post_id, {boost} AS boost, count(*) OVER () AS total
-                FROM search_postdocument d
-                WHERE d.terms @@ %s::tsquery AND {where}
-                ORDER BY boost DESC, d.post_id DESC
-                LIMIT %s
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit'), current_setting('enable_seqscan')")
+            jit, seqscan = cursor.fetchone()
+            cursor.execute(
+                "SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)"
             )
-            SELECT c.post_id, c.total,
-                   3 * ts_rank_cd(d.terms, %s::tsquery, 1 | 32) + c.boost AS score
-            FROM candidates c JOIN search_postdocument d ON d.post_id = c.post_id
-            WHERE d.terms @@ %s::tsquery
-            ORDER BY score DESC, c.post_id DESC
-        """  # noqa: S608 - only placeholders are interpolated
-        phrases = _tsquery(terms, phrases=True)
-        params = [
-            *boost_params,
-            _tsquery(terms, phrases=False),
-            *where_params,
-            CANDIDATES,
-            phrases,
-            phrases,
-        ]
-    else:
-        sql = f"""
-            SELECT d.post_id, count(*) OVER () AS total,
-                   -0.3 * bm25(search_postterms, 4.0, 1.0) + {boost} AS score
-            FROM search_postterms JOIN search_postdocument d ON d.post_id = search_postterms.rowid
-            WHERE search_postterms MATCH %s AND {where}
-            ORDER BY score DESC, d.post_id DESC
-            LIMIT %s
-        """  # noqa: S608 - only placeholders are interpolated
-        params = [*boost_params, _fts5_query(terms), *where_params, CANDIDATES]
+            rows, total = _postgresql_ranked_ids(cursor, terms, filters, where, where_params)
+            cursor.execute(
+                "SELECT set_config('jit', %s, true), set_config('enable_seqscan', %s, true)",
+                [jit, seqscan],
+            )
+        return [(post_id, score) for post_id, score in rows], total
+    boost, boost_params = _boost_sql(timezone.now())
+    sql = f"""
+        WITH matches AS MATERIALIZED (
+            SELECT rowid AS post_id, bm25(search_postterms, 4.0, 1.0) AS bm25
+            FROM search_postterms WHERE search_postterms MATCH %s
+        )
+        SELECT d.post_id, count(*) OVER () AS total, -0.3 * m.bm25 + {boost} AS score
+        FROM matches m JOIN search_postdocument d ON d.post_id = m.post_id
+        WHERE {where}
+        ORDER BY score DESC, d.post_id DESC
+        LIMIT %s
+    """  # noqa: S608 - only placeholders are interpolated
+    params = [_fts5_query(terms), *boost_params, *where_params, CANDIDATES]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    total = rows[0][1] if rows else 0
+    total = min(rows[0][1], COUNT_CAP + 1) if rows else 0
     return [(post_id, score) for post_id, _total, score in rows], total
 
 
@@ -243,10 +425,14 @@ def similar_topics(board_ids: list[int], title: str, board_id: int | None = None
     else:
         query = "{title} : (" + " OR ".join(_fts5_query([term]) for term in terms) + ")"
         sql = f"""
-            SELECT d.topic_id FROM search_postterms
-            JOIN search_postdocument d ON d.post_id = search_postterms.rowid
-            WHERE search_postterms MATCH %s AND d.is_first AND {where}
-            ORDER BY -bm25(search_postterms, 1.0, 0.0) + 2 * d.topic_solved
+            WITH matches AS MATERIALIZED (
+                SELECT rowid AS post_id, bm25(search_postterms, 1.0, 0.0) AS bm25
+                FROM search_postterms WHERE search_postterms MATCH %s
+            )
+            SELECT d.topic_id FROM matches m
+            JOIN search_postdocument d ON d.post_id = m.post_id
+            WHERE d.is_first AND {where}
+            ORDER BY -m.bm25 + 2 * d.topic_solved
                      + (d.board_id = %s) DESC, d.created_at DESC
             LIMIT %s
         """  # noqa: S608 - only placeholders are interpolated

@@ -5,6 +5,7 @@ written, so each normalised character remembers which characters of the original
 """
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -12,12 +13,15 @@ from django.utils.safestring import SafeString, mark_safe
 from search.tokenise import Term, normalise
 
 _VOICING_MARKS = "\uff9e\uff9f\u3099\u309a"  # half-width and combining (han)dakuten
-_MARKDOWN_NOISE = re.compile(r"[#>*`|]+")
+_MARKDOWN_NOISE = re.compile(r"^[ \t]*[#>]+|[*`|]+", re.MULTILINE)  # headings, quotes, emphasis
 _SPACES = re.compile(r"\s+")
 
 
 def _normalised_with_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
     """The normalised text, and for each of its characters the original span it came from."""
+    pieces = list(map(_normalise_piece, text))
+    if set(map(len, pieces)) <= {1} and not any(mark in text for mark in _VOICING_MARKS):
+        return "".join(pieces), [(index, index + 1) for index in range(len(text))]  # 1:1
     characters: list[str] = []
     spans: list[tuple[int, int]] = []
     index = 0
@@ -25,11 +29,17 @@ def _normalised_with_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
         end = index + 1
         if end < len(text) and text[end] in _VOICING_MARKS:
             end += 1  # ｶﾞ is one character once normalised
-        for character in normalise(text[index:end]):
+        for character in _normalise_piece(text[index:end]):
             characters.append(character)
             spans.append((index, end))
         index = end
     return "".join(characters), spans
+
+
+@lru_cache(maxsize=8192)
+def _normalise_piece(piece: str) -> str:
+    """One character (with its voicing mark) normalised; posts repeat few distinct ones."""
+    return normalise(piece)
 
 
 def match_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:

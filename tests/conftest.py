@@ -13,6 +13,13 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Background tasks run as soon as they are queued (after the commit that queues them);
+    tests of the worker itself switch back to the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def board(db):
     return BoardFactory(slug="vaccination", name_ja="予防接種", name_en="Vaccination")

@@ -19,6 +19,10 @@ def control_visible(rule: str, context) -> bool:
         return bool(context.get("can_reply"))
     if rule == "accept":
         return bool(context.get("can_accept"))
+    if rule == "flag":  # anyone who reads the board may flag someone else's post
+        return bool(context.get("can_mark_helpful")) and post.author_id != viewer_id
+    if rule == "moderate":
+        return bool(context.get("can_moderate"))
     if rule == "author":
         return bool(context.get("can_reply")) and post.author_id == viewer_id
     raise template.TemplateSyntaxError(f"Unknown control rule {rule!r}")

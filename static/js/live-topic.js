@@ -37,6 +37,7 @@ if (list) {
     reply: list.dataset.canReply === "true",
     accept: list.dataset.canAccept === "true",
     helpful: list.dataset.canMarkHelpful === "true",
+    moderate: list.dataset.canModerate === "true",
   };
   const onLastPage = Number(list.dataset.page) >= Number(list.dataset.lastPage);
   const baseTitle = document.title;
@@ -59,8 +60,10 @@ if (list) {
         reply: flags.reply,
         accept: flags.accept,
         author: flags.reply && authorId === viewerId,
+        flag: flags.helpful && authorId !== viewerId,
+        moderate: flags.moderate,
       }[rule];
-      control.hidden = !visible;
+      control.toggleAttribute("hidden", !visible);
     }
     for (const input of post.querySelectorAll("input[name=csrfmiddlewaretoken]")) {
       input.value = pageToken();
@@ -163,6 +166,8 @@ if (list) {
       applyAnswer(event);
     } else if (event.type === "post.created") {
       insertPost(event);
+      const count = document.getElementById("reply-count");
+      if (count && event.reply_count_text) count.textContent = event.reply_count_text;
     } else if (event.html) {
       const existing = postElement(event.post_id);
       if (existing) {

@@ -239,3 +239,18 @@ def test_board_list_shows_counts_and_membership(login, member, board):
     BoardFactory(slug="welfare", name_ja="生活保護", join_policy=Board.JoinPolicy.APPROVAL)
     html = login(member).get("/boards/").content.decode()
     assert "生活保護" in html and "予防接種" in html
+
+
+def test_an_invited_member_sees_the_invitation_but_not_the_topics(
+    login, verified_user, invite_board
+):
+    Membership.objects.create(
+        user=verified_user, board=invite_board, state=Membership.State.INVITED
+    )
+    make_topic(MembershipFactory(board=invite_board).user, invite_board, title="非公開の話題")
+    client = login(verified_user)
+    page = client.get(f"/boards/{invite_board.slug}/").content.decode()
+    assert "非公開の話題" not in page
+    assert f'action="/boards/{invite_board.slug}/join/"' in page
+    client.post(f"/boards/{invite_board.slug}/join/")
+    assert "非公開の話題" in client.get(f"/boards/{invite_board.slug}/").content.decode()

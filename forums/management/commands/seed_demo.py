@@ -83,6 +83,13 @@ TOPICS = [
 ]  # fmt: skip
 
 
+# Staff (by index) whose requests to join the approval board wait for a moderator.
+ASKING_TO_JOIN = {
+    1: "入札事務を今年度から担当しています。",
+    3: "村でも電子入札の導入を検討中です。",
+}
+
+
 class Command(BaseCommand):
     help = "Create demo municipalities, staff, boards, topics and replies (safe to run again)."
 
@@ -93,6 +100,7 @@ class Command(BaseCommand):
             staff = self.create_staff()
             boards = self.create_boards(staff)
             self.create_topics(staff, boards)
+            self.create_moderation_work(staff, boards)
         self.print_logins(staff)
 
     def create_staff(self) -> list[User]:
@@ -160,8 +168,10 @@ class Command(BaseCommand):
                     "position": position,
                 },
             )
-        for person in staff:
+        for index, person in enumerate(staff):
             for slug in ("vaccination", "welfare", "procurement", "disaster"):
+                if slug == "procurement" and index in ASKING_TO_JOIN:
+                    continue  # their join requests wait in the moderation queue
                 self.add_member(person, boards[slug])
         moderator = staff[0]
         self.add_member(moderator, boards["moderators"], role=Membership.Role.MODERATOR)
@@ -191,6 +201,35 @@ class Command(BaseCommand):
             for post in posts:
                 if post.author != staff[asker]:
                     services.toggle_helpful(staff[asker], post)
+
+    def create_moderation_work(self, staff, boards) -> None:
+        """Pending join requests, a flagged post and some audit history, once."""
+        from moderation.models import AuditEntry, Flag
+        from moderation.services import content, membership
+
+        moderator = staff[0]
+        procurement = boards["procurement"]
+        for index, message in ASKING_TO_JOIN.items():
+            services.join_board(staff[index], procurement, message)  # returns an existing request
+        vaccination = boards["vaccination"]
+        topic = Topic.objects.filter(board=vaccination).order_by("created_at", "id").last()
+        reply = topic.posts.filter(number__gt=1).first() if topic else None
+        if reply is not None and not Flag.objects.filter(post=reply).exists():
+            content.flag_post(
+                staff[4] if reply.author != staff[4] else staff[2],
+                reply,
+                Flag.Reason.PERSONAL_DATA,
+                "窓口に来た方の氏名が書かれているように見えます。",
+            )
+        if not AuditEntry.objects.filter(actor=moderator).exists():
+            first = Topic.objects.filter(board=vaccination).order_by("created_at", "id").first()
+            content.set_pinned(moderator, first, True)
+            disaster = Topic.objects.filter(board=boards["disaster"]).first()
+            if disaster is not None:
+                content.set_locked(moderator, disaster, True, "同じ質問が別のトピックにあります。")
+                content.set_locked(moderator, disaster, False)
+            helper = Membership.objects.get(user=staff[1], board=vaccination)
+            membership.set_moderator(moderator, helper, True)
 
     def print_logins(self, staff) -> None:
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))

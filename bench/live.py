@@ -1,0 +1,685 @@
+"""Live push benchmark: how fast a reply reaches N open topic pages, against a bare fan-out.
+
+    .venv/bin/python bench/live.py                          # 100 and 1,000 clients, 20 replies
+    .venv/bin/python bench/live.py --clients 1000 --pushes 20 --workers 2
+
+On PostgreSQL (database och_bench_live, created and migrated if missing) and Redis (database 7,
+so that nothing else's groups mix in), for each client count:
+
+1. the product: a fresh topic on a seeded open board; ``--workers`` uvicorn processes on separate
+   ports (no balancer, clients split evenly) with DJANGO_DEBUG=1; N signed-in readers (sessions
+   written straight into the database) open ``/ws/topics/<id>/?since=<sequence>`` with their
+   session cookie and Origin; a poster replies ``--pushes`` times through the real reply form
+   (CSRF and all). Latency: from just before the POST to the ``post.created`` event at each
+   socket. A socket that has not had a reply within 10 s lost it.
+2. the floor: bench/_bare_fanout.py on the same number of uvicorn processes with the same
+   channel layer and payload: one ``group_send`` per push, no database, rendering or auth.
+
+Memory per idle connection is the growth of the servers' resident memory (VmRSS) from a warmed-up
+idle server to one holding every socket, divided by N. Server logs are scanned for errors.
+Everything runs under an overall timeout and the servers are stopped whatever happens.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import http.client
+import json
+import os
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/och_bench_live"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
+MARKER = re.compile(r"benchlive-(\d+)-end")
+LOST_AFTER = 10.0
+CONNECT_CONCURRENCY = 50
+# Unindented lines that name a problem: log records and the last line of a traceback.
+PROBLEM_LINE = re.compile(r"(ERROR|CRITICAL|WARNING|[\w.]*(Error|Exception|StopConsumer)\b)")
+REPLY_TEXT = (
+    "うちの市では、接種券の再発行は窓口と郵送の両方で受け付けています。"
+    "郵送の場合は本人確認書類の写しを同封してもらい、届いた翌営業日に発送しています。"
+    "転入者の場合は前住所地での接種履歴を確認してから発行するので、少し時間がかかります。"
+)
+
+
+# --- Database ----------------------------------------------------------------------------------
+
+
+def setup_django(database_url: str, redis_url: str, settings_module: str) -> None:
+    os.environ.update(DATABASE_URL=database_url, REDIS_URL=redis_url, DJANGO_DEBUG="1")
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+    sys.path.insert(0, str(ROOT))
+    name = database_url.rsplit("/", 1)[1]
+    subprocess.run(
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True, check=False
+    )
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def seed(readers: int):
+    """The board, the poster (a member) and at least ``readers`` verified readers."""
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+    from forums.models import Board, Membership, WorkField
+
+    work_field, _ = WorkField.objects.get_or_create(
+        slug="bench-live", defaults={"name_ja": "ベンチ", "name_en": "Bench"}
+    )
+    board, _ = Board.objects.get_or_create(
+        slug="bench-live",
+        defaults={"name_ja": "ライブ計測", "name_en": "Live bench", "field": work_field},
+    )
+    password = make_password("bench-live-password")
+    poster, _ = User.objects.get_or_create(
+        email="poster@bench-live.lg.jp",
+        defaults={
+            "full_name": "投稿 太郎",
+            "display_name": "投稿者",
+            "status": User.Status.VERIFIED,
+            "password": password,
+        },
+    )
+    Membership.objects.get_or_create(user=poster, board=board)
+    existing = User.objects.filter(email__startswith="reader").count()
+    User.objects.bulk_create(
+        User(
+            email=f"reader{number}@bench-live.lg.jp",
+            full_name=f"読者 {number}号",
+            display_name=f"読者{number}",
+            status=User.Status.VERIFIED,
+            password=password,
+        )
+        for number in range(existing, readers)
+    )
+    reader_ids = list(
+        User.objects.filter(email__startswith="reader").order_by("pk").values_list("pk", flat=True)
+    )
+    return poster, board, reader_ids[:readers]
+
+
+def sessions_for(user_ids: list[int]) -> list[str]:
+    """A signed-in session per user, written straight into the session table."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    expires = timezone.now() + timedelta(days=1)
+    users = User.objects.in_bulk(user_ids)
+    rows, keys = [], []
+    for user_id in user_ids:
+        data = {
+            SESSION_KEY: str(user_id),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: users[user_id].get_session_auth_hash(),
+        }
+        key = secrets.token_hex(16)
+        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
+        keys.append(key)
+    Session.objects.bulk_create(rows, batch_size=1000)
+    return keys
+
+
+def new_topic(poster, board):
+    from forums import services
+
+    topic = services.create_topic(
+        poster, board, "ライブ更新の計測", "接種券の再発行はどうしていますか？"
+    )
+    topic.refresh_from_db()
+    return topic
+
+
+# --- Servers -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_servers(kind: str, count: int, env: dict, log_dir: Path, label: str) -> list[Server]:
+    servers = []
+    for index in range(count):
+        port = free_port()
+        command = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--no-access-log"]
+        if kind == "bare":
+            command += [
+                "--app-dir",
+                str(ROOT / "bench"),
+                "--lifespan",
+                "off",
+                "_bare_fanout:application",
+            ]
+        else:
+            command += ["onlinecityhall.asgi:application"]
+        log = log_dir / f"{label}-{index}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+            )
+        servers.append(Server(process, port, log))
+    for server in servers:
+        wait_until_ready(server, "/healthz" if kind == "product" else "/")
+    return servers
+
+
+def wait_until_ready(server: Server, path: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"server on {server.port} exited: {server.log.read_text()[-2000:]}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+            connection.request("GET", path)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server on port {server.port} did not become ready")
+
+
+def stop_servers(servers: list[Server]) -> None:
+    for server in servers:
+        if server.process.poll() is None:
+            server.process.terminate()
+    for server in servers:
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=5)
+
+
+def resident_kib(servers: list[Server]) -> int:
+    total = 0
+    for server in servers:
+        status = Path(f"/proc/{server.process.pid}/status").read_text()
+        total += int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+    return total
+
+
+def cpu_seconds(servers: list[Server]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for server in servers:
+        fields = Path(f"/proc/{server.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def log_problems(servers: list[Server]) -> Counter:
+    """Errors and warnings in the servers' logs, by kind (the last line of each traceback)."""
+    found = Counter()
+    for server in servers:
+        for line in server.log.read_text(errors="replace").splitlines():
+            if PROBLEM_LINE.match(line) and not line.startswith(("Traceback", "During")):
+                found[re.sub(r"\d+", "N", line.strip())[:150]] += 1
+    return found
+
+
+# --- Pushes ------------------------------------------------------------------------------------
+
+
+def reply_through_form(port: int, session: str, topic_id: int, number: int) -> tuple[float, int]:
+    """GET the topic page for the CSRF token, then POST the reply form; returns (start, status),
+    start taken just before the POST."""
+    from django.conf import settings
+
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
+    page = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    page.request("GET", f"/topics/{topic_id}/", headers={"Cookie": cookie})
+    answer = page.getresponse()
+    html = answer.read().decode()
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", answer.getheader("Set-Cookie", "")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    submission = re.search(r'name="submission_token" value="([^"]*)"', html)
+    form = {
+        "csrfmiddlewaretoken": token,
+        "submission_token": submission.group(1) if submission else uuid.uuid4().hex,
+        "body": f"{REPLY_TEXT} benchlive-{number}-end",
+    }
+    origin = f"http://127.0.0.1:{port}"
+    headers = {
+        "Cookie": f"{cookie}; csrftoken={csrf_cookie}",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": origin,
+        "Referer": origin + f"/topics/{topic_id}/",
+    }
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    body = urllib.parse.urlencode(form)
+    start = time.perf_counter()
+    connection.request("POST", f"/topics/{topic_id}/reply/", body=body, headers=headers)
+    status = connection.getresponse().status
+    return start, status
+
+
+def bare_push(port: int, html: str, number: int) -> tuple[float, int]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    body = MARKER.sub(f"benchlive-{number}-end", html).encode()
+    start = time.perf_counter()
+    connection.request("POST", f"/push/{number}/", body=body)
+    return start, connection.getresponse().status
+
+
+# --- Clients -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    clients: int
+    pushes: int
+    received: list[dict] = field(default_factory=list)  # per push: client index -> seconds
+    started: list[float] = field(default_factory=list)
+    answered: list[float] = field(default_factory=list)  # POST response times, seconds
+    duplicates: int = 0
+    connect_failures: int = 0
+    sample: str = ""
+    closed_early: dict = field(default_factory=dict)  # client index -> close code
+    finished: bool = False
+
+    def __post_init__(self):
+        self.received = [{} for _ in range(self.pushes)]
+
+    def heard(self, client: int, raw: str) -> None:
+        now = time.perf_counter()
+        match = MARKER.search(raw)
+        if match is None or '"post.created"' not in raw:
+            return
+        number = int(match.group(1))
+        if number >= self.pushes:
+            return
+        if client in self.received[number]:
+            self.duplicates += 1
+            return
+        self.received[number][client] = now
+        if not self.sample:
+            self.sample = raw
+
+    def latencies_ms(self) -> list[float]:
+        return [
+            (arrival - self.started[number]) * 1000
+            for number, arrivals in enumerate(self.received[: len(self.started)])
+            for arrival in arrivals.values()
+            if arrival - self.started[number] <= LOST_AFTER
+        ]
+
+    def spread_ms(self) -> list[float]:
+        """Per push, first socket to last socket: the fan-out part of the latency."""
+        return [
+            (max(arrivals.values()) - min(arrivals.values())) * 1000
+            for arrivals in self.received
+            if arrivals
+        ]
+
+    def lost(self) -> int:
+        return self.clients * len(self.started) - len(self.latencies_ms())
+
+    def complete(self) -> bool:
+        return all(len(arrivals) == self.clients for arrivals in self.received)
+
+
+async def connect_all(targets: list[tuple[str, dict]], run: Run) -> list:
+    gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+
+    async def connect(url: str, headers: dict):
+        async with gate:
+            try:
+                return await websockets.connect(
+                    url, additional_headers=headers, open_timeout=60, ping_interval=None
+                )
+            except (OSError, websockets.WebSocketException, TimeoutError):
+                run.connect_failures += 1
+                return None
+
+    return await asyncio.gather(*(connect(url, headers) for url, headers in targets))
+
+
+async def listen(client: int, connection, run: Run) -> None:
+    with contextlib.suppress(websockets.ConnectionClosed):
+        async for raw in connection:
+            run.heard(client, raw if isinstance(raw, str) else raw.decode())
+    if not run.finished:
+        run.closed_early[client] = connection.close_code
+
+
+async def close_all(connections: list) -> None:
+    async def close(connection):
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(connection.close(), 5)
+
+    await asyncio.gather(*(close(connection) for connection in connections if connection))
+
+
+@dataclass
+class Result:
+    app: str
+    run: Run
+    kib_per_connection: float
+    cpu_seconds: float
+    problems: Counter
+    statuses: list[int]
+    load: float
+
+
+async def measure(
+    app: str, servers: list[Server], targets: list[tuple[str, dict]], push, args
+) -> Result:
+    """Warm up, connect every client, push ``args.pushes`` times and wait for the arrivals."""
+    run = Run(clients=len(targets), pushes=args.pushes)
+    load = os.getloadavg()[0]
+    warm = await connect_all(targets[: min(10, len(targets))], Run(clients=0, pushes=0))
+    await close_all(warm)
+    await asyncio.sleep(1)
+    before = resident_kib(servers)
+    connections = await connect_all(targets, run)
+    listeners = [
+        asyncio.create_task(listen(client, connection, run))
+        for client, connection in enumerate(connections)
+        if connection is not None
+    ]
+    try:
+        await asyncio.sleep(2)
+        after = resident_kib(servers)
+        cpu_before = cpu_seconds(servers)
+        statuses = []
+        for number in range(args.pushes):
+            start, status = await asyncio.to_thread(push, number)
+            run.answered.append(time.perf_counter() - start)
+            run.started.append(start)
+            statuses.append(status)
+            await asyncio.sleep(max(0.0, start + args.interval - time.perf_counter()))
+        deadline = run.started[-1] + LOST_AFTER
+        while not run.complete() and time.perf_counter() < deadline:
+            await asyncio.sleep(0.1)
+        cpu = cpu_seconds(servers) - cpu_before
+    finally:
+        run.finished = True
+        await close_all(connections)
+        for task in listeners:
+            task.cancel()
+        await asyncio.gather(*listeners, return_exceptions=True)
+    kib = (after - before) / max(1, len(targets) - run.connect_failures)
+    return Result(app, run, kib, cpu, Counter(), statuses, load)
+
+
+# --- One client count ---------------------------------------------------------------------------
+
+
+def forget_channel_layer_keys(redis_url: str) -> None:
+    """Groups left behind by an interrupted run would receive every push too."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter("asgi*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def server_env(args) -> dict:
+    from django.conf import settings
+
+    return {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "DJANGO_DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": args.settings,
+        "BENCH_CHANNEL_LAYERS": json.dumps(settings.CHANNEL_LAYERS),
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def prepare(clients: int):
+    """A fresh topic, the poster's session and one session per reader (Django ORM, no loop)."""
+    poster, board, reader_ids = seed(clients)
+    topic = new_topic(poster, board)
+    poster_session, *sessions = sessions_for([poster.pk, *reader_ids])
+    return topic, poster_session, sessions
+
+
+async def product_run(clients: int, args, log_dir: Path) -> Result:
+    from django.conf import settings
+
+    topic, poster_session, sessions = await asyncio.to_thread(prepare, clients)
+    forget_channel_layer_keys(args.redis_url)
+    servers = start_servers(
+        "product", args.workers, server_env(args), log_dir, f"product-{clients}"
+    )
+    try:
+        targets = []
+        for client, session in enumerate(sessions):
+            port = servers[client % len(servers)].port
+            url = f"ws://127.0.0.1:{port}/ws/topics/{topic.pk}/?since={topic.event_sequence}"
+            headers = {
+                "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}",
+                "Origin": f"http://127.0.0.1:{port}",
+            }
+            targets.append((url, headers))
+
+        def push(number: int):
+            port = servers[number % len(servers)].port
+            return reply_through_form(port, poster_session, topic.pk, number)
+
+        result = await measure("product", servers, targets, push, args)
+    finally:
+        stop_servers(servers)
+    result.problems = log_problems(servers)
+    return result
+
+
+async def bare_run(clients: int, args, log_dir: Path, html: str) -> Result:
+    forget_channel_layer_keys(args.redis_url)
+    servers = start_servers("bare", args.workers, server_env(args), log_dir, f"bare-{clients}")
+    try:
+        targets = []
+        for client in range(clients):
+            port = servers[client % len(servers)].port
+            targets.append((f"ws://127.0.0.1:{port}/ws/", {"Origin": f"http://127.0.0.1:{port}"}))
+
+        def push(number: int):
+            return bare_push(servers[number % len(servers)].port, html, number)
+
+        result = await measure("bare", servers, targets, push, args)
+    finally:
+        stop_servers(servers)
+    result.problems = log_problems(servers)
+    return result
+
+
+def html_of(sample: str) -> str:
+    """The product's event HTML, to send the same bytes through the bare fan-out."""
+    if sample:
+        return json.loads(sample)["html"]
+    return f"<article>{'x' * 2000} benchlive-0-end</article>"
+
+
+# --- Report ------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def figures(result: Result) -> dict:
+    latencies = result.run.latencies_ms()
+    return {
+        "p50": percentile(latencies, 0.50),
+        "p95": percentile(latencies, 0.95),
+        "p99": percentile(latencies, 0.99),
+        "max": max(latencies, default=float("nan")),
+        "lost": result.run.lost(),
+        "dup": result.run.duplicates,
+        "kib": result.kib_per_connection,
+    }
+
+
+def print_table(results: list[tuple[Result, Result]]) -> None:
+    print()
+    print("| clients | app | p50 ms | p95 ms | p99 ms | max ms | lost | dup | KiB/idle conn |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for product, bare in results:
+        clients = product.run.clients
+        mine, floor = figures(product), figures(bare)
+        for name, row in (("product", mine), ("bare", floor)):
+            print(
+                f"| {clients:,} | {name} | {row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f}"
+                f" | {row['max']:.0f} | {row['lost']} | {row['dup']} | {row['kib']:.1f} |"
+            )
+        ratio = {key: mine[key] / floor[key] if floor[key] else float("nan") for key in mine}
+        print(
+            f"| {clients:,} | product/bare | {ratio['p50']:.1f}× | {ratio['p95']:.1f}× |"
+            f" {ratio['p99']:.1f}× | {ratio['max']:.1f}× | | | {ratio['kib']:.1f}× |"
+        )
+
+
+def print_details(product: Result, bare: Result, html: str) -> None:
+    for result in (product, bare):
+        run = result.run
+        statuses = sorted(set(result.statuses))
+        first = [
+            (min(arrivals.values()) - start) * 1000
+            for arrivals, start in zip(run.received, run.started, strict=False)
+            if arrivals
+        ]
+        print(
+            f"  {run.clients:,} {result.app} (load {result.load:.1f}): "
+            f"{run.connect_failures} failed connects, push "
+            f"statuses {statuses}, server CPU {result.cpu_seconds:.1f} s over the pushes, "
+            f"{sum(result.problems.values())} error/warning log lines"
+        )
+        print(
+            f"    median per push: POST answered in {percentile(run.answered, 0.5) * 1000:.0f} ms,"
+            f" first socket {percentile(first, 0.5):.0f} ms,"
+            f" first-to-last socket {percentile(run.spread_ms(), 0.5):.0f} ms"
+        )
+        if result.run.lost():
+            missing = [
+                number
+                for number, arrivals in enumerate(run.received)
+                if len(arrivals) < run.clients
+            ]
+            print(
+                f"    lost: pushes {missing}; sockets closed by the server before the end: "
+                f"{len(run.closed_early)} (codes {sorted(set(run.closed_early.values()))})"
+            )
+        for line, count in result.problems.most_common(6):
+            print(f"    {count} × {line}")
+    print(f"  event payload: {len(html.encode()):,} bytes of HTML per event")
+
+
+def check_targets(product: Result) -> None:
+    row = figures(product)
+    verdicts = [
+        ("p99 < 250 ms", row["p99"] < 250),
+        ("zero lost", row["lost"] == 0 and product.run.connect_failures == 0),
+        ("< 100 KiB per idle connection", row["kib"] < 100),
+    ]
+    text = ", ".join(f"{name}: {'yes' if ok else 'NO'}" for name, ok in verdicts)
+    print(f"  targets at {product.run.clients:,} clients: {text}")
+
+
+async def main_async(args) -> None:
+    results = []
+    log_dir = args.log_dir or tempfile.mkdtemp(prefix="bench-live-")
+    Path(log_dir).mkdir(parents=True, exist_ok=True)
+    try:
+        for clients in args.clients:
+            print(
+                f"{clients:,} clients, {args.pushes} pushes, {args.workers} workers …", flush=True
+            )
+            product = await product_run(clients, args, Path(log_dir))
+            html = html_of(product.run.sample)
+            bare = await bare_run(clients, args, Path(log_dir), html)
+            print_details(product, bare, html)
+            check_targets(product)
+            results.append((product, bare))
+    finally:
+        if not args.log_dir:
+            shutil.rmtree(log_dir, ignore_errors=True)
+    print_table(results)
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"\nload average at the end: {load} ({os.cpu_count()} CPUs)")
+
+
+def raise_open_file_limit(clients: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = min(hard, max(soft, 4 * clients + 1024))
+    if wanted > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", default="100,1000")
+    parser.add_argument("--pushes", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--interval", type=float, default=0.5, help="seconds between replies")
+    parser.add_argument("--timeout", type=int, default=900, help="overall limit in seconds")
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+    parser.add_argument(
+        "--settings",
+        default="onlinecityhall.settings",
+        help="settings module for the servers, e.g. bench._layer_settings",
+    )
+    parser.add_argument("--log-dir", help="keep the servers' logs here (default: deleted)")
+    args = parser.parse_args()
+    args.clients = [int(value) for value in args.clients.split(",")]
+
+    def give_up(signum, frame):
+        raise TimeoutError(f"bench/live did not finish within {args.timeout} s")
+
+    signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(args.timeout)
+    raise_open_file_limit(max(args.clients))
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"load average at the start: {load} ({os.cpu_count()} CPUs)", flush=True)
+    setup_django(args.database_url, args.redis_url, args.settings)
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""Reads for moderators: queues, member lists, the audit log and the header's pending counts."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import can_moderate_site, is_verified_member
+from forums.models import Board, Membership, Post
+from moderation.models import AuditEntry, Flag
+
+MODERATOR_HINT = "moderation.moderates_boards"
+HINT_CHECKED_AT = "moderation.checked_at"
+
+
+# --- Queues -----------------------------------------------------------------------------------
+
+
+def join_requests(board: Board) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(board=board, state=Membership.State.PENDING)
+        .select_related("user__municipality")
+        .order_by("created_at", "id")
+    )
+
+
+def flagged_posts(board: Board) -> list[Post]:
+    """Posts of the board with open flags, most flagged first, each with its open flags."""
+    open_flags = Flag.objects.filter(resolved_at__isnull=True).select_related("reporter")
+    return list(
+        Post.objects.filter(topic__board=board, flags__isnull=False, flags__resolved_at=None)
+        .annotate(open_flag_count=Count("flags"))
+        .select_related("topic", "author", "author_municipality")
+        .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flags"))
+        .order_by("-open_flag_count", "created_at")
+    )
+
+
+def open_flags_of(post: Post) -> list[Flag]:
+    return list(post.flags.filter(resolved_at__isnull=True).select_related("reporter"))
+
+
+def board_members(board: Board, text: str = "") -> QuerySet[Membership]:
+    """Active members of a board, searchable by name, municipality and department."""
+    members = (
+        Membership.objects.filter(board=board, state=Membership.State.ACTIVE)
+        .select_related("user__municipality")
+        .annotate(place=Concat("user__municipality__prefecture", "user__municipality__name"))
+    )
+    for word in " ".join(text.split()).split(" "):
+        if word:
+            members = members.filter(
+                Q(user__full_name__icontains=word)
+                | Q(user__display_name__icontains=word)
+                | Q(user__email__iexact=word)
+                | Q(user__department__icontains=word)
+                | Q(user__municipality__name__contains=word)
+                | Q(user__municipality__prefecture__contains=word)
+                | Q(place__contains=word)
+            )
+    return members.order_by("-role", "user__municipality__code", "user__display_name")
+
+
+def other_memberships(board: Board) -> QuerySet[Membership]:
+    """Invited and banned people: short lists shown under the members."""
+    return (
+        Membership.objects.filter(
+            board=board, state__in=[Membership.State.INVITED, Membership.State.BANNED]
+        )
+        .select_related("user__municipality")
+        .order_by("state", "-decided_at")
+    )
+
+
+def find_verified_member(text: str) -> list[User]:
+    """Who an invitation is for: an exact e-mail address, or a full or display name."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    members = User.objects.filter(status=User.Status.VERIFIED, is_active=True)
+    if "@" in text:
+        return list(members.filter(email__iexact=text))
+    compact = text.replace(" ", "")
+    members = members.annotate(compact_name=Concat("full_name", "display_name")).filter(
+        Q(full_name=text) | Q(display_name=text) | Q(full_name__contains=compact)
+    )
+    return list(members.select_related("municipality")[:10])
+
+
+# --- Audit log --------------------------------------------------------------------------------
+
+
+@dataclass
+class AuditFilter:
+    board: Board | None = None
+    action: str = ""
+    actor_text: str = ""
+    target_text: str = ""
+
+
+def audit_entries(filters: AuditFilter, boards: QuerySet[Board] | None = None):
+    """The log, newest first: one board's (with moves in and out), or the whole site's."""
+    entries = AuditEntry.objects.select_related("actor", "board", "other_board", "target_user")
+    if filters.board is not None:
+        entries = entries.filter(Q(board=filters.board) | Q(other_board=filters.board))
+    if filters.action:
+        entries = entries.filter(action=filters.action)
+    if filters.actor_text:
+        entries = entries.filter(
+            Q(actor__full_name__icontains=filters.actor_text)
+            | Q(actor__display_name__icontains=filters.actor_text)
+        )
+    if filters.target_text:
+        entries = entries.filter(
+            Q(target_label__icontains=filters.target_text)
+            | Q(target_user__full_name__icontains=filters.target_text)
+        )
+    return entries.order_by("-created_at", "-id")
+
+
+def moderated_boards(user) -> QuerySet[Board]:
+    if can_moderate_site(user):
+        return Board.objects.order_by("position", "slug")
+    return Board.objects.filter(
+        memberships__user=user,
+        memberships__role=Membership.Role.MODERATOR,
+        memberships__state=Membership.State.ACTIVE,
+    ).order_by("position", "slug")
+
+
+def board_pending_counts(boards) -> dict[int, dict[str, int]]:
+    """Pending requests and flagged posts per board, in two queries."""
+    board_ids = [board.pk for board in boards]
+    requests = dict(
+        Membership.objects.filter(board_id__in=board_ids, state=Membership.State.PENDING)
+        .values_list("board_id")
+        .annotate(n=Count("id"))
+    )
+    flags = dict(
+        Post.objects.filter(
+            topic__board_id__in=board_ids, flags__isnull=False, flags__resolved_at=None
+        )
+        .values_list("topic__board_id")
+        .annotate(n=Count("id", distinct=True))
+    )
+    return {pk: {"requests": requests.get(pk, 0), "flags": flags.get(pk, 0)} for pk in board_ids}
+
+
+# --- Pending work in the header -----------------------------------------------------------------
+
+
+class _Count(Subquery):
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+def moderator_ids(board: Board) -> list[int]:
+    """Everyone who moderates the board: its moderators and the site moderators."""
+    return list(
+        User.objects.filter(
+            Q(
+                memberships__board=board,
+                memberships__role=Membership.Role.MODERATOR,
+                memberships__state=Membership.State.ACTIVE,
+            )
+            | Q(is_site_moderator=True)
+            | Q(is_superuser=True),
+            status=User.Status.VERIFIED,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def pending_work(user) -> dict[str, int]:
+    """Join requests, flagged posts and (for site moderators) applicants waiting: one query."""
+    site = can_moderate_site(user)
+    if site:
+        boards = Board.objects.values("pk")
+    else:
+        boards = Membership.objects.filter(
+            user=user, role=Membership.Role.MODERATOR, state=Membership.State.ACTIVE
+        ).values("board_id")
+    requests = Membership.objects.filter(state=Membership.State.PENDING, board__in=boards)
+    flagged = (
+        Flag.objects.filter(resolved_at__isnull=True, post__topic__board__in=boards)
+        .values("post_id")
+        .distinct()
+    )
+    applicants = User.objects.filter(
+        Q(status=User.Status.PENDING) | Q(status=User.Status.VERIFIED, domain_mismatch=True)
+    )
+    if not site:
+        applicants = applicants.none()
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            requests=_Count(requests.values("pk")),
+            flags=_Count(flagged),
+            verification=_Count(applicants.values("pk")),
+        )
+        .values("requests", "flags", "verification")
+        .first()
+    ) or {}
+    row = {name: row.get(name) or 0 for name in ("requests", "flags", "verification")}
+    return {**row, "total": sum(row.values())}
+
+
+# Whether a member moderates any board is remembered in their session at sign-in, so that
+# ordinary members' pages cost no query for the header. A change of role stamps the cache;
+# a session older than the stamp looks again.
+
+
+def _role_changed_key(user_id: int) -> str:
+    return f"moderation.role_changed.{user_id}"
+
+
+def moderates_any_board(user) -> bool:
+    return Membership.objects.filter(
+        user=user, role=Membership.Role.MODERATOR, state=Membership.State.ACTIVE
+    ).exists()
+
+
+def remember_role(session, user) -> bool:
+    moderates = moderates_any_board(user)
+    session[MODERATOR_HINT] = moderates
+    session[HINT_CHECKED_AT] = timezone.now().timestamp()
+    return moderates
+
+
+def role_changed(user_id: int) -> None:
+    cache.set(_role_changed_key(user_id), timezone.now().timestamp(), timeout=60 * 60 * 24 * 30)
+
+
+def header_counts(request) -> dict[str, int] | None:
+    """Pending work for the header, or None for members who moderate nothing."""
+    user = request.user
+    if not is_verified_member(user):
+        return None
+    if not can_moderate_site(user):
+        session = request.session
+        changed_at = cache.get(_role_changed_key(user.pk))
+        stale = changed_at is not None and changed_at >= session.get(HINT_CHECKED_AT, 0)
+        if MODERATOR_HINT not in session or stale:
+            remember_role(session, user)
+        if not session[MODERATOR_HINT]:
+            return None
+    return pending_work(user)

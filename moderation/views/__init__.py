@@ -1,0 +1,2 @@
+"""Moderation pages: ``membership`` (queues, members, log, boards) and ``content`` (flags,
+posts and topics). Thin: form → permission → service → redirect."""

@@ -1,0 +1,241 @@
+"""Flagging posts, and moderating posts and topics."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import verified_required
+from forums import permissions
+from forums.models import Post, Topic
+from forums.queries import membership_of
+from moderation import queries
+from moderation.forms import (
+    FlagForm,
+    MergeForm,
+    MoveForm,
+    OptionalReasonForm,
+    ReasonForm,
+    TitleForm,
+)
+from moderation.services import content as services
+from moderation.views.common import run
+
+
+def _post_for(request, post_id):
+    post = get_object_or_404(
+        Post.objects.select_related("topic__board", "author", "author_municipality"), pk=post_id
+    )
+    membership = membership_of(request.user, post.topic.board)
+    if not permissions.can_view_board(request.user, post.topic.board, membership):
+        raise Http404
+    return post, membership
+
+
+def _moderated_post(request, post_id) -> Post:
+    post, membership = _post_for(request, post_id)
+    if not permissions.can_moderate_post(request.user, post, membership):
+        raise PermissionDenied
+    return post
+
+
+def _moderated_topic(request, topic_id) -> Topic:
+    topic = get_object_or_404(Topic.objects.select_related("board", "author"), pk=topic_id)
+    membership = membership_of(request.user, topic.board)
+    if not permissions.can_view_board(request.user, topic.board, membership):
+        raise Http404
+    if not permissions.can_moderate_board(request.user, topic.board, membership):
+        raise PermissionDenied
+    return topic
+
+
+# --- Flags (members) ----------------------------------------------------------------------------
+
+
+@verified_required
+def post_flag(request, post_id):
+    post, membership = _post_for(request, post_id)
+    if not permissions.can_flag_post(request.user, post, membership):
+        raise PermissionDenied
+    form = FlagForm()
+    if request.method == "POST":
+        form = FlagForm(request.POST)
+        if form.is_valid():
+            ok = run(
+                request,
+                lambda: services.flag_post(
+                    request.user, post, form.cleaned_data["reason"], form.cleaned_data["note"]
+                ),
+                _("Thank you. The moderators of this board will look at the post."),
+            )
+            if ok:
+                return redirect("forums:post", post_id=post.pk)
+    return render(request, "moderation/post_flag.html", {"post": post, "form": form})
+
+
+# --- Posts (moderators) -------------------------------------------------------------------------
+
+
+@verified_required
+def post_moderate(request, post_id):
+    post = _moderated_post(request, post_id)
+    context = {
+        "post": post,
+        "flags": queries.open_flags_of(post),
+        "reason_form": ReasonForm(),
+        "optional_reason_form": OptionalReasonForm(),
+        "revision_count": post.revisions.count(),
+    }
+    return render(request, "moderation/post_moderate.html", context)
+
+
+def _post_action(request, post_id, action, success, *, reason_required: bool):
+    post = _moderated_post(request, post_id)
+    form = (ReasonForm if reason_required else OptionalReasonForm)(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the reason; the author sees it."))
+        return redirect("moderation:post", post_id=post.pk)
+    run(request, lambda: action(request.user, post, form.cleaned_data["reason"]), success)
+    return redirect("moderation:post", post_id=post.pk)
+
+
+@require_POST
+@verified_required
+def post_hide(request, post_id):
+    return _post_action(
+        request, post_id, services.hide_post, _("The post is hidden."), reason_required=True
+    )
+
+
+@require_POST
+@verified_required
+def post_unhide(request, post_id):
+    return _post_action(
+        request, post_id, services.unhide_post, _("The post is visible again."),
+        reason_required=False,
+    )  # fmt: skip
+
+
+@require_POST
+@verified_required
+def post_redact(request, post_id):
+    return _post_action(
+        request, post_id, services.redact_post,
+        _("The post was redacted and its earlier versions deleted."), reason_required=True,
+    )  # fmt: skip
+
+
+@require_POST
+@verified_required
+def flags_dismiss(request, post_id):
+    return _post_action(
+        request, post_id, services.dismiss_flags, _("The flags were dismissed."),
+        reason_required=False,
+    )  # fmt: skip
+
+
+# --- Topics (moderators) ------------------------------------------------------------------------
+
+
+@verified_required
+def topic_moderate(request, topic_id):
+    topic = _moderated_topic(request, topic_id)
+    boards = queries.moderated_boards(request.user).exclude(pk=topic.board_id)
+    context = {
+        "topic": topic,
+        "title_form": TitleForm(initial={"title": topic.title}),
+        "move_form": MoveForm(boards=boards),
+        "merge_form": MergeForm(),
+        "reason_form": OptionalReasonForm(),
+    }
+    return render(request, "moderation/topic_moderate.html", context)
+
+
+@require_POST
+@verified_required
+def topic_lock(request, topic_id):
+    topic = _moderated_topic(request, topic_id)
+    locked = request.POST.get("locked") == "1"
+    form = OptionalReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    run(
+        request,
+        lambda: services.set_locked(request.user, topic, locked, reason),
+        _("The topic is locked.") if locked else _("The topic is unlocked."),
+    )
+    return redirect("moderation:topic", topic_id=topic.pk)
+
+
+@require_POST
+@verified_required
+def topic_pin(request, topic_id):
+    topic = _moderated_topic(request, topic_id)
+    pinned = request.POST.get("pinned") == "1"
+    run(
+        request,
+        lambda: services.set_pinned(request.user, topic, pinned),
+        _("The topic is pinned.") if pinned else _("The topic is no longer pinned."),
+    )
+    return redirect("moderation:topic", topic_id=topic.pk)
+
+
+@require_POST
+@verified_required
+def topic_retitle(request, topic_id):
+    topic = _moderated_topic(request, topic_id)
+    form = TitleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the topic a title."))
+    else:
+        run(
+            request,
+            lambda: services.retitle_topic(
+                request.user, topic, form.cleaned_data["title"], form.cleaned_data["reason"]
+            ),
+            _("The title was changed."),
+        )
+    return redirect("moderation:topic", topic_id=topic.pk)
+
+
+@require_POST
+@verified_required
+def topic_move(request, topic_id):
+    topic = _moderated_topic(request, topic_id)
+    form = MoveForm(request.POST, boards=queries.moderated_boards(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose a board you moderate."))
+        return redirect("moderation:topic", topic_id=topic.pk)
+    destination = form.cleaned_data["board"]
+    ok = run(
+        request,
+        lambda: services.move_topic(request.user, topic, destination, form.cleaned_data["reason"]),
+        _("The topic was moved to %(board)s.") % {"board": destination.name},
+    )
+    return redirect(topic if ok else "moderation:topic", **({} if ok else {"topic_id": topic.pk}))
+
+
+@require_POST
+@verified_required
+def topic_merge(request, topic_id):
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the number of the topic to merge into."))
+        return redirect("moderation:topic", topic_id=topic_id)
+    target = Topic.objects.select_related("board").filter(pk=form.cleaned_data["target"]).first()
+    if target is None:
+        messages.error(request, _("There is no topic with that number."))
+        return redirect("moderation:topic", topic_id=topic_id)
+    if not Topic.objects.filter(pk=topic_id).exists():
+        # Merged already (a second submit): where the posts went is where to go.
+        return redirect(target)
+    topic = _moderated_topic(request, topic_id)
+    ok = run(
+        request,
+        lambda: services.merge_topics(request.user, topic, target, form.cleaned_data["reason"]),
+        _("The topics were merged."),
+    )
+    if not ok:
+        return redirect("moderation:topic", topic_id=topic.pk)
+    return redirect(target)

@@ -1,0 +1,256 @@
+"""The worker side of notifications: who is told, checked against what they may read.
+
+Runs in the task worker. Each function loads what it needs by id, filters the recipients with
+``forums.permissions.can_view_board`` (the memberships of all recipients of a board come in one
+query, so a topic with 500 watchers costs the same few queries as one with five), writes or
+groups the notification rows, sends the new unread counts to the members' open pages and
+queues the e-mails. Re-running a task does not count an event twice: a group row remembers the
+latest post it counted.
+"""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from forums import live
+from forums.models import Board, Membership, Post
+from forums.permissions import can_view_board
+from notifications.mentions import mentioned_user_ids
+from notifications.models import (
+    BoardSubscription,
+    Delivery,
+    Kind,
+    Notification,
+    TopicSubscription,
+)
+from notifications.queries import email_deliveries_of
+
+
+def readers_of(board: Board, user_ids) -> set[int]:
+    """Those of ``user_ids`` who may read ``board``: two queries for any number of people."""
+    user_ids = set(user_ids)
+    if not user_ids:
+        return set()
+    users = User.objects.filter(pk__in=user_ids).only(
+        "id", "status", "is_active", "is_site_moderator", "is_superuser"
+    )
+    memberships = {
+        membership.user_id: membership
+        for membership in Membership.objects.filter(board=board, user_id__in=user_ids)
+    }
+    return {user.pk for user in users if can_view_board(user, board, memberships.get(user.pk))}
+
+
+def _post(post_id: int) -> Post | None:
+    return Post.objects.select_related("topic__board", "author").filter(pk=post_id).first()
+
+
+def fan_out_post(post_id: int) -> int:
+    """A new topic or reply: mentioned members, then topic watchers (for a reply) or board
+    watchers (for a new topic). Someone both mentioned and watching gets one notification,
+    the mention. Returns how many members were told."""
+    post = _post(post_id)
+    if post is None or post.is_deleted or post.is_hidden:
+        return 0
+    board = post.topic.board
+    mentioned = mentioned_user_ids(post.body, board) - {post.author_id}
+    if post.is_first:
+        watchers = set(
+            BoardSubscription.objects.filter(board=board).values_list("user_id", flat=True)
+        )
+        watcher_kind = Kind.NEW_TOPIC
+    else:
+        watchers = set(
+            TopicSubscription.objects.filter(
+                topic_id=post.topic_id, level=TopicSubscription.Level.WATCHING
+            ).values_list("user_id", flat=True)
+        )
+        watcher_kind = Kind.REPLY
+    readers = readers_of(board, mentioned | watchers)
+    recipients = {user_id: watcher_kind for user_id in (watchers - mentioned - {post.author_id})}
+    recipients.update(dict.fromkeys(mentioned, Kind.MENTION))
+    recipients = {user_id: kind for user_id, kind in recipients.items() if user_id in readers}
+    return record(recipients, post=post, actor_id=post.author_id)
+
+
+def deliver_answer_accepted(post_id: int, actor_id: int) -> int:
+    post = _post(post_id)
+    if post is None or post.topic.accepted_post_id != post.pk:
+        return 0  # the choice was undone before the worker got to it
+    if post.author_id not in readers_of(post.topic.board, [post.author_id]):
+        return 0
+    return record({post.author_id: Kind.ANSWER_ACCEPTED}, post=post, actor_id=actor_id)
+
+
+def deliver_marked_helpful(post_id: int, actor_id: int) -> int:
+    post = _post(post_id)
+    if post is None or not post.helpful_marks.filter(user_id=actor_id).exists():
+        return 0  # the mark was taken back
+    if post.author_id not in readers_of(post.topic.board, [post.author_id]):
+        return 0
+    return record({post.author_id: Kind.HELPFUL}, post=post, actor_id=actor_id)
+
+
+def record(recipients: dict[int, str], *, post: Post, actor_id: int | None) -> int:
+    """Write one notification per recipient about ``post``, adding to their unread row of the
+    same topic and kind when there is one."""
+    if not recipients:
+        return 0
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                told = _record_in_transaction(recipients, post, actor_id)
+            return told
+        except IntegrityError:
+            # Another worker created a row of the same group meanwhile: group into it.
+            if attempt:
+                raise
+    return 0
+
+
+def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> int:
+    now = timezone.now()
+    topic = post.topic
+    deliveries = email_deliveries_of(recipients.keys())
+    existing = {
+        (row.recipient_id, row.kind): row
+        for row in Notification.objects.select_for_update().filter(
+            topic=topic,
+            read_at__isnull=True,
+            recipient_id__in=list(recipients),
+            kind__in=set(recipients.values()),
+        )
+    }
+    grouped, digest_rows, new_rows = [], [], []
+    for user_id, kind in recipients.items():
+        delivery = deliveries[user_id][kind]
+        row = existing.get((user_id, kind))
+        if row is None:
+            new_rows.append(
+                Notification(
+                    recipient_id=user_id,
+                    kind=kind,
+                    actor_id=actor_id,
+                    board_id=topic.board_id,
+                    topic=topic,
+                    post=post,
+                    created_at=now,
+                    updated_at=now,
+                    in_digest=delivery == Delivery.DIGEST,
+                )
+            )
+        elif _is_new_event(row, post, actor_id):
+            grouped.append(row.pk)
+            if delivery == Delivery.DIGEST:
+                digest_rows.append(row.pk)
+    if grouped:
+        Notification.objects.filter(pk__in=grouped).update(
+            count=F("count") + 1, post=post, actor_id=actor_id, updated_at=now
+        )
+    if digest_rows:
+        Notification.objects.filter(pk__in=digest_rows).update(in_digest=True)
+    created = Notification.objects.bulk_create(new_rows)
+    ids_by_user = {row.recipient_id: row.pk for row in created}
+    ids_by_user.update({row.recipient_id: row.pk for row in existing.values() if row.pk in grouped})
+    told = list(ids_by_user)
+    send_unread_counts(told)
+    immediately = [
+        ids_by_user[user_id]
+        for user_id in told
+        if deliveries[user_id][recipients[user_id]] == Delivery.IMMEDIATELY
+    ]
+    _queue_emails(immediately, post.pk)
+    return len(told)
+
+
+def _is_new_event(row: Notification, post: Post, actor_id) -> bool:
+    """Whether the event is not in the group row yet (a re-run of a task finds it there)."""
+    if row.kind == Kind.HELPFUL:
+        return (row.post_id, row.actor_id) != (post.pk, actor_id)
+    if row.kind == Kind.ANSWER_ACCEPTED:
+        return row.post_id != post.pk
+    return row.post_id is None or row.post_id < post.pk
+
+
+def deliver_notice(notice: dict) -> int:
+    """A moderator's notice, already worded in the recipient's language."""
+    recipient = User.objects.filter(pk=notice["recipient_id"]).first()
+    if recipient is None:
+        return 0
+    return _create_single(
+        recipient,
+        notice["kind"],
+        actor_id=notice.get("actor_id"),
+        board_id=notice.get("board_id"),
+        subject=notice.get("subject", ""),
+        message=notice.get("message", ""),
+        reason=notice.get("reason", ""),
+        path=notice.get("path", ""),
+    )
+
+
+def deliver_verification(member_id: int, approved: bool, reason: str) -> int:
+    from accounts.mail import verification_decision_message
+
+    member = User.objects.filter(pk=member_id).first()
+    if member is None:
+        return 0
+    subject, _body, path = verification_decision_message(member, approved=approved, reason=reason)
+    with translation.override(member.language or settings.LANGUAGE_CODE):
+        if approved:
+            message = _(
+                "A moderator verified your account. You can now read and post on every board."
+            )
+        else:
+            message = _("A moderator could not verify your account.")
+    return _create_single(
+        member,
+        Kind.VERIFICATION,
+        subject=subject,
+        message=message,
+        reason=reason,
+        path=path,
+        data={"approved": approved},
+    )
+
+
+def _create_single(recipient, kind: str, **fields) -> int:
+    delivery = email_deliveries_of([recipient.pk])[recipient.pk][kind]
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            recipient=recipient, kind=kind, in_digest=delivery == Delivery.DIGEST, **fields
+        )
+        send_unread_counts([recipient.pk])
+        if delivery == Delivery.IMMEDIATELY:
+            _queue_emails([notification.pk], None)
+    return 1
+
+
+def _queue_emails(notification_ids: list[int], post_id: int | None) -> None:
+    from notifications import tasks
+
+    def enqueue() -> None:
+        for notification_id in notification_ids:
+            tasks.send_notification_email.enqueue(notification_id, post_id)
+
+    if notification_ids:
+        transaction.on_commit(enqueue)
+
+
+def send_unread_counts(user_ids) -> None:
+    """Each member's open pages get ``{"type": "notification.count", "unread": n}`` after the
+    commit (one query for all of them)."""
+    user_ids = set(user_ids)
+    if not user_ids:
+        return
+    counts = dict(
+        Notification.objects.filter(recipient_id__in=user_ids, read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(unread=Count("id"))
+        .values_list("recipient_id", "unread")
+    )
+    for user_id in user_ids:
+        live.user_event([user_id], {"type": "notification.count", "unread": counts.get(user_id, 0)})

@@ -1,0 +1,83 @@
+// The header's notification badge, kept current over the member's own channel (/ws/me/):
+// {"type": "notification.count", "unread": n} sets the count. The same socket carries
+// {"type": "moderation.counts", "url"} for the moderation badge. Where no WebSocket gets
+// through (strict proxies), the count is fetched over plain HTTP every minute instead; with no
+// script at all the count is simply the one of the last page load.
+const link = document.querySelector("[data-notification-badge]");
+const badge = document.querySelector("[data-notification-count]");
+const number = document.querySelector("[data-notification-count-number]");
+const POLL_MS = 60000;
+
+function showCount(unread) {
+  if (!badge || !number) return;
+  number.textContent = String(unread);
+  badge.hidden = unread === 0;
+}
+
+async function refreshModerationCounts(url) {
+  const moderationBadge = document.querySelector("[data-moderation-count]");
+  if (!moderationBadge) return;
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    const counts = await response.json();
+    moderationBadge.firstChild.textContent = String(counts.total);
+    moderationBadge.hidden = counts.total === 0;
+  } catch {
+    // The next page load shows the right count.
+  }
+}
+
+let pollTimer = null;
+async function poll() {
+  try {
+    const response = await fetch(link.dataset.countUrl, { credentials: "same-origin" });
+    if (response.ok) showCount((await response.json()).unread);
+  } catch {
+    // Offline for a moment: try again at the next tick.
+  }
+}
+function startPolling() {
+  if (pollTimer === null) pollTimer = setInterval(poll, POLL_MS);
+}
+function stopPolling() {
+  clearInterval(pollTimer);
+  pollTimer = null;
+}
+
+let attempts = 0;
+function connect() {
+  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+  let socket;
+  try {
+    socket = new WebSocket(`${scheme}://${window.location.host}/ws/me/`);
+  } catch {
+    startPolling();
+    return;
+  }
+  socket.addEventListener("open", () => {
+    attempts = 0;
+    stopPolling();
+    poll(); // what changed while the socket was away
+  });
+  socket.addEventListener("message", (message) => {
+    const event = JSON.parse(message.data);
+    if (event.type === "notification.count") showCount(event.unread);
+    else if (event.type === "moderation.counts") refreshModerationCounts(event.url);
+  });
+  socket.addEventListener("close", (closed) => {
+    startPolling();
+    if (closed.code === 4403 || attempts > 5) return;
+    attempts += 1;
+    setTimeout(connect, Math.min(30000, 1000 * 2 ** attempts));
+  });
+}
+
+if (link && badge) {
+  if ("WebSocket" in window) connect();
+  else startPolling();
+}
+
+// The reply and new-topic forms offer @mentions; load that code only where it is used.
+if (document.querySelector("form[data-mention-url] textarea")) {
+  import("./mention-autocomplete.js");
+}

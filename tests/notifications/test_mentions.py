@@ -1,0 +1,94 @@
+"""@mentions: whom a post names, who may be told, and the autocomplete."""
+
+import pytest
+from django.urls import reverse
+
+from forums.models import Board
+from notifications import services
+from notifications.mentions import mentioned_user_ids
+from notifications.models import Kind
+from tests.factories import BoardFactory, MembershipFactory, UserFactory, make_reply, make_topic
+from tests.notifications.conftest import notifications_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_mention_notifies_the_member_named(board, asker, answerer, committed):
+    with committed():
+        topic = make_topic(asker, board, body="@佐藤 さん、保管温度を教えてください。")
+
+    [notification] = notifications_of(answerer)
+    assert (notification.kind, notification.topic) == (Kind.MENTION, topic)
+
+
+def test_the_longest_display_name_wins(board, asker):
+    tanaka = MembershipFactory(board=board, user__display_name="田中").user
+
+    assert mentioned_user_ids("@田中 太郎さん、どうですか", board) == {asker.pk}
+    assert mentioned_user_ids("@田中さん、どうですか", board) == {tanaka.pk}
+
+
+def test_e_mail_addresses_and_code_are_not_mentions(board, answerer):
+    assert mentioned_user_ids("連絡先 someone@佐藤.example", board) == set()
+    assert mentioned_user_ids("`@佐藤` と書きます\n```\n@佐藤\n```", board) == set()
+    assert mentioned_user_ids("全角でも＠佐藤さん", board) == {answerer.pk}
+
+
+def test_a_display_name_shared_by_two_members_names_nobody(board, answerer):
+    MembershipFactory(board=board, user__display_name="佐藤")
+
+    assert mentioned_user_ids("@佐藤 さん", board) == set()
+
+
+def test_a_mention_of_someone_who_cannot_read_the_topic_creates_nothing(asker, committed):
+    secret = BoardFactory(join_policy=Board.JoinPolicy.INVITE)
+    MembershipFactory(board=secret, user=asker)
+    outsider = UserFactory(display_name="部外者")
+    with committed():
+        make_topic(asker, secret, body="@部外者 さんにも見てほしい")
+
+    assert notifications_of(outsider) == []
+
+
+def test_watching_and_mentioned_gives_one_notification(asker, answerer, topic, committed):
+    services.watch_topic(answerer, topic)
+    with committed():
+        make_reply(asker, topic, "@佐藤 さん、ありがとうございます")
+
+    [notification] = notifications_of(answerer)
+    assert notification.kind == Kind.MENTION
+
+
+def test_a_muted_topic_still_tells_you_when_you_are_named(asker, answerer, topic, committed):
+    services.mute_topic(answerer, topic)
+    with committed():
+        make_reply(asker, topic, "@佐藤 さん、いかがでしょう")
+
+    assert [n.kind for n in notifications_of(answerer)] == [Kind.MENTION]
+
+
+def test_autocomplete_lists_members_of_the_board_with_their_municipality(
+    login, board, asker, answerer
+):
+    response = login(asker).get(
+        reverse("notifications:mention_candidates", args=[board.slug]), {"q": "佐"}
+    )
+
+    assert response.json() == {
+        "members": [
+            {"display_name": "佐藤", "full_name": "佐藤 花子", "municipality": "北海道 札幌市"}
+        ]
+    }
+
+
+def test_autocomplete_of_an_invite_board_is_a_404_to_outsiders(login, verified_user):
+    secret = BoardFactory(join_policy=Board.JoinPolicy.INVITE)
+    response = login(verified_user).get(
+        reverse("notifications:mention_candidates", args=[secret.slug]), {"q": ""}
+    )
+    assert response.status_code == 404
+
+
+def test_reply_form_offers_mentions(login, asker, topic, board):
+    page = login(asker).get(topic.get_absolute_url()).content.decode()
+    assert reverse("notifications:mention_candidates", args=[board.slug]) in page

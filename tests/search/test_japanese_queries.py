@@ -1,0 +1,75 @@
+"""Japanese queries find what they should, whatever the spelling, on the default database."""
+
+import pytest
+
+from search.queries import readable_board_ids, search
+from search.tokenise import normalise, query_terms, tokens
+from tests.search.corpus import EXPECTED
+
+pytestmark = pytest.mark.django_db
+
+
+def titles_found(user, query: str, **kwargs) -> list[str]:
+    page = search(readable_board_ids(user), query, **kwargs)
+    return [result.post.topic.title for result in page.results]
+
+
+def test_half_width_full_width_and_hiragana_fold_to_the_same_text():
+    assert normalise("ｺﾛﾅ") == normalise("コロナ") == normalise("ころな") == "コロナ"
+    assert normalise("ＬＧＷＡＮ") == "lgwan"
+    assert normalise("ｶﾞｲﾄﾞﾗｲﾝ") == "ガイドライン"
+
+
+def test_japanese_runs_become_bigrams_and_latin_words_stay_whole():
+    assert tokens("LGWAN接続系") == ["lgwan", "接続", "続系", "系"]
+    assert tokens("コロナ、入札 2024年") == ["コロ", "ロナ", "ナ", "入札", "札", "2024", "年"]
+
+
+def test_a_query_word_is_a_phrase_and_a_single_character_a_prefix():
+    first, second = query_terms("「モデルナ 保」")
+    assert first.tokens == ("モデ", "デル", "ルナ") and not first.prefix
+    assert second.tokens == ("保",) and second.prefix
+
+
+@pytest.mark.parametrize(("query", "title"), EXPECTED)
+def test_query_finds_the_topic(corpus, verified_user, query, title):
+    assert title in titles_found(verified_user, query)
+
+
+def test_words_of_a_query_must_all_match(corpus, verified_user):
+    found = titles_found(verified_user, "モデルナ 入札")
+    assert found == []
+
+
+def test_a_phrase_does_not_match_its_bigrams_far_apart(corpus, verified_user, asker, boards):
+    from forums import services
+
+    services.create_topic(asker, boards["tax"], "無関係", "ルナパーク。モデル事業。デルタ地帯。")
+    assert "無関係" not in titles_found(verified_user, "モデルナ")
+
+
+def test_an_accepted_answer_ranks_above_other_replies(corpus, verified_user):
+    page = search(readable_board_ids(verified_user), "冷凍庫")
+    first = page.results[0].post
+    assert first.topic.accepted_post_id == first.pk
+
+
+def test_snippets_mark_the_match_as_written(corpus, verified_user):
+    page = search(readable_board_ids(verified_user), "コロナ")
+    snippets = " ".join(str(result.snippet) for result in page.results)
+    assert "<mark>ｺﾛﾅ</mark>" in snippets
+    assert "<mark>ころな</mark>" in snippets
+
+
+def test_snippets_escape_html_before_marking(db, verified_user, asker, boards):
+    from forums import services
+
+    services.create_topic(asker, boards["tax"], "スクリプト", '<script>alert("入札")</script>')
+    page = search(readable_board_ids(verified_user), "入札")
+    snippet = str(page.results[0].snippet)
+    assert "<script>" not in snippet
+    assert "&lt;script&gt;alert(&quot;<mark>入札</mark>&quot;)&lt;/script&gt;" in snippet
+
+
+def test_an_empty_or_punctuation_only_query_finds_nothing(corpus, verified_user):
+    assert search(readable_board_ids(verified_user), "「」、。!?").results == []

@@ -1,0 +1,114 @@
+"""The /search/ page: form, filters, highlighting, pagination and a fixed number of queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Municipality
+from forums import services
+from forums.models import Post
+from search import indexing
+from search.queries import RESULTS_PER_PAGE
+from tests.factories import MembershipFactory, MunicipalityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_page_has_a_labelled_search_form(login, verified_user):
+    response = login(verified_user).get("/search/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="search"' in html
+    assert '<label for="id_q"' in html
+    assert "<h1>" in html
+
+
+def test_results_show_the_match_highlighted(login, verified_user, corpus):
+    response = login(verified_user).get("/search/", {"q": "モデルナ"})
+    html = response.content.decode()
+    assert "<mark>モデルナ</mark>のバイアルの保管方法は？" in html
+    assert 'role="status"' in html
+
+
+def test_board_filter(login, verified_user, corpus, boards):
+    response = login(verified_user).get("/search/", {"q": "接種", "board": "procurement"})
+    assert response.context["result"].total == 0
+    response = login(verified_user).get("/search/", {"q": "接種", "board": "vaccination"})
+    assert response.context["result"].total > 0
+
+
+def test_solved_only_filter(login, verified_user, corpus):
+    response = login(verified_user).get("/search/", {"q": "保育", "solved": "on"})
+    titles = {r.post.topic.title for r in response.context["result"].results}
+    assert titles == {"保育所の入所選考の指数"}
+
+
+def test_municipality_filter_by_name_or_code(login, verified_user, corpus, board):
+    elsewhere = MunicipalityFactory(code="011002", prefecture="北海道", name="札幌市", kana="")
+    author = MembershipFactory(board=board, user=UserFactory(municipality=elsewhere)).user
+    services.create_topic(author, board, "札幌の入札", "入札の話")
+    for value in ("札幌市", "011002"):
+        response = login(verified_user).get("/search/", {"q": "入札", "municipality": value})
+        assert [r.post.topic.title for r in response.context["result"].results] == ["札幌の入札"]
+    response = login(verified_user).get("/search/", {"q": "入札", "municipality": "存在しない市"})
+    assert response.context["result"] is None
+    assert "No municipality" in response.content.decode() or "自治体" in response.content.decode()
+    assert Municipality.objects.count() == 2
+
+
+def test_date_range_filter(login, verified_user, corpus):
+    old = Post.objects.get(topic__title="納税通知書の発送時期", number=1)
+    old.created_at = timezone.now() - timedelta(days=400)
+    old.save(update_fields=["created_at"])
+    indexing.index_post(old)
+    since = (timezone.now() - timedelta(days=30)).date().isoformat()
+    response = login(verified_user).get("/search/", {"q": "納税通知書", "since": since})
+    assert old.pk not in [r.post.pk for r in response.context["result"].results]
+    until = (timezone.now() - timedelta(days=300)).date().isoformat()
+    response = login(verified_user).get("/search/", {"q": "納税通知書", "until": until})
+    assert [r.post.pk for r in response.context["result"].results] == [old.pk]
+
+
+def test_author_filter(login, verified_user, corpus, answerer):
+    response = login(verified_user).get("/search/", {"q": "接種", "author": answerer.pk})
+    results = response.context["result"].results
+    assert results and {r.post.author_id for r in results} == {answerer.pk}
+    assert "回答者" in response.content.decode()
+
+
+def test_results_are_paged(login, verified_user, member, board):
+    topic = services.create_topic(member, board, "予診票", "予診票の様式")
+    for number in range(RESULTS_PER_PAGE + 3):
+        services.post_reply(member, topic, f"予診票の記入例 {number}")
+    client = login(verified_user)
+    first = client.get("/search/", {"q": "予診票"}).context["result"]
+    second = client.get("/search/", {"q": "予診票", "page": 2}).context["result"]
+    assert (first.page_count, len(first.results), len(second.results)) == (2, 20, 4)
+    assert not {r.post.pk for r in first.results} & {r.post.pk for r in second.results}
+
+
+@pytest.mark.parametrize("posts", [3, 30])
+def test_search_page_queries_do_not_grow_with_results(
+    login, verified_user, member, board, django_assert_max_num_queries, posts
+):
+    topic = services.create_topic(member, board, "入札", "入札")
+    for _number in range(posts):
+        services.post_reply(member, topic, "入札の結果")
+    client = login(verified_user)
+    # session, user, memberships, boards, (PostgreSQL: capped count), ranked ids, posts of the page
+    with django_assert_max_num_queries(7):
+        response = client.get("/search/", {"q": "入札", "board": board.slug, "solved": "on"})
+    assert response.status_code == 200
+    with django_assert_max_num_queries(7):
+        response = client.get("/search/", {"q": "入札"})
+    assert len(response.context["result"].results) == min(posts + 1, RESULTS_PER_PAGE)
+
+
+def test_similar_endpoint_queries_are_fixed(
+    login, verified_user, corpus, django_assert_max_num_queries
+):
+    client = login(verified_user)
+    with django_assert_max_num_queries(6):
+        response = client.get("/search/similar/", {"title": "モデルナの保管", "board": "tax"})
+    assert response.status_code == 200

@@ -1,0 +1,44 @@
+"""Similar topics suggested while a question's title is typed."""
+
+import pytest
+
+from search.queries import readable_board_ids, similar_topics
+from search.tokenise import keywords
+
+pytestmark = pytest.mark.django_db
+
+
+def test_title_keywords_are_cut_at_hiragana():
+    assert [term.text for term in keywords("モデルナのバイアルの保管方法は？")] == [
+        "モデルナ",
+        "バイアル",
+        "保管方法",
+    ]
+
+
+def test_a_title_with_shared_words_suggests_the_existing_topic(corpus, verified_user):
+    topics = similar_topics(readable_board_ids(verified_user), "モデルナの保管温度について")
+    assert topics[0]["title"] == "モデルナのバイアルの保管方法は？"
+    assert topics[0]["solved"] is True
+    assert "<mark>モデルナ</mark>" in topics[0]["title_html"]
+
+
+def test_solved_topics_come_first(corpus, verified_user):
+    topics = similar_topics(readable_board_ids(verified_user), "接種の窓口")
+    solved = [topic["solved"] for topic in topics]
+    assert solved == sorted(solved, reverse=True)
+
+
+def test_endpoint_returns_json(login, verified_user, corpus):
+    response = login(verified_user).get(
+        "/search/similar/", {"title": "入札参加資格の申請", "board": "procurement"}
+    )
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["topics"][0]["url"].startswith("/topics/")
+
+
+def test_new_topic_form_includes_the_suggestion_region(login, member, board):
+    html = login(member).get(f"/boards/{board.slug}/new/").content.decode()
+    assert 'aria-live="polite"' in html
+    assert "js/similar-topics.js" in html
+    assert 'data-similar-url="/search/similar/"' in html
