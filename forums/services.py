@@ -161,7 +161,12 @@ def post_reply(
         return existing
     try:
         with transaction.atomic():
-            topic = Topic.objects.select_for_update().select_related("board").get(pk=topic.pk)
+            # Lock the topic row only ("of"): a join would lock its board row as well.
+            topic = (
+                Topic.objects.select_for_update(of=("self",))
+                .select_related("board")
+                .get(pk=topic.pk)
+            )
             if not permissions.can_reply(author, topic, membership_of(author, topic.board)):
                 raise PermissionDenied(_("You cannot reply to this topic."))
             if reply_to is not None and reply_to.topic_id != topic.pk:
@@ -193,7 +198,9 @@ def post_reply(
 @transaction.atomic
 def edit_post(editor, post: Post, body: str, title: str | None = None) -> Post:
     """Change a post's body (and the topic's title, for a first post); keep the old text."""
-    post = Post.objects.select_for_update().select_related("topic__board").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",)).select_related("topic__board").get(pk=post.pk)
+    )
     topic = post.topic
     if not permissions.can_edit_post(editor, post, membership_of(editor, topic.board)):
         raise PermissionDenied(_("You cannot edit this post."))
@@ -218,7 +225,9 @@ def edit_post(editor, post: Post, body: str, title: str | None = None) -> Post:
 @transaction.atomic
 def delete_post(actor, post: Post) -> Post:
     """Soft delete: the thread keeps a placeholder and the post keeps its number."""
-    post = Post.objects.select_for_update().select_related("topic__board").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",)).select_related("topic__board").get(pk=post.pk)
+    )
     if post.is_deleted:
         return post
     if not permissions.can_delete_post(actor, post, membership_of(actor, post.topic.board)):
@@ -235,7 +244,7 @@ def delete_post(actor, post: Post) -> Post:
 @transaction.atomic
 def accept_answer(actor, topic: Topic, post: Post | None) -> Topic:
     """Mark one reply as the answer (or clear it with ``post=None``)."""
-    topic = Topic.objects.select_for_update().select_related("board").get(pk=topic.pk)
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("board").get(pk=topic.pk)
     if not permissions.can_accept_answer(actor, topic, membership_of(actor, topic.board)):
         raise PermissionDenied(_("Only the person who asked or a board moderator can do this."))
     if post is not None and (post.topic_id != topic.pk or post.is_first or post.is_deleted):

@@ -38,9 +38,10 @@ SIMILAR_CANDIDATES = 200
 RECENCY_DAYS = 180
 COUNT_CAP = 1000
 RECENT_WINDOWS = (1, 3, 12, None)  # months searched first for common words; None: all
+COUNT_WINDOW = 6  # months counted first (cheap in the GIN): more than COUNT_CAP there is enough
 # A word in at least this share of all documents is found by walking the newest documents
 # (most of them match); at most WALK_ROWS documents are walked before the GIN index is asked.
-WALK_MIN_FREQUENCY = 0.1
+WALK_MIN_FREQUENCY = 0.2
 WALK_ROWS = 20_000
 
 
@@ -163,9 +164,10 @@ def _date_range_sql(filters: SearchFilters) -> tuple[list[str], list]:
     return clauses, params
 
 
-def _recent_months(now: datetime, months: int) -> str:
-    """The month lexemes of the last ``months`` months, OR-ed (see indexing.month_token)."""
-    year, month = now.year, now.month
+def _recent_months(newest: datetime, months: int) -> str:
+    """The month lexemes of the ``months`` months up to ``newest``'s, OR-ed (see
+    indexing.month_token)."""
+    year, month = newest.year, newest.month
     names = []
     for _ in range(months):
         names.append(f"'@{year:04d}{month:02d}'")
@@ -175,7 +177,10 @@ def _recent_months(now: datetime, months: int) -> str:
 
 def _postgresql_ranked(
     cursor, terms, where: str, where_params: list, months: int | None, newest: datetime | None
-) -> list[tuple]:
+) -> tuple[list[tuple], int | None]:
+    """The ranked candidates among the matches of the last ``months`` months before ``newest``
+    (None: of all time), and how many documents matched there (None if no candidate is left
+    after the phrase check)."""
     now = timezone.now()
     boost, boost_params = _boost_sql(now)
     matching = _tsquery(terms, phrases=False)
@@ -183,31 +188,39 @@ def _postgresql_ranked(
         matching = f"{matching} & {_recent_months(newest, months)}"
     phrases = _tsquery(terms, phrases=True)
     sql = f"""
-        WITH candidates AS (
+        WITH matches AS MATERIALIZED (
             SELECT d.post_id, {boost} AS boost
             FROM search_postdocument d
             WHERE d.terms @@ %s::tsquery AND {where}
-            ORDER BY boost DESC, d.post_id DESC
-            LIMIT %s
+        ), candidates AS (
+            SELECT post_id, boost FROM matches ORDER BY boost DESC, post_id DESC LIMIT %s
         )
-        SELECT c.post_id, 3 * ts_rank_cd(d.terms, %s::tsquery, 1 | 32) + c.boost AS score
+        SELECT c.post_id, 3 * ts_rank_cd(d.terms, %s::tsquery, 1 | 32) + c.boost AS score,
+               (SELECT count(*) FROM matches) AS found
         FROM candidates c JOIN search_postdocument d ON d.post_id = c.post_id
         WHERE d.terms @@ %s::tsquery
         ORDER BY score DESC, c.post_id DESC
     """  # noqa: S608 - only placeholders are interpolated
     params = [*boost_params, matching, *where_params, CANDIDATES, phrases, phrases]
     cursor.execute(sql, params)
-    return cursor.fetchall()
+    rows = cursor.fetchall()
+    return [(post_id, score) for post_id, score, _found in rows], rows[0][2] if rows else None
 
 
-def _postgresql_count(cursor, terms, where: str, where_params: list) -> int:
-    """Matches counted up to COUNT_CAP + 1: a common word never makes us count a million."""
+def _postgresql_count(
+    cursor, terms, where: str, where_params: list, months: int | None = None, newest=None
+) -> int:
+    """Matches (of the last ``months`` months before ``newest``, or of all time) counted up to
+    COUNT_CAP + 1: a common word never makes us count a million."""
+    matching = _tsquery(terms, phrases=False)
+    if months is not None:
+        matching = f"{matching} & {_recent_months(newest, months)}"
     sql = f"""
         SELECT count(*) FROM (
             SELECT 1 FROM search_postdocument d WHERE d.terms @@ %s::tsquery AND {where} LIMIT %s
         ) AS capped
     """  # noqa: S608 - only placeholders are interpolated
-    cursor.execute(sql, [_tsquery(terms, phrases=False), *where_params, COUNT_CAP + 1])
+    cursor.execute(sql, [matching, *where_params, COUNT_CAP + 1])
     return cursor.fetchone()[0]
 
 
@@ -250,12 +263,13 @@ def _postgresql_walk(
     documents: the word is not that common here after all (or the filters are narrow)."""
     boost, boost_params = _boost_sql(timezone.now())
     dates, date_params = _date_range_sql(filters)
+    in_range = " AND ".join(dates) or "true"
     phrases = _tsquery(terms, phrases=True)
     sql = f"""
         WITH recent AS MATERIALIZED (
             SELECT d.post_id, {boost} AS boost
             FROM (
-                SELECT * FROM search_postdocument d WHERE {" AND ".join(dates) or "true"}
+                SELECT * FROM search_postdocument d WHERE {in_range}
                 ORDER BY d.created_at DESC, d.post_id DESC
                 LIMIT %s
             ) AS d
@@ -307,15 +321,29 @@ def _postgresql_ranked_ids(
         walked = _postgresql_walk(cursor, terms, filters, where, where_params)
         if walked is not None:
             return walked, COUNT_CAP + 1
-    total = _postgresql_count(cursor, terms, where, where_params)
-    windows = RECENT_WINDOWS if total > COUNT_CAP and not filters.since else (None,)
-    newest = _newest(cursor, filters) if windows[0] is not None else None
-    if windows[0] is not None and newest is None:
-        return [], total
-    for months in windows:
-        rows = _postgresql_ranked(cursor, terms, where, where_params, months, newest)
+    newest = None if filters.since else _newest(cursor, filters)
+    if newest is None:  # nothing to search, or a date filter: all time, counted
+        rows, _found = _postgresql_ranked(cursor, terms, where, where_params, None, None)
+        return rows, _postgresql_count(cursor, terms, where, where_params)
+    # The last month first: if more than COUNT_CAP match there (or in the last COUNT_WINDOW
+    # months), the word is common and its matches of all time need not be counted.
+    first, *wider = RECENT_WINDOWS
+    rows, found = _postgresql_ranked(cursor, terms, where, where_params, first, newest)
+    if found is not None and found > COUNT_CAP:
+        total = COUNT_CAP + 1
+    else:
+        total = 0
+        if found is not None and found * COUNT_WINDOW > COUNT_CAP:  # likely enough there
+            total = _postgresql_count(cursor, terms, where, where_params, COUNT_WINDOW, newest)
+        if total <= COUNT_CAP:
+            total = _postgresql_count(cursor, terms, where, where_params)
+        if total <= COUNT_CAP:  # a rare word: all its matches are ranked
+            wider = [None]
+            rows = []
+    for months in wider:
         if len(rows) >= CANDIDATES:
             break
+        rows, _found = _postgresql_ranked(cursor, terms, where, where_params, months, newest)
     return rows, total
 
 

@@ -25,7 +25,11 @@ def _require_post_moderator(actor, post: Post) -> None:
 
 
 def _locked_post(post: Post) -> Post:
-    return Post.objects.select_for_update().select_related("topic__board", "author").get(pk=post.pk)
+    return (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("topic__board", "author")
+        .get(pk=post.pk)
+    )
 
 
 def _resolve_flags(actor, post: Post, resolution: str) -> int:
@@ -226,7 +230,11 @@ def redact_post(actor, post: Post, reason: str) -> Post:
 
 
 def _locked_topic(topic: Topic) -> Topic:
-    return Topic.objects.select_for_update().select_related("board", "author").get(pk=topic.pk)
+    return (
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("board", "author")
+        .get(pk=topic.pk)
+    )
 
 
 def _require_topic_moderator(actor, topic: Topic) -> None:
@@ -382,7 +390,7 @@ def merge_topics(actor, source: Topic, target: Topic, reason: str = "") -> Topic
     first, second = sorted([source.pk, target.pk])
     locked = {
         topic.pk: topic
-        for topic in Topic.objects.select_for_update()
+        for topic in Topic.objects.select_for_update(of=("self",))
         .select_related("board", "author")
         .filter(pk__in=[first, second])
         .order_by("pk")

@@ -41,7 +41,7 @@ def approve_requests(actor, board: Board, membership_ids) -> list[Membership]:
     """Approve the selected join requests; requests already decided are skipped."""
     _require_moderator(actor, board)
     pending = list(
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("user", "board")
         .filter(board=board, pk__in=list(membership_ids), state=Membership.State.PENDING)
     )
@@ -73,7 +73,11 @@ def reject_request(actor, membership: Membership, message: str) -> Membership:
     message = message.strip()
     if not message:
         raise ValidationError(_("Write a message; the member receives it by e-mail."))
-    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=membership.pk)
+    )
     if membership.state != Membership.State.PENDING:
         return membership
     membership.state = Membership.State.REJECTED
@@ -106,7 +110,11 @@ def _require_manage(actor, board: Board, target: Membership) -> None:
 def remove_member(actor, membership: Membership, reason: str) -> None:
     """Take someone out of a board; they may join (or ask) again. A ban keeps them out."""
     board = membership.board
-    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=membership.pk)
+    )
     _require_manage(actor, board, membership)
     if membership.state != Membership.State.ACTIVE:
         return
@@ -136,7 +144,7 @@ def ban_member(actor, board: Board, user, reason: str, until: datetime | None = 
     if until is not None and until <= timezone.now():
         raise ValidationError(_("The end of the ban must be in the future."))
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(user=user, board=board)
         .first()
@@ -200,7 +208,11 @@ def unban_member(actor, board: Board, user) -> None:
 def set_moderator(actor, membership: Membership, make_moderator: bool) -> Membership:
     """Promote a member to board moderator, or demote one (stepping down included)."""
     board = membership.board
-    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=membership.pk)
+    )
     if not permissions.can_change_role(actor, board, membership_of(actor, board), membership):
         raise PermissionDenied(_("You cannot change this member's role."))
     role = Membership.Role.MODERATOR if make_moderator else Membership.Role.MEMBER

@@ -86,7 +86,7 @@ def test_accepting_an_answer_makes_the_topic_solved(topic, member, verified_user
     answer = services.post_reply(answerer, topic, "発送は4月です。")
     assert found(verified_user, "接種券", solved_only=True) == []
     services.accept_answer(member, topic, answer)
-    assert found(verified_user, "発送", solved_only=True)[0] == answer.pk
+    assert answer.pk in found(verified_user, "発送", solved_only=True)
     services.delete_post(answerer, answer)
     assert found(verified_user, "接種券", solved_only=True) == []
 
