@@ -161,6 +161,9 @@ def new_topic(poster, board):
 # --- Servers -----------------------------------------------------------------------------------
 
 
+STARTED: list[subprocess.Popen] = []  # every server, so that main() can stop stragglers
+
+
 @dataclass
 class Server:
     process: subprocess.Popen
@@ -195,6 +198,7 @@ def start_servers(kind: str, count: int, env: dict, log_dir: Path, label: str) -
             process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
             )
+        STARTED.append(process)
         servers.append(Server(process, port, log))
     for server in servers:
         wait_until_ready(server, "/healthz" if kind == "product" else "/")
@@ -677,8 +681,15 @@ def main() -> None:
     raise_open_file_limit(max(args.clients))
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"load average at the start: {load} ({os.cpu_count()} CPUs)", flush=True)
-    setup_django(args.database_url, args.redis_url, args.settings)
-    asyncio.run(main_async(args))
+    try:
+        setup_django(args.database_url, args.redis_url, args.settings)
+        asyncio.run(main_async(args))
+    finally:
+        signal.alarm(0)
+        for process in STARTED:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
 
 
 if __name__ == "__main__":

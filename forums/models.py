@@ -334,3 +334,14 @@ class TopicEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id}:{self.sequence} {self.kind}"
+
+
+class TopicRedirect(models.Model):
+    """Where a topic went when a moderator merged it into another: old links keep working."""
+
+    old_topic_id = models.PositiveBigIntegerField(unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.old_topic_id} → {self.topic_id}"

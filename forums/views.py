@@ -12,7 +12,7 @@ from accounts.decorators import verified_required
 from forums import live, permissions, queries, services
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
-from forums.models import Board, Post, Topic
+from forums.models import Board, Post, Topic, TopicRedirect
 
 
 def _board_for(request, slug: str):
@@ -25,7 +25,9 @@ def _board_for(request, slug: str):
 
 
 def _topic_for(request, topic_id: int):
-    topic = get_object_or_404(Topic.objects.select_related("board", "author"), pk=topic_id)
+    topic = Topic.objects.select_related("board", "author").filter(pk=topic_id).first()
+    if topic is None:
+        raise Http404
     membership = queries.membership_of(request.user, topic.board)
     if not permissions.can_view_board(request.user, topic.board, membership):
         raise Http404
@@ -193,7 +195,14 @@ def _topic_context(request, topic, membership, page: int, reply_form=None, previ
 
 @verified_required
 def topic_detail(request, topic_id, slug=None):
-    topic, membership = _topic_for(request, topic_id)
+    try:
+        topic, membership = _topic_for(request, topic_id)
+    except Http404:
+        # A moderator may have merged this topic into another: old links follow it.
+        redirect_to = TopicRedirect.objects.filter(old_topic_id=topic_id).first()
+        if redirect_to is None:
+            raise
+        return redirect("forums:topic", topic_id=redirect_to.topic_id)
     already_read = queries.last_read_number(request.user, topic)
     page_text = request.GET.get("page", "")
     if page_text == "last":

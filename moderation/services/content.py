@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forums import live, permissions
-from forums.models import Board, Post, Topic, TopicReadState
+from forums.models import Board, Post, Topic, TopicReadState, TopicRedirect
 from forums.queries import membership_of
 from moderation import audit, notify, queries
 from moderation.audit import Action
@@ -448,6 +448,8 @@ def merge_topics(actor, source: Topic, target: Topic, reason: str = "") -> Topic
     )
     live.topic_changed(source, "topic.merged", merged_into=target.pk)
     TopicReadState.objects.filter(topic=source).delete()
+    TopicRedirect.objects.filter(topic=source).update(topic=target)
+    TopicRedirect.objects.create(old_topic_id=source.pk, topic=target)
     source.delete()
     live.topic_changed(target, "topic.merged")
     return target

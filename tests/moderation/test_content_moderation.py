@@ -275,6 +275,9 @@ def test_merging_a_duplicate_moves_its_posts_to_the_end_and_deletes_it(
     assert (board.topic_count, board.post_count) == (1, 4)
     entry = only_entry(action=AuditEntry.Action.TOPIC_MERGED)
     assert entry.before["topic_id"] == duplicate.pk and entry.after["first_number"] == 3
+    # Old links to the merged topic lead to the topic it was merged into.
+    old_link = login(member).get(f"/topics/{duplicate.pk}/")
+    assert old_link.status_code == 302 and old_link["Location"] == f"/topics/{topic.pk}/"
 
 
 def test_a_topic_cannot_be_merged_into_itself(login, topic, board_moderator):
