@@ -79,7 +79,10 @@ def asgi_server(transactional_db, settings):
 @pytest.fixture(scope="module")
 def chromium():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+        message = "Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":  # CI: a missing browser is a failure
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are
