@@ -15,6 +15,7 @@ urlpatterns = [
     path("members/<int:pk>/", views.profile, name="profile"),
     path("members/<int:pk>/suspend/", views.suspend, name="suspend"),
     path("members/<int:pk>/reinstate/", views.reinstate, name="reinstate"),
+    path("members/<int:pk>/register-domain/", views.register_domain, name="register_domain"),
     path("moderation/verification/", views.review_queue, name="review_queue"),
     path("moderation/verification/<int:pk>/approve/", views.approve, name="approve"),
     path("moderation/verification/<int:pk>/reject/", views.reject, name="reject"),

@@ -72,6 +72,11 @@ def profile(request, pk):
         "assignments": member.assignments.select_related("municipality"),
         "can_edit": permissions.can_edit_profile(request.user, member),
         "can_suspend": permissions.can_suspend(request.user, member),
+        "domain_owner": (
+            queries.municipality_for_domain(member.email_domain)
+            if permissions.can_review_verification(request.user)
+            else None
+        ),
         "reason_form": ReasonForm(),
     }
     return render(request, "accounts/profile.html", context)
@@ -165,4 +170,27 @@ def reinstate(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(name)s is reinstated.") % {"name": member.full_name})
+    return redirect("accounts:profile", pk=pk)
+
+
+@require_POST
+@site_moderator_required
+def register_domain(request, pk):
+    """Register a member's e-mail domain to their municipality, for their colleagues' sign-ups."""
+    member = get_object_or_404(User.objects.select_related("municipality"), pk=pk)
+    if member.municipality is None:
+        messages.error(request, _("Choose the member's municipality before registering a domain."))
+        return redirect("accounts:profile", pk=pk)
+    try:
+        services.register_municipality_domain(
+            request.user, member.municipality, member.email_domain
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(domain)s is registered to %(municipality)s.")
+            % {"domain": member.email_domain, "municipality": member.municipality},
+        )
     return redirect("accounts:profile", pk=pk)

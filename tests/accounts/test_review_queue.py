@@ -305,3 +305,23 @@ def test_queue_page_query_count_does_not_grow_with_applicants(
     with django_assert_max_num_queries(QUEUE_PAGE_QUERIES):
         response = client.get(reverse("accounts:review_queue"))
     assert len(response.context["applicants"]) == 14
+
+
+def test_a_site_moderator_registers_a_members_domain_from_the_profile(login, site_moderator):
+    from accounts.models import MunicipalityDomain
+    from tests.factories import UserFactory
+
+    member = UserFactory(email="clerk@town.example.lg.jp")
+    client = login(site_moderator)
+    assert "town.example.lg.jp" in client.get(f"/members/{member.pk}/").content.decode()
+    client.post(f"/members/{member.pk}/register-domain/")
+    client.post(f"/members/{member.pk}/register-domain/")  # twice: still one registration
+    registration = MunicipalityDomain.objects.get(domain="town.example.lg.jp")
+    assert registration.municipality_id == member.municipality_id
+
+
+def test_members_cannot_register_domains(login, verified_user):
+    from tests.factories import UserFactory
+
+    other = UserFactory(email="x@city.other.lg.jp")
+    assert login(verified_user).post(f"/members/{other.pk}/register-domain/").status_code == 403
