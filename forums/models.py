@@ -177,6 +177,8 @@ class Topic(models.Model):
             models.Index(fields=["board", "-last_posted_at", "-id"], name="topic_board_activity"),
             models.Index(fields=["board", "-created_at", "-id"], name="topic_board_created"),
             models.Index(fields=["author", "-last_posted_at"], name="topic_author_activity"),
+            # The few pinned topics of a board, without reading all of its topics.
+            models.Index(fields=["board"], condition=Q(is_pinned=True), name="topic_board_pinned"),
         ]
 
     def __str__(self) -> str:

@@ -130,6 +130,8 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Short OLTP queries: JIT compilation only ever adds milliseconds (bench/pages).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
         if env_bool("DATABASE_POOL", default=True):
             DATABASES["default"]["CONN_MAX_AGE"] = 0
             DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

@@ -356,8 +356,9 @@ def _ranked_ids(
     only: a very common one among its newest matches (``_postgresql_walk``), any other among
     the posts of the last few months of posting (the GIN index intersects it with their month
     lexemes, so older matches are never read), widening only when too few are found there.
-    JIT compilation (which costs more than these queries take) and sequential scans (which
-    the planner underprices for ``@@`` on out-of-line vectors) are off for these queries."""
+    JIT compilation (it would cost more than these queries take; a guard against a plan the
+    planner overprices) and sequential scans (which it underprices for ``@@`` on out-of-line
+    vectors) are off for these queries."""
     where, where_params = _filter_sql(board_ids, filters)
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
