@@ -158,7 +158,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 500, "expiry": 30},
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s timeout and caps a pool at 100 connections;
+                # channels-redis blocks up to 5 s waiting for messages, and a deploy closes
+                # hundreds of sockets at once (bench/live): give both room.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 2000}],
+                "capacity": 500,
+                "expiry": 30,
+            },
         }
     }
     CACHES = {
