@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Municipality
@@ -96,11 +97,14 @@ def test_search_page_queries_do_not_grow_with_results(
     for _number in range(posts):
         services.post_reply(member, topic, "入札の結果")
     client = login(verified_user)
-    # session, user, memberships, boards, (PostgreSQL: capped count), ranked ids, posts of the page
-    with django_assert_max_num_queries(7):
+    # session, user, memberships, boards, notification badge, ranked ids, posts of the page;
+    # PostgreSQL adds the per-search planner settings (savepoint, read, set, restore, release),
+    # the word-frequency estimate from pg_stats, the newest post's date and a capped count.
+    budget = 16 if connection.vendor == "postgresql" else 7
+    with django_assert_max_num_queries(budget):
         response = client.get("/search/", {"q": "入札", "board": board.slug, "solved": "on"})
     assert response.status_code == 200
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(budget):
         response = client.get("/search/", {"q": "入札"})
     assert len(response.context["result"].results) == min(posts + 1, RESULTS_PER_PAGE)
 
