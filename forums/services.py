@@ -207,8 +207,9 @@ def edit_post(editor, post: Post, body: str, title: str | None = None) -> Post:
     title_changed = post.is_first and title is not None and title.strip() != topic.title
     if body == post.body and not title_changed:
         return post
+    previous_body = post.body
     PostRevision.objects.create(
-        post=post, body=post.body, title=topic.title if post.is_first else "", editor=editor
+        post=post, body=previous_body, title=topic.title if post.is_first else "", editor=editor
     )
     post.body = body
     post.html = render_markdown(body)
@@ -219,6 +220,7 @@ def edit_post(editor, post: Post, body: str, title: str | None = None) -> Post:
         topic.save(update_fields=["title"])
     search_index.index_post(post)
     live.topic_post_changed(post, "post.edited")
+    notifications.notify_post_edited(post, previous_body)
     return post
 
 

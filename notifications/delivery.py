@@ -76,6 +76,19 @@ def fan_out_post(post_id: int) -> int:
     return record(recipients, post=post, actor_id=post.author_id)
 
 
+def deliver_new_mentions(post_id: int, previous_body: str) -> int:
+    """An edit that adds ``@name``: only the members the earlier text did not mention yet."""
+    post = _post(post_id)
+    if post is None or post.is_deleted or post.is_hidden:
+        return 0
+    board = post.topic.board
+    earlier = mentioned_user_ids(previous_body, board)
+    added = mentioned_user_ids(post.body, board) - earlier - {post.author_id}
+    readers = readers_of(board, added)
+    recipients = {user_id: Kind.MENTION for user_id in added if user_id in readers}
+    return record(recipients, post=post, actor_id=post.author_id)
+
+
 def deliver_answer_accepted(post_id: int, actor_id: int) -> int:
     post = _post(post_id)
     if post is None or post.topic.accepted_post_id != post.pk:

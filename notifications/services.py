@@ -54,6 +54,12 @@ def notify_reply(post: Post) -> None:
     _enqueue_after_commit(tasks.fan_out_post, post.pk)
 
 
+def notify_post_edited(post: Post, previous_body: str) -> None:
+    """Members newly mentioned by an edit are told, once; the others already were."""
+    if "@" in post.body or "＠" in post.body:
+        _enqueue_after_commit(tasks.deliver_new_mentions, post.pk, previous_body)
+
+
 def notify_answer_accepted(actor, topic: Topic, post: Post | None) -> None:
     if post is None or post.author_id == actor.pk:
         return

@@ -15,6 +15,11 @@ def fan_out_post(post_id: int) -> int:
 
 
 @task()
+def deliver_new_mentions(post_id: int, previous_body: str) -> int:
+    return delivery.deliver_new_mentions(post_id, previous_body)
+
+
+@task()
 def deliver_answer_accepted(post_id: int, actor_id: int) -> int:
     return delivery.deliver_answer_accepted(post_id, actor_id)
 

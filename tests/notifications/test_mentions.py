@@ -92,3 +92,20 @@ def test_autocomplete_of_an_invite_board_is_a_404_to_outsiders(login, verified_u
 def test_reply_form_offers_mentions(login, asker, topic, board):
     page = login(asker).get(topic.get_absolute_url()).content.decode()
     assert reverse("notifications:mention_candidates", args=[board.slug]) in page
+
+
+def test_an_edit_that_adds_a_mention_tells_only_the_newly_mentioned(
+    board, asker, answerer, committed
+):
+    from forums import services as forum_services
+
+    third = MembershipFactory(board=board, user__display_name="鈴木").user
+    with committed():
+        topic = make_topic(asker, board, body="@佐藤 さん、保管温度を教えてください。")
+    post = topic.posts.get(number=1)
+    with committed():
+        forum_services.edit_post(asker, post, "@佐藤 さん、@鈴木 さん、保管温度を教えてください。")
+    [already] = notifications_of(answerer, kind=Kind.MENTION)
+    assert already.count == 1
+    [notification] = notifications_of(third)
+    assert notification.kind == Kind.MENTION
