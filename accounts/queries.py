@@ -54,23 +54,39 @@ def review_queue() -> QuerySet[User]:
     )
 
 
+def with_place(members: QuerySet, via: str = "") -> QuerySet:
+    """Annotate ``place`` (prefecture + municipality), so that 大阪府羽曳野市 typed as one word
+    matches too. ``via`` is the path to the user, e.g. ``"user__"`` from a membership."""
+    return members.annotate(
+        place=Concat(f"{via}municipality__prefecture", f"{via}municipality__name")
+    )
+
+
+def member_word_filter(word: str, via: str = "") -> Q:
+    """A member whose name, department or municipality contains ``word`` (needs with_place)."""
+    return (
+        Q(**{f"{via}full_name__icontains": word})
+        | Q(**{f"{via}display_name__icontains": word})
+        | Q(**{f"{via}department__icontains": word})
+        | Q(**{f"{via}municipality__name__contains": word})
+        | Q(**{f"{via}municipality__prefecture__contains": word})
+        | Q(place__contains=word)
+    )
+
+
 def search_members(text: str) -> QuerySet[User]:
-    members = (
-        User.objects.filter(status=User.Status.VERIFIED, is_active=True)
-        .select_related("municipality")
-        .annotate(place=Concat("municipality__prefecture", "municipality__name"))
+    """The directory: also finds people by position, what they help with and past jobs."""
+    members = with_place(
+        User.objects.filter(status=User.Status.VERIFIED, is_active=True).select_related(
+            "municipality"
+        )
     )
     for word in " ".join(text.split()).split(" "):
         if word:
             members = members.filter(
-                Q(full_name__icontains=word)
-                | Q(display_name__icontains=word)
-                | Q(department__icontains=word)
+                member_word_filter(word)
                 | Q(position__icontains=word)
                 | Q(can_help_with__icontains=word)
-                | Q(municipality__name__contains=word)
-                | Q(municipality__prefecture__contains=word)
-                | Q(place__contains=word)
                 | Q(assignments__department__icontains=word)
             )
     return members.distinct().order_by("municipality__code", "display_name")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import can_moderate_site, is_verified_member
+from accounts.queries import member_word_filter, with_place
 from forums.models import Board, Membership, Post
 from moderation.models import AuditEntry, Flag
 
@@ -45,21 +46,16 @@ def open_flags_of(post: Post) -> list[Flag]:
 
 def board_members(board: Board, text: str = "") -> QuerySet[Membership]:
     """Active members of a board, searchable by name, municipality and department."""
-    members = (
-        Membership.objects.filter(board=board, state=Membership.State.ACTIVE)
-        .select_related("user__municipality")
-        .annotate(place=Concat("user__municipality__prefecture", "user__municipality__name"))
+    members = with_place(
+        Membership.objects.filter(board=board, state=Membership.State.ACTIVE).select_related(
+            "user__municipality"
+        ),
+        via="user__",
     )
     for word in " ".join(text.split()).split(" "):
         if word:
             members = members.filter(
-                Q(user__full_name__icontains=word)
-                | Q(user__display_name__icontains=word)
-                | Q(user__email__iexact=word)
-                | Q(user__department__icontains=word)
-                | Q(user__municipality__name__contains=word)
-                | Q(user__municipality__prefecture__contains=word)
-                | Q(place__contains=word)
+                member_word_filter(word, via="user__") | Q(user__email__iexact=word)
             )
     return members.order_by("-role", "user__municipality__code", "user__display_name")
 
