@@ -41,3 +41,16 @@ BROWSER_FOLDERS = ("tests/browser/", "tests/accessibility/")
 def pytest_collection_modifyitems(items):
     """Browser tests last: Playwright's event loop must not overlap the asyncio tests."""
     items.sort(key=lambda item: any(folder in str(item.fspath) for folder in BROWSER_FOLDERS))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_database_pool_before_teardown(django_db_setup):
+    """Pooled connections left open by the threads of the ASGI test server would keep the
+    test database from being dropped at the end of the run."""
+    yield
+    from django.db import connections
+
+    for connection in connections.all():
+        close_pool = getattr(connection, "close_pool", None)
+        if close_pool is not None:
+            close_pool()
