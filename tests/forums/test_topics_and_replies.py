@@ -1,5 +1,6 @@
 """Asking, answering, quoting, deleting, marking helpful, and reading where you left off."""
 
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -155,9 +156,13 @@ def test_unread_counts_and_opening_at_the_first_unread_post(login, member, board
     for number in range(2, 26):
         make_reply(other, topic, body=f"返信{number}")
     client = login(member)
-    assert "25" in client.get(f"/boards/{board.slug}/").content.decode()
+    never_opened = client.get(f"/boards/{board.slug}/").context["page"].topics[0]
+    assert never_opened.unread_count is None  # shown as "new"
     client.get(f"/topics/{topic.pk}/")  # reads page 1: posts 1-20
     assert queries.last_read_number(member, topic) == 20
+    board_page = client.get(f"/boards/{board.slug}/")
+    assert board_page.context["page"].topics[0].unread_count == 5
+    assert re.search(r'badge--unread"[^>]*>[^<]*5', board_page.content.decode())
     response = client.get(f"/topics/{topic.pk}/")
     assert response.status_code == 302
     assert response["Location"] == f"/topics/{topic.pk}/?page=2#post-21"
