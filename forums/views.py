@@ -9,29 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
-from forums import live, permissions, queries, services
+from forums import access, live, permissions, queries, services
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
-from forums.models import Board, Post, Topic, TopicRedirect
+from forums.models import Board, Post, TopicRedirect
 
 
 def _board_for(request, slug: str):
-    """The board and the user's membership; an invite board is a 404 to everyone else."""
-    board = get_object_or_404(Board.objects.select_related("field"), slug=slug)
-    membership = queries.membership_of(request.user, board)
-    if not permissions.can_view_board(request.user, board, membership):
-        raise Http404
-    return board, membership
+    return access.readable_board(request.user, slug)
 
 
 def _topic_for(request, topic_id: int):
-    topic = Topic.objects.select_related("board", "author").filter(pk=topic_id).first()
-    if topic is None:
-        raise Http404
-    membership = queries.membership_of(request.user, topic.board)
-    if not permissions.can_view_board(request.user, topic.board, membership):
-        raise Http404
-    return topic, membership
+    return access.readable_topic(request.user, topic_id)
 
 
 @verified_required
@@ -259,9 +248,7 @@ def post_redirect(request, post_id):
 
 
 def _post_for(request, post_id):
-    post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=post_id)
-    _topic, membership = _topic_for(request, post.topic_id)
-    return post, membership
+    return access.readable_post(request.user, post_id)
 
 
 @verified_required

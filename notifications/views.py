@@ -3,8 +3,8 @@ mention autocomplete. Thin: parse, check, call a service."""
 
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -12,9 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import verified_required
 from accounts.models import User
-from forums import permissions
-from forums.models import Board, Topic
-from forums.queries import membership_of
+from forums import access
 from notifications import emails, mentions, queries, services
 from notifications.forms import EmailPreferencesForm
 from notifications.models import DIGEST, Kind
@@ -78,12 +76,7 @@ def preferences(request):
 
 
 def _topic_for(request, topic_id):
-    topic = get_object_or_404(Topic.objects.select_related("board"), pk=topic_id)
-    if not permissions.can_view_board(
-        request.user, topic.board, membership_of(request.user, topic.board)
-    ):
-        raise Http404
-    return topic
+    return access.readable_topic(request.user, topic_id)[0]
 
 
 @require_POST
@@ -106,9 +99,7 @@ def topic_watch(request, topic_id):
 @require_POST
 @verified_required
 def board_watch(request, slug):
-    board = get_object_or_404(Board, slug=slug)
-    if not permissions.can_view_board(request.user, board, membership_of(request.user, board)):
-        raise Http404
+    board, _membership = access.readable_board(request.user, slug)
     if request.POST.get("watch") == "1":
         services.watch_board(request.user, board)
         messages.success(request, _("You are watching this board: every new topic is notified."))
@@ -121,9 +112,7 @@ def board_watch(request, slug):
 @require_GET
 @verified_required
 def mention_candidates(request, slug):
-    board = get_object_or_404(Board, slug=slug)
-    if not permissions.can_view_board(request.user, board, membership_of(request.user, board)):
-        raise Http404
+    board, _membership = access.readable_board(request.user, slug)
     return JsonResponse({"members": mentions.mention_candidates(board, request.GET.get("q", ""))})
 
 

@@ -2,15 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
-from forums import permissions
+from forums import access, permissions
 from forums.models import Post, Topic
-from forums.queries import membership_of
 from moderation import queries
 from moderation.forms import (
     FlagForm,
@@ -25,13 +23,7 @@ from moderation.views.common import run
 
 
 def _post_for(request, post_id):
-    post = get_object_or_404(
-        Post.objects.select_related("topic__board", "author", "author_municipality"), pk=post_id
-    )
-    membership = membership_of(request.user, post.topic.board)
-    if not permissions.can_view_board(request.user, post.topic.board, membership):
-        raise Http404
-    return post, membership
+    return access.readable_post(request.user, post_id)
 
 
 def _moderated_post(request, post_id) -> Post:
@@ -42,10 +34,7 @@ def _moderated_post(request, post_id) -> Post:
 
 
 def _moderated_topic(request, topic_id) -> Topic:
-    topic = get_object_or_404(Topic.objects.select_related("board", "author"), pk=topic_id)
-    membership = membership_of(request.user, topic.board)
-    if not permissions.can_view_board(request.user, topic.board, membership):
-        raise Http404
+    topic, membership = access.readable_topic(request.user, topic_id)
     if not permissions.can_moderate_board(request.user, topic.board, membership):
         raise PermissionDenied
     return topic
