@@ -13,6 +13,7 @@ from forums import access, live, permissions, queries, services
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
 from forums.models import Board, Post, TopicRedirect
+from forums.suggestions import suggestions_for
 
 
 def _board_for(request, slug: str):
@@ -339,8 +340,6 @@ def topic_events(request, topic_id):
 @verified_required
 def transfer_suggestions(request):
     """After a personnel transfer: the boards, answered topics and people of the new field."""
-    from forums.suggestions import suggestions_for
-
     department = request.GET.get("department", "").strip()[:60] or request.user.department
     context = {"department": department, "suggestions": suggestions_for(request.user, department)}
     return render(request, "forums/transfer_suggestions.html", context)
