@@ -187,9 +187,9 @@ def recent_topic_ids(board_ids: list[int], limit: int = HOME_TOPICS) -> list[int
         topics = Topic.objects.filter(board_id__in=board_ids).order_by(*ordering)
         return list(topics.values_list("id", flat=True)[:limit])
     parts = [
-        Topic.objects.filter(board_id=board_id).order_by(*ordering).values("id", "last_posted_at")[
-            :limit
-        ]
+        Topic.objects.filter(board_id=board_id)
+        .order_by(*ordering)
+        .values("id", "last_posted_at")[:limit]
         for board_id in board_ids
     ]
     merged = parts[0].union(*parts[1:], all=True).order_by(*ordering)[:limit]
