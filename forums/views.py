@@ -164,6 +164,7 @@ def _topic_context(request, topic, membership, page: int, reply_form=None, previ
                 initial.update(body=quote_markdown(quoted_post.body), reply_to=quoted_post.pk)
         reply_form = ReplyForm(initial=initial)
     page_count = queries.topic_page_count(topic)
+    post_controls = permissions.post_controls_for(user, topic, membership)
     return {
         "topic": topic,
         "board": topic.board,
@@ -176,10 +177,8 @@ def _topic_context(request, topic, membership, page: int, reply_form=None, previ
         "reply_form": reply_form,
         "preview": preview,
         "can_reply": can_reply,
-        "can_accept": permissions.can_accept_answer(user, topic, membership),
-        "can_moderate": permissions.can_moderate_board(user, topic.board, membership),
-        "can_mark_helpful": permissions.can_view_board(user, topic.board, membership),
-        "viewer_id": user.pk,
+        "can_moderate": post_controls["abilities"]["moderate"],
+        "post_controls": post_controls,
     }
 
 
