@@ -49,7 +49,9 @@ check-deploy: install
 
 messages: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ja -l en --ignore='.venv/*' --ignore='staticfiles/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l ja -l en --ignore='.venv/*' --ignore='staticfiles/*' --ignore='static/js/i18n/*'
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore='.venv/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilejsi18n
 
 # Page timings on a seeded million-post database, e.g. make bench-pages BENCH_ARGS=--reseed
 bench-pages: install

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from accounts.forms import (
     ReviewNoteForm,
 )
 from accounts.models import User
+from common.views import query_without_page, run_service
 
 
 @login_required
@@ -27,14 +27,12 @@ def status(request):
     form = ReviewNoteForm(initial={"note": member.review_note})
     if request.method == "POST":
         form = ReviewNoteForm(request.POST)
-        if form.is_valid():
-            try:
-                services.submit_review_note(member, form.cleaned_data["note"])
-            except PermissionDenied as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("Your note was sent to the reviewers."))
-                return redirect("accounts:status")
+        if form.is_valid() and run_service(
+            request,
+            lambda: services.submit_review_note(member, form.cleaned_data["note"]),
+            success=_("Your note was sent to the reviewers."),
+        ):
+            return redirect("accounts:status")
     return render(request, "accounts/status.html", {"member": member, "form": form})
 
 
@@ -58,7 +56,11 @@ def member_directory(request):
     form = MemberSearchForm(request.GET)
     text = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(queries.search_members(text), 30).get_page(request.GET.get("page"))
-    return render(request, "accounts/member_list.html", {"form": form, "page": page, "q": text})
+    return render(
+        request,
+        "accounts/member_list.html",
+        {"form": form, "page": page, "q": text, "page_query": query_without_page(request)},
+    )
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Board and topic pages. Thin: parse the form, ask the permission functions, call a service."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
+from common.views import run_service
 from forums import access, live, permissions, queries, services
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
@@ -85,14 +86,12 @@ def board_join(request, slug):
     board, membership = _board_for(request, slug)
     form = JoinRequestForm(request.POST)
     message = form.cleaned_data["message"] if form.is_valid() else ""
-    try:
-        if permissions.can_accept_invitation(request.user, board, membership):
-            membership = services.accept_invitation(request.user, board)
-        else:
-            membership = services.join_board(request.user, board, message)
-    except PermissionDenied as error:
-        messages.error(request, str(error))
+    if permissions.can_accept_invitation(request.user, board, membership):
+        done = run_service(request, lambda: services.accept_invitation(request.user, board))
     else:
+        done = run_service(request, lambda: services.join_board(request.user, board, message))
+    if done:
+        membership = done.value
         if membership.is_active:
             messages.success(request, _("You joined %(board)s.") % {"board": board.name})
         else:
@@ -126,19 +125,20 @@ def topic_new(request, slug):
             if "preview" in request.POST:
                 preview = render_markdown(data["body"])
             else:
-                try:
-                    topic = services.create_topic(
+                done = run_service(
+                    request,
+                    lambda: services.create_topic(
                         request.user,
                         board,
                         data["title"],
                         data["body"],
                         tags=data["tags"],
                         token=data["submission_token"],
-                    )
-                except PermissionDenied as error:
-                    messages.error(request, str(error))
-                else:
-                    return redirect(topic)
+                    ),
+                    form=form,
+                )
+                if done:
+                    return redirect(done.value)
     else:
         form = TopicForm(initial={"submission_token": new_token()})
     return render(
@@ -221,13 +221,15 @@ def topic_reply(request, topic_id):
         reply_to = None
         if data["reply_to"]:
             reply_to = Post.objects.filter(pk=data["reply_to"], topic=topic).first()
-        try:
-            post = services.post_reply(
+        done = run_service(
+            request,
+            lambda: services.post_reply(
                 request.user, topic, data["body"], reply_to=reply_to, token=data["submission_token"]
-            )
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-        else:
+            ),
+            form=form,
+        )
+        if done:
+            post = done.value
             return redirect(
                 f"{topic.get_absolute_url()}?page={queries.page_of_number(post.number)}"
                 f"#post-{post.number}"
@@ -316,10 +318,9 @@ def topic_accept(request, topic_id):
     post_id = request.POST.get("post", "")
     if post_id.isdigit():
         post = get_object_or_404(Post, pk=post_id, topic=topic)
-    try:
-        services.accept_answer(request.user, topic, post)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    run_service(
+        request, lambda: services.accept_answer(request.user, topic, post), refusal_is_403=True
+    )
     target = reverse("forums:post", args=[post.pk]) if post else topic.get_absolute_url()
     return redirect(target)
 

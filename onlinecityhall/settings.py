@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "notifications",
+    "statici18n",
     "meetings",
     "progress",
 ]
@@ -259,6 +260,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Script text: `manage.py compilejsi18n` writes Django's JavaScript catalogue of each language
+# to static/js/i18n/<language>/djangojs.js, a static file like any other (cached, hashed).
+STATICI18N_ROOT = BASE_DIR / "static"
+STATICI18N_OUTPUT_DIR = "js/i18n"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -1,8 +1,6 @@
-"""What every moderation view needs: the board it acts on, and turning service errors into
-messages."""
+"""What every moderation view needs: the board it acts on."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from forums import access, permissions
 
@@ -14,15 +12,3 @@ def moderated_board(request, slug: str):
     if not permissions.can_moderate_board(request.user, board, membership):
         raise PermissionDenied
     return board, membership
-
-
-def run(request, action, success: str = "") -> bool:
-    """Call a service; report refusals and invalid input as messages instead of error pages."""
-    try:
-        action()
-    except (PermissionDenied, ValidationError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
-        return False
-    if success:
-        messages.success(request, success)
-    return True

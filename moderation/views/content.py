@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
+from common.views import run_service
 from forums import access, permissions
 from forums.models import Post, Topic
 from moderation import queries
@@ -19,7 +20,6 @@ from moderation.forms import (
     TitleForm,
 )
 from moderation.services import content as services
-from moderation.views.common import run
 
 
 def _post_for(request, post_id):
@@ -52,7 +52,7 @@ def post_flag(request, post_id):
     if request.method == "POST":
         form = FlagForm(request.POST)
         if form.is_valid():
-            ok = run(
+            ok = run_service(
                 request,
                 lambda: services.flag_post(
                     request.user, post, form.cleaned_data["reason"], form.cleaned_data["note"]
@@ -86,7 +86,7 @@ def _post_action(request, post_id, action, success, *, reason_required: bool):
     if not form.is_valid():
         messages.error(request, _("Write the reason; the author sees it."))
         return redirect("moderation:post", post_id=post.pk)
-    run(request, lambda: action(request.user, post, form.cleaned_data["reason"]), success)
+    run_service(request, lambda: action(request.user, post, form.cleaned_data["reason"]), success)
     return redirect("moderation:post", post_id=post.pk)
 
 
@@ -149,7 +149,7 @@ def topic_lock(request, topic_id):
     locked = request.POST.get("locked") == "1"
     form = OptionalReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    run(
+    run_service(
         request,
         lambda: services.set_locked(request.user, topic, locked, reason),
         _("The topic is locked.") if locked else _("The topic is unlocked."),
@@ -162,7 +162,7 @@ def topic_lock(request, topic_id):
 def topic_pin(request, topic_id):
     topic = _moderated_topic(request, topic_id)
     pinned = request.POST.get("pinned") == "1"
-    run(
+    run_service(
         request,
         lambda: services.set_pinned(request.user, topic, pinned),
         _("The topic is pinned.") if pinned else _("The topic is no longer pinned."),
@@ -178,7 +178,7 @@ def topic_retitle(request, topic_id):
     if not form.is_valid():
         messages.error(request, _("Give the topic a title."))
     else:
-        run(
+        run_service(
             request,
             lambda: services.retitle_topic(
                 request.user, topic, form.cleaned_data["title"], form.cleaned_data["reason"]
@@ -197,7 +197,7 @@ def topic_move(request, topic_id):
         messages.error(request, _("Choose a board you moderate."))
         return redirect("moderation:topic", topic_id=topic.pk)
     destination = form.cleaned_data["board"]
-    ok = run(
+    ok = run_service(
         request,
         lambda: services.move_topic(request.user, topic, destination, form.cleaned_data["reason"]),
         _("The topic was moved to %(board)s.") % {"board": destination.name},
@@ -220,7 +220,7 @@ def topic_merge(request, topic_id):
         # Merged already (a second submit): where the posts went is where to go.
         return redirect(target)
     topic = _moderated_topic(request, topic_id)
-    ok = run(
+    ok = run_service(
         request,
         lambda: services.merge_topics(request.user, topic, target, form.cleaned_data["reason"]),
         _("The topics were merged."),

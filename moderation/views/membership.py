@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import site_moderator_required, verified_required
 from accounts.models import User
 from accounts.permissions import can_moderate_site
+from common.views import query_without_page, run_service
 from forums import permissions
 from forums.models import Membership
 from forums.queries import membership_of
@@ -27,7 +28,7 @@ from moderation.forms import (
 )
 from moderation.services import content as content_services
 from moderation.services import membership as services
-from moderation.views.common import moderated_board, run
+from moderation.views.common import moderated_board
 
 LOG_PAGE_SIZE = 50
 
@@ -89,7 +90,7 @@ def reject_request(request, slug, membership_id):
     if not form.is_valid():
         messages.error(request, _("Write a message; the member receives it by e-mail."))
     else:
-        run(
+        run_service(
             request,
             lambda: services.reject_request(request.user, membership, form.cleaned_data["message"]),
             _("%(name)s's request was declined.") % {"name": membership.user.full_name},
@@ -112,6 +113,7 @@ def members(request, slug):
         "form": form,
         "q": text,
         "page": page,
+        "page_query": query_without_page(request),
         "others": queries.other_memberships(board),
         "invite_form": InviteForm(),
         "reason_form": ReasonForm(),
@@ -142,7 +144,7 @@ def member_remove(request, slug, user_id):
     if not form.is_valid():
         messages.error(request, _("Write the reason; the member receives it."))
     else:
-        run(
+        run_service(
             request,
             lambda: services.remove_member(request.user, target, form.cleaned_data["reason"]),
             _("%(name)s was removed from the board.") % {"name": target.user.full_name},
@@ -161,7 +163,7 @@ def member_ban(request, slug, user_id):
             messages.error(request, " ".join(errors))
     else:
         data = form.cleaned_data
-        run(
+        run_service(
             request,
             lambda: services.ban_member(request.user, board, person, data["reason"], data["until"]),
             _("%(name)s is banned from the board.") % {"name": person.full_name},
@@ -174,7 +176,7 @@ def member_ban(request, slug, user_id):
 def member_unban(request, slug, user_id):
     board, _membership = moderated_board(request, slug)
     person = get_object_or_404(User, pk=user_id)
-    run(
+    run_service(
         request,
         lambda: services.unban_member(request.user, board, person),
         _("The ban of %(name)s was lifted.") % {"name": person.full_name},
@@ -188,7 +190,7 @@ def member_role(request, slug, user_id):
     board, _membership = moderated_board(request, slug)
     target = _target(board, user_id)
     make_moderator = request.POST.get("role") == Membership.Role.MODERATOR
-    ok = run(request, lambda: services.set_moderator(request.user, target, make_moderator))
+    ok = run_service(request, lambda: services.set_moderator(request.user, target, make_moderator))
     if ok:
         messages.success(
             request,
@@ -230,7 +232,7 @@ def invite(request, slug):
             )
         return redirect("moderation:members", slug=board.slug)
     person = found[0]
-    run(
+    run_service(
         request,
         lambda: services.invite_member(request.user, board, person),
         _("%(name)s is invited.") % {"name": person.full_name},
@@ -250,9 +252,12 @@ def _log_page(request, board=None):
     page = Paginator(queries.audit_entries(filters), LOG_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"board": board, "form": form, "page": page, "filter_query": query.urlencode()}
+    context = {
+        "board": board,
+        "form": form,
+        "page": page,
+        "page_query": query_without_page(request),
+    }
     return render(request, "moderation/log.html", context)
 
 
@@ -273,7 +278,7 @@ def board_settings(request, slug):
     form = BoardSettingsForm(instance=board)
     if request.method == "POST":
         form = BoardSettingsForm(request.POST, instance=board)
-        if form.is_valid() and run(
+        if form.is_valid() and run_service(
             request,
             lambda: content_services.update_board(request.user, board, **form.cleaned_data),
             _("The board settings were saved."),

@@ -1,19 +1,23 @@
 // Live board page: when topics are created or get new replies, say so and offer to show them.
 // Nothing moves under the reader's pointer: the list changes only when they ask (as Discourse).
+const { gettext, ngettext, interpolate } = window.django; // Django's catalogue (base.html)
 const list = document.getElementById("topic-list");
 const notice = document.getElementById("board-live-notice");
 
 if (list && notice && "WebSocket" in window) {
-  const ja = document.documentElement.lang !== "en";
   const changed = new Set();
   let attempts = 0;
 
   function render() {
     const count = changed.size;
-    const text = ja ? `新しい・更新されたトピックが${count}件あります。` : `${count} new or updated ${count === 1 ? "topic" : "topics"}.`;
+    const text = interpolate(
+      ngettext("%(count)s new or updated topic.", "%(count)s new or updated topics.", count),
+      { count },
+      true,
+    );
     const link = document.createElement("a");
     link.href = window.location.pathname + window.location.search;
-    link.textContent = ja ? "表示する" : "Show";
+    link.textContent = gettext("Show");
     notice.replaceChildren(text, " ", link);
     notice.hidden = false;
   }

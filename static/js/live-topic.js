@@ -6,29 +6,21 @@
 
 const list = document.getElementById("post-list");
 
-const texts = {
-  ja: {
-    paused: "ライブ更新が一時停止しています。再接続を試みています…",
-    fallback: "ライブ更新は代替方式（HTTP）で動作しています。",
-    newPost: (name) => `新しい返信：${name}`,
-    newPosts: (count) => `新しい返信が${count}件あります。`,
-    goToLast: "最新の返信を表示",
-    reload: "更新が多いため、ページを再読み込みしてください。",
-    reloadLink: "再読み込み",
-  },
-  en: {
-    paused: "Live updates are paused. Trying to reconnect…",
-    fallback: "Live updates run over plain HTTP.",
-    newPost: (name) => `New reply from ${name}`,
-    newPosts: (count) => `${count} new ${count === 1 ? "reply" : "replies"}.`,
-    goToLast: "Show the latest replies",
-    reload: "Much has changed; please reload the page.",
-    reloadLink: "Reload",
-  },
+// Text comes from Django's JavaScript catalogue (static/js/i18n/<language>/djangojs.js, loaded
+// by base.html before any module): translators see it in locale/*/djangojs.po.
+const { gettext, ngettext, interpolate } = window.django;
+const t = {
+  paused: gettext("Live updates are paused. Trying to reconnect…"),
+  fallback: gettext("Live updates run over plain HTTP."),
+  newPost: (name) => interpolate(gettext("New reply from %(name)s"), { name }, true),
+  newPosts: (count) =>
+    interpolate(ngettext("%(count)s new reply.", "%(count)s new replies.", count), { count }, true),
+  goToLast: gettext("Show the latest replies"),
+  reload: gettext("Much has changed; please reload the page."),
+  reloadLink: gettext("Reload"),
 };
 
 if (list) {
-  const t = texts[document.documentElement.lang] || texts.ja;
   const status = document.getElementById("live-status");
   const announcer = document.getElementById("live-announcer");
   const topicId = list.dataset.topic;

@@ -6,7 +6,7 @@ import { suggestionList } from "./suggestion-list.js";
 
 const DELAY_MS = 200;
 const MAX_NAME = 30;
-const ja = document.documentElement.lang !== "en";
+const { gettext, ngettext, interpolate } = window.django; // Django's catalogue (base.html)
 
 function queryBeforeCaret(textarea) {
   const before = textarea.value.slice(0, textarea.selectionStart);
@@ -28,7 +28,7 @@ function enhance(form) {
   let current = null;
   const suggestions = suggestionList(textarea, {
     id: `${textarea.id || "body"}-mentions`,
-    label: ja ? "メンションする人" : "People to mention",
+    label: gettext("People to mention"),
     chooseKeys: ["Enter", "Tab"],
     onChoose: (option) => {
       if (!current) return;
@@ -55,7 +55,15 @@ function enhance(form) {
         data: { name: member.display_name },
       })));
       status.textContent = members.length
-        ? (ja ? `候補が${members.length}件あります。上下キーで選べます。` : `${members.length} suggestions; use the arrow keys.`)
+        ? interpolate(
+            ngettext(
+              "%(count)s suggestion; use the arrow keys.",
+              "%(count)s suggestions; use the arrow keys.",
+              members.length,
+            ),
+            { count: members.length },
+            true,
+          )
         : "";
     } catch (error) {
       if (error.name !== "AbortError") suggestions.close();

@@ -1,46 +1,14 @@
-"""Fixtures of the accessibility specs: the browser fixtures of tests/browser, a tab opener that
-takes a language and a viewport, and one small but complete site to look at as each role."""
+"""Fixtures of the accessibility specs: the browser fixtures of tests/browser (``open_tab`` takes
+a language and a viewport), and one small but complete site to look at as each role."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from accounts.models import User
 from forums import services
 from forums.models import Board, Membership
 from moderation.services import content as moderation
-from tests.browser.conftest import asgi_server, chromium  # noqa: F401 - shared fixtures
+from tests.browser.conftest import asgi_server, chromium, open_tab  # noqa: F401 - shared
 from tests.factories import BoardFactory, MembershipFactory, UserFactory, make_reply, make_topic
-
-
-@pytest.fixture
-def open_tab(chromium, asgi_server):  # noqa: F811
-    """A browser tab for ``user`` (None: signed out) in ``language``, with its own context."""
-    contexts = []
-
-    def open_page(user=None, *, language="ja", init_script=None, **context_options):
-        context = chromium.new_context(
-            locale="ja-JP" if language == "ja" else "en-GB",
-            base_url=asgi_server,
-            **context_options,
-        )
-        cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": asgi_server}]
-        if user is not None:
-            client = Client()
-            client.force_login(user)
-            name = settings.SESSION_COOKIE_NAME
-            cookies.append({"name": name, "value": client.cookies[name].value, "url": asgi_server})
-        context.add_cookies(cookies)
-        if init_script:
-            context.add_init_script(init_script)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture

@@ -98,23 +98,25 @@ def chromium():
 
 
 @pytest.fixture
-def page_for(chromium, asgi_server):
-    """A browser tab signed in as ``user`` (the session is made directly, to stay fast)."""
+def open_tab(chromium, asgi_server):
+    """A browser tab for ``user`` (None: signed out) in ``language``, each in its own context
+    (the session is made directly, to stay fast); ``context_options`` go to Playwright
+    (viewport, media …)."""
     contexts = []
 
-    def open_page(user, *, init_script: str | None = None):
-        client = Client()
-        client.force_login(user)
-        context = chromium.new_context(locale="ja-JP", base_url=asgi_server)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": asgi_server,
-                }
-            ]
+    def open_page(user=None, *, language="ja", init_script=None, **context_options):
+        context = chromium.new_context(
+            locale="ja-JP" if language == "ja" else "en-GB",
+            base_url=asgi_server,
+            **context_options,
         )
+        cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": asgi_server}]
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            name = settings.SESSION_COOKIE_NAME
+            cookies.append({"name": name, "value": client.cookies[name].value, "url": asgi_server})
+        context.add_cookies(cookies)
         if init_script:
             context.add_init_script(init_script)
         contexts.append(context)
@@ -125,3 +127,9 @@ def page_for(chromium, asgi_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def page_for(open_tab):
+    """``open_tab`` under the name the browser specs use: ``page_for(user)``."""
+    return open_tab

@@ -1,0 +1,1 @@
+"""Small helpers every app's views share. Not an app: no models, and it imports no app."""
