@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class AttachmentsConfig(AppConfig):
+    name = "attachments"
+    verbose_name = "Attachments and avatars"
+
+    def ready(self) -> None:
+        from attachments import search_text
+        from search import indexing
+
+        indexing.register_text_provider(search_text.texts_for_posts)
