@@ -6,7 +6,7 @@ class AttachmentsConfig(AppConfig):
     verbose_name = "Attachments and avatars"
 
     def ready(self) -> None:
-        from attachments import search_text
+        from attachments import search_text, signals  # noqa: F401  (connects the receivers)
         from search import indexing
 
         indexing.register_text_provider(search_text.texts_for_posts)

@@ -138,7 +138,7 @@ def remove(request, key):
     membership = membership_of(request.user, board) if board else None
     if not permissions.can_remove_attachment(request.user, attachment, membership):
         raise Http404
-    form = ModeratorRemovalForm(request.POST or None)
+    form = ModeratorRemovalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         post = attachment.post
         services.remove(request.user, attachment, form.cleaned_data["reason"])
@@ -161,7 +161,7 @@ def board_settings(request, slug):
     if not permissions.can_set_board_file_policy(request.user, board, membership):
         raise PermissionDenied
     form = BoardFilePolicyForm(
-        request.POST or None, initial={"allow_zip": queries.allows_zip(board)}
+        request.POST if request.method == "POST" else None, initial={"allow_zip": queries.allows_zip(board)}
     )
     if request.method == "POST" and form.is_valid():
         services.set_board_policy(request.user, board, allow_zip=form.cleaned_data["allow_zip"])
@@ -243,7 +243,7 @@ def avatar_remove(request, user_id):
     member = get_object_or_404(User, pk=user_id)
     if not permissions.can_remove_avatar(request.user, member) or not member.avatar_version:
         raise Http404
-    form = ModeratorRemovalForm(request.POST or None)
+    form = ModeratorRemovalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         avatars.remove_photo(request.user, member, form.cleaned_data["reason"])
         messages.success(request, _("The avatar photo was removed."))
