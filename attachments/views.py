@@ -161,7 +161,8 @@ def board_settings(request, slug):
     if not permissions.can_set_board_file_policy(request.user, board, membership):
         raise PermissionDenied
     form = BoardFilePolicyForm(
-        request.POST if request.method == "POST" else None, initial={"allow_zip": queries.allows_zip(board)}
+        request.POST if request.method == "POST" else None,
+        initial={"allow_zip": queries.allows_zip(board)},
     )
     if request.method == "POST" and form.is_valid():
         services.set_board_policy(request.user, board, allow_zip=form.cleaned_data["allow_zip"])

@@ -58,7 +58,7 @@ def test_an_oversize_file_is_refused_keeping_the_text_and_the_accepted_files(
         {
             "body": "長い返信を書きました。保管温度の件です。",
             "files": [
-                upload_file("small.csv", "a,b\n1,2\n".encode()),
+                upload_file("small.csv", b"a,b\n1,2\n"),
                 upload_file("big.pdf", samples.pdf(pages=20)),
             ],
         },
@@ -77,7 +77,7 @@ def test_the_form_shown_again_attaches_the_kept_files_when_posted(login, member,
     client = login(member)
     first = client.post(
         reverse("forums:topic_reply", args=[topic.pk]),
-        {"body": "", "files": [upload_file("表.csv", "a,b\n1,2\n".encode())]},
+        {"body": "", "files": [upload_file("表.csv", b"a,b\n1,2\n")]},
     )
     keys = pending_keys(first.content.decode())
     assert first.status_code == 400 and len(keys) == 1

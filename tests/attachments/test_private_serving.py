@@ -166,7 +166,7 @@ def test_a_cleaned_image_is_shown_inline(login, reader, image_attachment):
 
 def test_a_text_file_is_never_rendered_inline(login, author, reader, secret_board, attach):
     topic = forum_services.create_topic(author, secret_board, "表", "表です。")
-    (csv,) = attach(author, topic, [upload_file("list.csv", "a,b\n".encode())])
+    (csv,) = attach(author, topic, [upload_file("list.csv", b"a,b\n")])
 
     response = login(reader).get(file_urls(csv)[0])
 
