@@ -2,7 +2,7 @@
 disk by default, S3-compatible object storage with ``ATTACHMENTS_S3_BUCKET``). Stored names are
 random; the member's file name is only ever in the database."""
 
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 
 
 def attachment_storage():
@@ -10,7 +10,7 @@ def attachment_storage():
 
 
 def is_object_storage() -> bool:
-    return not hasattr(attachment_storage(), "path")
+    return not isinstance(attachment_storage(), FileSystemStorage)
 
 
 def stored_name(folder: str, key, suffix: str) -> str:
