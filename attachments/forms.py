@@ -9,7 +9,7 @@ already accepted has to be chosen again (with or without JavaScript).
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from attachments import services
 from attachments.models import Attachment
@@ -85,7 +85,7 @@ def blank_context(board, post=None) -> dict:
 
 class AvatarForm(forms.Form):
     photo = forms.FileField(
-        label=gettext_lazy("Photo"),
+        label=pgettext_lazy("avatar", "Photo"),
         help_text=gettext_lazy(
             "JPEG, PNG or WebP. It is cropped to a square, made smaller and its metadata "
             "(place, camera) removed."

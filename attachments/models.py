@@ -13,21 +13,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Attachment(models.Model):
     class Kind(models.TextChoices):
-        PDF = "pdf", _("PDF")
-        IMAGE = "image", _("Image")
-        SPREADSHEET = "spreadsheet", _("Spreadsheet")
-        DOCUMENT = "document", _("Document")
-        PRESENTATION = "presentation", _("Presentation")
-        TEXT = "text", _("Text")
-        ARCHIVE = "archive", _("ZIP archive")
+        PDF = "pdf", pgettext_lazy("file kind", "PDF")
+        IMAGE = "image", pgettext_lazy("file kind", "Image")
+        SPREADSHEET = "spreadsheet", pgettext_lazy("file kind", "Spreadsheet")
+        DOCUMENT = "document", pgettext_lazy("file kind", "Document")
+        PRESENTATION = "presentation", pgettext_lazy("file kind", "Presentation")
+        TEXT = "text", pgettext_lazy("file kind", "Text")
+        ARCHIVE = "archive", pgettext_lazy("file kind", "ZIP archive")
 
     class Scan(models.TextChoices):
-        WAITING = "waiting", _("Checking")
-        CLEAN = "clean", _("Clean")
+        WAITING = "waiting", pgettext_lazy("malware scan", "Checking")
+        CLEAN = "clean", pgettext_lazy("malware scan", "Clean")
         NOT_SCANNED = "off", _("Not scanned (scanning is off)")
         INFECTED = "infected", _("Refused: malware found")
 
@@ -43,7 +44,7 @@ class Attachment(models.Model):
     post = models.ForeignKey(
         "forums.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
-    name = models.CharField(_("file name"), max_length=200)
+    name = models.CharField(pgettext_lazy("attachment", "file name"), max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     content_type = models.CharField(max_length=100)
     extension = models.CharField(max_length=10)

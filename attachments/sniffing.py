@@ -19,6 +19,7 @@ import olefile
 import pypdfium2 as pdfium
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from PIL import Image, UnidentifiedImageError
 
 from attachments.models import Attachment
@@ -154,7 +155,7 @@ def _check_name_matches(name: str, detected: Detected) -> None:
 
 def _describe(detected: Detected) -> str:
     if detected.kind == Kind.TEXT:
-        return _("plain text")
+        return pgettext("file kind", "plain text")
     return detected.extension.upper()
 
 
