@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("forums.urls")),
     path("search/", include("search.urls")),
     path("notifications/", include("notifications.urls")),
+    path("conversations/", include("conversations.urls")),
     path("admin/", admin.site.urls),
 ]
