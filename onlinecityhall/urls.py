@@ -20,5 +20,6 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("attachments.urls")),
+    path("conversations/", include("conversations.urls")),
     path("admin/", admin.site.urls),
 ]
