@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from attachments import permissions
+from attachments import permissions, scanning
 from attachments.faces import colour_of, initials_of, photo_url
 
 register = template.Library()
@@ -46,6 +46,12 @@ def avatar(user, size: str = "m"):
 @register.simple_tag(takes_context=True)
 def can_remove_avatar_of(context, member) -> bool:
     return permissions.can_remove_avatar(context["user"], member)
+
+
+@register.simple_tag
+def scanning_status() -> str:
+    """``off``, ``ok`` or ``error: …``: moderation pages say when files are not scanned."""
+    return scanning.status()
 
 
 @register.filter
