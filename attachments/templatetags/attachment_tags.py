@@ -49,6 +49,12 @@ def can_remove_avatar_of(context, member) -> bool:
 
 
 @register.simple_tag
+def released_file_names(post) -> list[str]:
+    """Names of a post's files that others may see (e-mails list names, never the files)."""
+    return [item.name for item in post.attachments.all() if item.is_released and item.is_ready]
+
+
+@register.simple_tag
 def scanning_status() -> str:
     """``off``, ``ok`` or ``error: …``: moderation pages say when files are not scanned."""
     return scanning.status()

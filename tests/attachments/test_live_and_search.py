@@ -81,3 +81,18 @@ def test_the_index_rebuild_keeps_attachment_text(attach, login, member, topic):
     indexing.rebuild()
 
     assert login(member).get("/search/", {"q": "接種率"}).context["result"].total == 1
+
+
+def test_notification_emails_name_the_files_and_never_attach_them(
+    attach, member, board, topic, mailoutbox
+):
+    from notifications import services as notifications
+    from tests.factories import MembershipFactory
+
+    watcher = MembershipFactory(board=board).user
+    notifications.watch_topic(watcher, topic)
+    attach(member, topic, [upload_file("会場図.pdf", samples.pdf())], body="会場図です。")
+
+    sent = [mail for mail in mailoutbox if watcher.email in mail.to]
+    assert sent and "会場図.pdf" in sent[-1].body
+    assert not sent[-1].attachments
