@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     JOIN_DECIDED = "join_decided", _("Decisions on your requests to join boards")
     MODERATION = "moderation", _("Moderators' actions on your posts, topics and memberships")
     VERIFICATION = "verification", _("Decisions on your verification")
+    QUESTION = "question", _("Unanswered questions in the fields you know")
 
 
 class Delivery(models.TextChoices):
@@ -37,6 +38,7 @@ DEFAULT_DELIVERY = {
     Kind.JOIN_DECIDED: Delivery.IMMEDIATELY,
     Kind.MODERATION: Delivery.IMMEDIATELY,
     Kind.VERIFICATION: Delivery.IMMEDIATELY,
+    Kind.QUESTION: Delivery.DIGEST,
 }
 
 # The kind named by a digest's unsubscribe link: it turns every digest kind off.
