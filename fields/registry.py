@@ -20,7 +20,8 @@ def load_registry(field_model, alias_model, path: Path = DATA_FILE) -> tuple[int
     from fields.matching import normalise
 
     entries = read_registry(path)
-    alias_count = 0
+    existing = dict(alias_model.objects.values_list("name", "field_id"))
+    new_aliases, moved = [], {}
     for position, entry in enumerate(entries, start=1):
         field, _created = field_model.objects.update_or_create(
             slug=entry["slug"],
@@ -32,8 +33,13 @@ def load_registry(field_model, alias_model, path: Path = DATA_FILE) -> tuple[int
             },
         )
         for department in entry.get("departments", []):
-            alias_model.objects.update_or_create(
-                name=normalise(department), defaults={"field": field}
-            )
-            alias_count += 1
-    return len(entries), alias_count
+            name = normalise(department)
+            if name not in existing:
+                new_aliases.append(alias_model(name=name, field=field))
+                existing[name] = field.pk
+            elif existing[name] != field.pk:
+                moved.setdefault(field.pk, []).append(name)
+    alias_model.objects.bulk_create(new_aliases)
+    for field_id, names in moved.items():
+        alias_model.objects.filter(name__in=names).update(field_id=field_id)
+    return len(entries), sum(len(entry.get("departments", [])) for entry in entries)
