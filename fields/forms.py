@@ -156,12 +156,7 @@ class PeopleSearchForm(forms.Form):
 
     def clean_prefecture(self):
         value = self.cleaned_data["prefecture"].strip()
-        if (
-            value
-            and not Municipality.objects.filter(
-                kind=Municipality.Kind.PREFECTURE, name=value
-            ).exists()
-        ):
+        if value and not Municipality.objects.filter(prefecture=value).exists():
             raise forms.ValidationError(_("Choose a prefecture from the list."))
         return value
 
