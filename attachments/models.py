@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from attachments.storage import field_storage
+
 
 class Attachment(models.Model):
     class Kind(models.TextChoices):
@@ -50,9 +52,9 @@ class Attachment(models.Model):
     extension = models.CharField(max_length=10)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    file = models.FileField(max_length=200, blank=True)
-    thumbnail = models.FileField(max_length=200, blank=True)
-    preview = models.FileField(max_length=200, blank=True)
+    file = models.FileField(max_length=200, blank=True, storage=field_storage)
+    thumbnail = models.FileField(max_length=200, blank=True, storage=field_storage)
+    preview = models.FileField(max_length=200, blank=True, storage=field_storage)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)

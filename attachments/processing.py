@@ -21,8 +21,8 @@ from attachments.storage import attachment_storage, stored_name
 logger = logging.getLogger(__name__)
 
 MAX_IMAGE_SIDE = 4096
-THUMBNAIL_SIDE = 480
-PDF_PREVIEW_WIDTH = 480
+THUMBNAIL_SIDE = 320
+PDF_PREVIEW_WIDTH = 320
 PDF_PAGE_WIDTH = 1240
 MAX_TEXT = 100_000
 Image.MAX_IMAGE_PIXELS = 80_000_000
@@ -40,7 +40,7 @@ def _webp(image: Image.Image, side: int) -> bytes:
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     image.thumbnail((side, side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    image.save(out, "WEBP", quality=78)
+    image.save(out, "WEBP", quality=70)
     return out.getvalue()
 
 

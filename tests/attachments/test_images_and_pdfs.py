@@ -91,3 +91,10 @@ def test_a_file_that_cannot_be_previewed_is_still_attached(attach, member, topic
 
     assert pdf.is_ready and not pdf.thumbnail.name
     assert Attachment.objects.get(pk=pdf.pk).post_id
+
+
+def test_file_fields_read_from_the_attachment_storage(attach, member, topic):
+    (photo,) = attach(member, topic, [upload_file("a.png", samples.png())])
+
+    assert photo.file.size == photo.size
+    assert photo.thumbnail.size == len(stored_bytes(photo.thumbnail.name))
