@@ -34,15 +34,20 @@ function enhance(fieldset) {
   if (!form || !input || !list) return;
   if (dropHint) dropHint.hidden = false;
 
-  let errors = fieldset.querySelector(".errorlist");
+  // An alert region holding a list (a list with role=alert would stop being a list).
+  let region = fieldset.querySelector("[data-files-errors]");
+  let errors = region ? region.querySelector("ul") : null;
   function showErrors(messages) {
     if (!messages.length) return;
     if (!errors) {
+      region = document.createElement("div");
+      region.id = "files-errors";
+      region.setAttribute("role", "alert");
+      region.dataset.filesErrors = "";
       errors = document.createElement("ul");
       errors.className = "errorlist";
-      errors.id = "files-errors";
-      errors.setAttribute("role", "alert");
-      fieldset.querySelector("legend").after(errors);
+      region.append(errors);
+      fieldset.querySelector("legend").after(region);
     }
     errors.replaceChildren(
       ...messages.map((message) => {
@@ -52,6 +57,10 @@ function enhance(fieldset) {
       }),
     );
     input.setAttribute("aria-invalid", "true");
+    const described = (input.getAttribute("aria-describedby") || "").split(" ");
+    if (!described.includes("files-errors")) {
+      input.setAttribute("aria-describedby", [...described, "files-errors"].join(" ").trim());
+    }
   }
 
   async function upload(files) {
