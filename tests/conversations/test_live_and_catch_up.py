@@ -10,10 +10,10 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import AsyncClient, Client
 
-from moderation.services import site as site_moderation
 from conversations import live, services
 from conversations.consumers import ConversationConsumer, ConversationListConsumer
 from forums.consumers import CLOSE_FORBIDDEN
+from moderation.services import site as site_moderation
 from tests.conversations.conftest import veteran
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
