@@ -6,7 +6,9 @@ class AttachmentsConfig(AppConfig):
     verbose_name = "Attachments and avatars"
 
     def ready(self) -> None:
-        from attachments import search_text, signals  # noqa: F401  (connects the receivers)
+        from attachments import search_text, services
+        from forums import effects
         from search import indexing
 
         indexing.register_text_provider(search_text.texts_for_posts)
+        effects.subscribe("attachments", post_changed=services.on_post_changed)

@@ -13,7 +13,8 @@ def texts_for_posts(post_ids) -> dict[int, str]:
     """Extra text per post id, for the posts that have released attachments."""
     texts: dict[int, list[str]] = defaultdict(list)
     rows = (
-        Attachment.objects.filter(post_id__in=list(post_ids))
+        # A redacted post's files are being deleted in the same transaction: never index them.
+        Attachment.objects.filter(post_id__in=list(post_ids), post__redacted_at__isnull=True)
         .exclude(scan=Attachment.Scan.INFECTED)
         .exclude(scan=Attachment.Scan.WAITING)
         .order_by("post_id", "position", "pk")

@@ -22,11 +22,10 @@ from attachments import notify, permissions, processing, scanning
 from attachments.models import Attachment, BoardFilePolicy
 from attachments.sniffing import detect
 from attachments.storage import attachment_storage, delete_quietly, stored_name
-from forums import live as forum_live
+from forums import effects
 from forums.models import Post
 from forums.queries import membership_of
 from moderation import audit
-from search import indexing as search_index
 
 logger = logging.getLogger(__name__)
 
@@ -205,15 +204,24 @@ def attach(uploader, post: Post, keys) -> list[Attachment]:
         attachment.attached_at = now
         attachment.position = start + offset
         attachment.save(update_fields=["post", "board", "attached_at", "position"])
-    post_files_changed(post)
+    post_files_changed(post, uploader)
     return pending
 
 
-def post_files_changed(post: Post) -> None:
-    """The post's files changed: its search document and its open pages follow."""
-    post = Post.objects.select_related("topic__board").get(pk=post.pk)
-    search_index.index_post(post)
-    forum_live.topic_post_changed(post, "post.edited")
+def post_files_changed(post: Post, actor=None) -> None:
+    """The post's files changed: through the forums' one door for post changes, its search
+    document is rewritten and open pages get the post's ordinary live edit event. The body is
+    unchanged (``previous_body``), so nobody is notified again."""
+    post = Post.objects.select_related("topic__board", "author").get(pk=post.pk)
+    effects.post_changed(
+        post, effects.PostChange.EDITED, actor=actor or post.author, previous_body=post.body
+    )
+
+
+def on_post_changed(event) -> None:
+    """Subscriber of the forums' door: a redacted post's files are deleted for good."""
+    if event.change == effects.PostChange.REDACTED:
+        delete_for_post(event.post)
 
 
 @transaction.atomic
@@ -246,7 +254,7 @@ def remove(actor, attachment: Attachment, reason: str = "") -> None:
             reason=reason.strip(),
             before={"file": attachment.name, "size": attachment.size},
         )
-    post_files_changed(post)
+    post_files_changed(post, actor)
 
 
 def _delete_files(key, names) -> None:
