@@ -16,7 +16,10 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("fields.urls")),
     path("", include("forums.urls")),
+    path("", include("meetings.urls")),
+    path("", include("progress.urls")),
     path("search/", include("search.urls")),
     path("notifications/", include("notifications.urls")),
+    path("conversations/", include("conversations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -102,6 +102,7 @@ class Command(BaseCommand):
             self.create_topics(staff, boards)
             self.create_moderation_work(staff, boards)
             call_command("seed_fields_demo", stdout=self.stdout)
+        call_command("seed_conversations", stdout=self.stdout)
         self.print_logins(staff)
 
     def create_staff(self) -> list[User]:
