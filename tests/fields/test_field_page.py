@@ -214,3 +214,18 @@ def test_board_helpers_link_boards_and_fields(vaccination_board, registry):
     with CaptureQueriesContext(connection) as queries:
         field_for_board(vaccination_board)
     assert len(queries) == 1
+
+
+def test_upcoming_meetings_of_the_fields_boards_show_for_their_members(
+    login, vaccination_board, registry
+):
+    from tests.meetings.conftest import schedule
+
+    host = MembershipFactory(board=vaccination_board).user
+    schedule(host, vaccination_board, title="接種券発送の意見交換会")
+    member = MembershipFactory(board=vaccination_board).user
+    page = login(member).get("/fields/vaccination/").content.decode()
+    assert 'class="meeting-row' in page and "接種券発送の意見交換会" in page
+    # Meetings are for the board's members, as on the board page (their agenda topic is not).
+    outsider = login(UserFactory()).get("/fields/vaccination/").content.decode()
+    assert 'class="meeting-row' not in outsider
