@@ -81,7 +81,9 @@ class Command(BaseCommand):
             host = User.objects.get(email="tanaka@city.kobe.lg.jp")
             self.create_meetings(board, host, colleagues)
             self.create_table(board, host, colleagues)
-            self.create_poll(board, User.objects.get(email="yamada@city.habikino.lg.jp"), colleagues)
+            self.create_poll(
+                board, User.objects.get(email="yamada@city.habikino.lg.jp"), colleagues
+            )
         self.stdout.write(f"Exchange meetings and progress tables: {len(colleagues)} colleagues.")
 
     def create_colleagues(self, board) -> list[User]:
@@ -174,7 +176,9 @@ class Command(BaseCommand):
             # A week ago, then again three days ago for most: the history chart has a slope.
             rounds = [(7, senior - rng.uniform(8, 14), younger - rng.uniform(6, 12), people * 0.8)]
             if index % 3:
-                rounds.append((3, senior - rng.uniform(2, 6), younger - rng.uniform(2, 5), people * 0.9))
+                rounds.append(
+                    (3, senior - rng.uniform(2, 6), younger - rng.uniform(2, 5), people * 0.9)
+                )
             rounds.append((0, senior, younger, people))
             version = 0
             for days_ago, senior_rate, younger_rate, count in rounds:
