@@ -33,8 +33,9 @@ def _show(column: ProgressColumn, number: float) -> str:
     if column.kind == Kind.DATE:
         return date.fromordinal(round(number)).isoformat()
     rounded = Decimal(str(round(number, 1))).normalize()
-    shown = format(rounded, "f")
-    return f"{shown}%" if column.kind == Kind.PERCENTAGE else f"{shown}{column.unit}"
+    if column.kind == Kind.PERCENTAGE:
+        return f"{format(rounded, 'f')}%"
+    return f"{format(rounded, ',f')}{column.unit}"
 
 
 def quartiles(numbers: list[float]) -> tuple[float, float, float]:
