@@ -72,6 +72,29 @@ def notify_marked_helpful(actor, post: Post) -> None:
     _enqueue_after_commit(tasks.deliver_marked_helpful, post.pk, actor.pk)
 
 
+# --- Private conversations -----------------------------------------------------------------
+
+
+def notify_private_message(recipients: list[dict], *, actor, path: str) -> None:
+    """A message in a private conversation. ``recipients``: ``{"user_id", "mention",
+    "excerpt"}`` for each participant to tell; ``excerpt`` is empty unless that member allows
+    message text in e-mails. Unread events of one conversation are grouped in one row."""
+    if recipients:
+        _enqueue_after_commit(
+            tasks.deliver_private_message,
+            {"recipients": recipients, "actor_id": actor.pk, "path": path},
+        )
+
+
+def private_conversation_read(user, path: str) -> None:
+    """The member read a conversation (or left it): what they were told about it is read."""
+    marked = Notification.objects.filter(
+        recipient=user, kind=Kind.PRIVATE_MESSAGE, path=path, read_at__isnull=True
+    ).update(read_at=timezone.now(), in_digest=False)
+    if marked:
+        _count_changed(user)
+
+
 # --- Notices about a member's own account, memberships and content --------------------------
 
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("progress.urls")),
     path("search/", include("search.urls")),
     path("notifications/", include("notifications.urls")),
+    path("conversations/", include("conversations.urls")),
     path("admin/", admin.site.urls),
 ]
