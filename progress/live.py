@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 
 from progress.models import ProgressEvent, ProgressRow, ProgressTable
 from progress.presentation import charts_context, summary_context
-from progress.queries import columns_of
+from progress.queries import columns_of, rows_of
 from progress.rendering import row_html
 
 logger = logging.getLogger(__name__)
@@ -85,9 +85,7 @@ def render_events(events: list[ProgressEvent]) -> list[dict]:
         return []
     table = ProgressTable.objects.get(pk=events[0].table_id)
     columns = columns_of(table)
-    rows = list(
-        ProgressRow.objects.filter(table=table).select_related("municipality", "updated_by")
-    )
+    rows = rows_of(table)
     by_id = {row.pk: row for row in rows}
     payloads = []
     last_row_event = max(

@@ -174,8 +174,50 @@ def test_the_table_page_costs_the_same_queries_for_3_or_30_rows(
         member = MembershipFactory(board=board, user=UserFactory(municipality=municipality)).user
         services.save_row(member, table, typed(columns, str(number % 100), str(number)), 0)
     client = login(author)
-    # session, user, table, membership, columns, rows (with organisations and who saved),
-    # organisations not answered (for the host), revisions for the history charts, the
-    # member's organisation (named on the row form), the notification badge.
-    with django_assert_num_queries(10):
+    # session, user, table, membership, columns, the member's own row, organisations not
+    # answered (for the host), the member's organisation (named on the row form), the
+    # notification badge; and, once per table state, the rows and the revisions.
+    with django_assert_num_queries(11):
         assert client.get(f"/progress/{table.pk}/").status_code == 200
+    with django_assert_num_queries(9):  # the shared parts now come from the cache
+        assert client.get(f"/progress/{table.pk}/").status_code == 200
+
+
+def test_a_save_refreshes_the_cached_table(login, table, columns, author, staff):
+    client = login(author)
+    assert names_in_order(client.get(f"/progress/{table.pk}/").content.decode()) == []
+    services.save_row(staff["神戸市"], table, typed(columns, "77"), 0)
+    page = client.get(f"/progress/{table.pk}/").content.decode()
+    assert names_in_order(page) == ["神戸市"] and "77%" in page
+
+
+def test_the_page_works_when_the_cache_is_down(login, table, columns, author, monkeypatch):
+    class BrokenCache:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("cache down")
+
+        set = get
+
+    monkeypatch.setattr("progress.presentation.cache", BrokenCache())
+    services.save_row(author, table, typed(columns, "66"), 0)
+    assert "66%" in login(author).get(f"/progress/{table.pk}/").content.decode()
+
+
+def test_history_chart_shows_the_median_of_each_day_with_a_change(login, table, columns, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from progress.models import ProgressRowRevision
+
+    first = services.save_row(staff["神戸市"], table, typed(columns, "40"), 0)
+    services.save_row(staff["札幌市"], table, typed(columns, "60"), 0)
+    ProgressRowRevision.objects.filter(table=table).update(
+        created_at=timezone.now() - timedelta(days=2)
+    )
+    services.save_row(staff["神戸市"], table, typed(columns, "80"), first.version)
+    page = login(staff["札幌市"]).get(f"/progress/{table.pk}/").content.decode()
+    history = page[page.index('id="history-') :]
+    assert "<polyline" in history
+    # Two days ago the median was 50%; today (60 and 80) it is 70%.
+    assert "50%" in history and "70%" in history
