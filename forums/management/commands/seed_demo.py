@@ -107,6 +107,7 @@ class Command(BaseCommand):
             call_command("seed_fields_demo", stdout=self.stdout)
         call_command("seed_conversations", stdout=self.stdout)
         call_command("seed_attachments", stdout=self.stdout)
+        call_command("seed_meetings_demo", stdout=self.stdout)
         self.print_logins(staff)
 
     def create_staff(self) -> list[User]:
