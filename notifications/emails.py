@@ -81,7 +81,7 @@ def send_notification_email(notification_id: int, post_id: int | None) -> bool:
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         if notification.kind == Kind.VERIFICATION:
             parts = _verification_email(notification)
-        elif notification.kind in (Kind.JOIN_DECIDED, Kind.MODERATION):
+        elif notification.kind in (Kind.JOIN_DECIDED, Kind.MODERATION, Kind.MEETING):
             parts = _notice_email(notification)
         else:
             parts = _topic_email(notification, post_id)

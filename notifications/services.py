@@ -141,6 +141,15 @@ def notify_moderation_action(recipient, actor, subject: Words, message: Words, *
     _notice(Kind.MODERATION, recipient, actor, subject, message, **details)
 
 
+def notify_meeting(recipient_ids, actor, subject: Words, message: Words, **details) -> None:
+    """A meeting the members answered is coming up, was moved or was cancelled. Each is told
+    in their own language; the actor is not told about their own change."""
+    from accounts.models import User
+
+    for recipient in User.objects.filter(pk__in=list(recipient_ids), is_active=True):
+        _notice(Kind.MEETING, recipient, actor, subject, message, **details)
+
+
 def notify_verification_decided(member, *, approved: bool, reason: str = "") -> None:
     """A site moderator verified the member or declined to. The e-mail keeps the wording of
     ``accounts/email/verification_*.txt``."""

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "notifications",
+    "meetings",
+    "progress",
     "conversations",
 ]
 
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     # Outermost, so that responses made by other middleware (redirects) carry the headers too.
     "onlinecityhall.middleware.PrivateSiteHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "onlinecityhall.middleware.CompressedPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
