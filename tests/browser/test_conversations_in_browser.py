@@ -41,7 +41,9 @@ def test_two_members_talk_live_and_one_catches_up_after_going_offline(page_for):
     asker.goto(f"/members/{expert.pk}/")
     asker.get_by_role("link", name="個人メッセージを送る").click()
     asker.get_by_label("件名（任意）").fill("返還金の分割納付")
-    asker.get_by_role("textbox", name="メッセージ").fill("はじめまして。**分割納付**の決裁はどなたが？")
+    asker.get_by_role("textbox", name="メッセージ").fill(
+        "はじめまして。**分割納付**の決裁はどなたが？"
+    )
     asker.screenshot(path="test-artifacts/conversation-new.png", full_page=True)
     asker.get_by_role("button", name="会話を始める").click()
     asker.wait_for_url("**/conversations/*/")
