@@ -40,9 +40,9 @@ def _refusal() -> PermissionDenied:
     return PermissionDenied(_("This member cannot receive a conversation from you."))
 
 
-def _check_contacts(user, recipients) -> None:
+def _check_contacts(user, recipients, field=None) -> None:
     for recipient in recipients:
-        if not queries.may_contact(user, recipient):
+        if not queries.may_contact(user, recipient, field):
             raise _refusal()
 
 
@@ -67,9 +67,13 @@ def _existing_submission(author, token: str) -> Message | None:
 # --- Starting and writing -------------------------------------------------------------------
 
 
-def start_conversation(starter, recipients, body: str, title: str = "", token: str = ""):
+def start_conversation(
+    starter, recipients, body: str, title: str = "", token: str = "", field=None
+):
     """Open a conversation with one or more members and its first message. The same form
-    token twice returns the first conversation."""
+    token twice returns the first conversation. ``field``: the field of work the question is
+    about, when it comes from that field's people to ask (their "ask me" lets it through a
+    narrower contact setting)."""
     existing = _existing_submission(starter, token)
     if existing is not None:
         return existing.conversation
@@ -87,7 +91,7 @@ def start_conversation(starter, recipients, body: str, title: str = "", token: s
             )
             % {"limit": settings.CONVERSATION_NEW_MEMBER_DAILY_LIMIT}
         )
-    _check_contacts(starter, recipients)
+    _check_contacts(starter, recipients, field)
     try:
         with transaction.atomic():
             now = timezone.now()

@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     VERIFICATION = "verification", _("Decisions on your verification")
     MEETING = "meeting", _("Exchange meetings you answered: reminders, changes, cancellations")
     PRIVATE_MESSAGE = "private_message", _("New messages in your private conversations")
+    QUESTION = "question", _("Unanswered questions in the fields you know")
 
 
 class Delivery(models.TextChoices):
@@ -41,6 +42,7 @@ DEFAULT_DELIVERY = {
     Kind.VERIFICATION: Delivery.IMMEDIATELY,
     Kind.MEETING: Delivery.IMMEDIATELY,
     Kind.PRIVATE_MESSAGE: Delivery.IMMEDIATELY,
+    Kind.QUESTION: Delivery.DIGEST,
 }
 
 # The kind named by a digest's unsubscribe link: it turns every digest kind off.

@@ -156,6 +156,25 @@ def notify_verification_decided(member, *, approved: bool, reason: str = "") -> 
     _enqueue_after_commit(tasks.deliver_verification, member.pk, approved, reason)
 
 
+def notify_question_for_you(recipient, topic: Topic, field_name: str) -> None:
+    """A question in a field the member knows has waited without a reply; they said "ask me"."""
+    _notice(
+        Kind.QUESTION,
+        recipient,
+        None,
+        lambda: _("A question in %(field)s is waiting for an answer") % {"field": field_name},
+        lambda: (
+            _(
+                "“%(title)s” has had no reply yet. You did this job and said colleagues "
+                "may ask you: could you help?"
+            )
+            % {"title": topic.title}
+        ),
+        board=topic.board,
+        path=topic.get_absolute_url(),
+    )
+
+
 # --- Watching -------------------------------------------------------------------------------
 
 
