@@ -93,10 +93,10 @@ def render_message(message: Message, conversation: Conversation) -> str:
     return render_to_string("conversations/_message.html", context)
 
 
-def render_participants(conversation: Conversation) -> str:
+def render_participants(conversation: Conversation, participants=None) -> str:
     context = {
         "conversation": conversation,
-        "participants": active_participants(conversation),
+        "participants": active_participants(conversation) if participants is None else participants,
         "viewer_id": None,
         "csrf_token": SHARED_CSRF_PLACEHOLDER,
     }

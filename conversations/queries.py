@@ -159,10 +159,11 @@ def messages_page(conversation, before: int | None = None) -> tuple[list[Message
     return list(reversed(rows[:MESSAGES_PER_PAGE])), has_older
 
 
-def read_states(conversation, viewer) -> list[dict]:
+def read_states(conversation, viewer, seats=None) -> list[dict]:
     """How far each other participant has read, for read receipts: only those who show
-    theirs, and nothing when the viewer hides their own."""
-    seats = active_participants(conversation)
+    theirs, and nothing when the viewer hides their own. ``seats``: the active participants,
+    when the caller has them already."""
+    seats = active_participants(conversation) if seats is None else seats
     user_ids = [seat.user_id for seat in seats]
     chosen = settings_of_many(user_ids)
     if not permissions.can_see_read_receipts(chosen.get(viewer.pk)):

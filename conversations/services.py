@@ -310,18 +310,19 @@ def leave_conversation(user, conversation) -> None:
     live.participants_changed(conversation, departed=[user])
 
 
-@transaction.atomic
 def mark_read(user, seat: Participant, number: int) -> bool:
-    """Remember how far the member has read; writes only when they read further."""
+    """Remember how far the member has read; writes (and opens a transaction) only when they
+    read further."""
     number = min(number, seat.conversation.message_count)
     if number <= seat.last_read_number:
         return False
-    Participant.objects.filter(pk=seat.pk).update(
-        last_read_number=Greatest(F("last_read_number"), number), last_read_at=timezone.now()
-    )
-    seat.last_read_number = number
-    notifications.private_conversation_read(user, seat.conversation.get_absolute_url())
-    live.read_advanced(seat, user.full_name, queries.settings_of(user).read_receipts)
+    with transaction.atomic():
+        Participant.objects.filter(pk=seat.pk).update(
+            last_read_number=Greatest(F("last_read_number"), number), last_read_at=timezone.now()
+        )
+        seat.last_read_number = number
+        notifications.private_conversation_read(user, seat.conversation.get_absolute_url())
+        live.read_advanced(seat, user.full_name, queries.settings_of(user).read_receipts)
     return True
 
 

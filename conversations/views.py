@@ -170,12 +170,12 @@ def _detail_context(request, conversation, seat, form=None, preview=None) -> dic
         "messages_shown": message_list,
         "has_older": has_older,
         "participants": participants,
-        "participants_html": live.render_participants(conversation),
+        "participants_html": live.render_participants(conversation, participants),
         "form": form,
         "preview": preview,
         "viewer_id": user.pk,
         "can_manage": permissions.can_manage_participants(user, conversation, seat),
-        "reads": queries.read_states(conversation, user),
+        "reads": queries.read_states(conversation, user, participants),
         "shows_receipts": queries.settings_of(user).read_receipts,
     }
 
