@@ -10,10 +10,10 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import AsyncClient, Client
 
-from accounts import services as account_services
 from conversations import live, services
 from conversations.consumers import ConversationConsumer, ConversationListConsumer
 from forums.consumers import CLOSE_FORBIDDEN
+from moderation.services import site as site_moderation
 from tests.conversations.conftest import veteran
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -178,7 +178,7 @@ async def test_leaving_removal_and_suspension_close_open_sockets(pair):
     assert await close_code(sockets[third.pk]) == CLOSE_FORBIDDEN
     await sync_to_async(services.leave_conversation)(expert, conversation)
     assert await close_code(sockets[expert.pk]) == CLOSE_FORBIDDEN
-    await sync_to_async(account_services.suspend_member)(moderator, asker, "規約違反")
+    await sync_to_async(site_moderation.suspend_member)(moderator, asker, "規約違反")
     assert await close_code(sockets[asker.pk]) == CLOSE_FORBIDDEN
 
 
