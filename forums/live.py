@@ -9,8 +9,8 @@ Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-
 - ``post.created`` / ``post.edited`` / ``post.deleted`` / ``post.changed`` / ``post.helpful`` /
   ``post.hidden`` / ``post.unhidden`` / ``post.redacted``: ``{"type", "topic_id", "sequence",
   "post_id", "number", "html"}``; ``html`` is ``forums/_post.html`` rendered once for every
-  viewer, with viewer-specific controls hidden (the page's script shows them by the same rules as
-  ``forums.templatetags.forum_tags``).
+  viewer, with viewer-specific controls hidden (the page's script reveals them from the rule
+  table and abilities it got with the page: ``forums.permissions.post_controls_for``).
 - ``topic.answer``: ``{"type", "topic_id", "sequence", "accepted_post_id", "accepted_html"}``.
 - Board groups get ``{"type": "topic.created" | "topic.bumped", "topic_id", "board_id"}``.
 - ``topic.locked`` / ``topic.unlocked`` / ``topic.pinned`` / ``topic.unpinned`` /
@@ -82,12 +82,8 @@ def _topic_event(topic_id: int, kind: str, post_id: int | None = None) -> None:
 
 
 def _render_post(post: Post, topic: Topic) -> str:
-    context = {
-        "post": post,
-        "topic": topic,
-        "viewer_id": None,
-        "csrf_token": SHARED_CSRF_PLACEHOLDER,
-    }
+    # No viewer and no ``post_controls``: every control is hidden; pages reveal theirs.
+    context = {"post": post, "topic": topic, "csrf_token": SHARED_CSRF_PLACEHOLDER}
     return render_to_string("forums/_post.html", context)
 
 

@@ -173,6 +173,7 @@ def _topic_context(
     files_context = {}
     if can_reply:
         files_context = files.context() if files is not None else blank_context(topic.board)
+    post_controls = permissions.post_controls_for(user, topic, membership)
     return {
         **files_context,
         "topic": topic,
@@ -186,10 +187,8 @@ def _topic_context(
         "reply_form": reply_form,
         "preview": preview,
         "can_reply": can_reply,
-        "can_accept": permissions.can_accept_answer(user, topic, membership),
-        "can_moderate": permissions.can_moderate_board(user, topic.board, membership),
-        "can_mark_helpful": permissions.can_view_board(user, topic.board, membership),
-        "viewer_id": user.pk,
+        "can_moderate": post_controls["abilities"]["moderate"],
+        "post_controls": post_controls,
     }
 
 
