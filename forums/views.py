@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
-from attachments.forms import PostFiles, blank_context
-from attachments.queries import quote_links
 from forums import access, live, permissions, queries, services
+from forums.form_parts import PostFormParts, quote_suffix
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
 from forums.models import Board, Post, TopicRedirect
@@ -120,7 +119,7 @@ def topic_new(request, slug):
         messages.error(request, _("Join this board to start a topic."))
         return redirect(board)
     preview = None
-    files = PostFiles(request, board)
+    files = PostFormParts(request, board)
     if request.method == "POST":
         form = TopicForm(request.POST)
         files.bind()
@@ -166,13 +165,13 @@ def _topic_context(
                 pk=quoted, topic=topic, deleted_at=None, hidden_at=None, redacted_at=None
             ).first()
             if quoted_post is not None:
-                body = quote_markdown(quoted_post.body).rstrip("\n") + quote_links(quoted_post)
+                body = quote_markdown(quoted_post.body).rstrip("\n") + quote_suffix(quoted_post)
                 initial.update(body=body + "\n\n", reply_to=quoted_post.pk)
         reply_form = ReplyForm(initial=initial)
     page_count = queries.topic_page_count(topic)
     files_context = {}
     if can_reply:
-        files_context = files.context() if files is not None else blank_context(topic.board)
+        files_context = (files or PostFormParts(request, topic.board)).context()
     post_controls = permissions.post_controls_for(user, topic, membership)
     return {
         **files_context,
@@ -226,7 +225,7 @@ def topic_detail(request, topic_id, slug=None):
 def topic_reply(request, topic_id):
     topic, membership = _topic_for(request, topic_id)
     form = ReplyForm(request.POST)
-    files = PostFiles(request, topic.board).bind()
+    files = PostFormParts(request, topic.board).bind()
     if form.is_valid() and files.is_valid and "preview" not in request.POST:
         data = form.cleaned_data
         reply_to = None
@@ -273,7 +272,7 @@ def post_edit(request, post_id):
     initial = {"body": post.body, "title": post.topic.title}
     form = EditPostForm(initial=initial, with_title=post.is_first)
     preview = None
-    files = PostFiles(request, post.topic.board, post)
+    files = PostFormParts(request, post.topic.board, post)
     if request.method == "POST":
         form = EditPostForm(request.POST, with_title=post.is_first)
         files.bind()
