@@ -106,6 +106,8 @@ class Command(BaseCommand):
             self.create_moderation_work(staff, boards)
             call_command("seed_fields_demo", stdout=self.stdout)
         call_command("seed_conversations", stdout=self.stdout)
+        call_command("seed_attachments", stdout=self.stdout)
+        call_command("seed_meetings_demo", stdout=self.stdout)
         self.print_logins(staff)
 
     def create_staff(self) -> list[User]:
