@@ -15,12 +15,14 @@ Called from ``forums.services``:
 """
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Case, Value, When
 
 from forums.models import Post, Topic
+from search.analysis import document_lexemes
 from search.models import PostDocument
 from search.tokenise import tokens
 
@@ -46,9 +48,12 @@ def is_searchable(post: Post) -> bool:
     return post.deleted_at is None and getattr(post, "hidden_at", None) is None
 
 
-def tsvector_literal(title_tokens: Iterable[str], body_tokens: Iterable[str]) -> str:
-    """A tsvector in PostgreSQL's input syntax, title tokens weighted A. Building it here,
-    instead of with to_tsvector, keeps the database's text parser out of it entirely."""
+def tsvector_literal(
+    title_tokens: Iterable[str], body_tokens: Iterable[str], lexemes: Iterable[str] = ()
+) -> str:
+    """A tsvector in PostgreSQL's input syntax, title tokens weighted A, whole-word lexemes
+    (``search.analysis``) without positions. Building it here, instead of with to_tsvector,
+    keeps the database's text parser out of it entirely."""
     positions: dict[str, list[str]] = {}
     position = 1
     for token in title_tokens:
@@ -60,7 +65,8 @@ def tsvector_literal(title_tokens: Iterable[str], body_tokens: Iterable[str]) ->
         if len(places) < MAX_POSITIONS_PER_TOKEN:
             places.append(str(min(position, MAX_POSITION)))
         position += 1
-    return " ".join(f"'{token}':{','.join(places)}" for token, places in positions.items())
+    words = [f"'{token}':{','.join(places)}" for token, places in positions.items()]
+    return " ".join(words + [f"'{lexeme}'" for lexeme in sorted(set(lexemes) - positions.keys())])
 
 
 def month_token(moment: datetime) -> str:
@@ -69,9 +75,41 @@ def month_token(moment: datetime) -> str:
     return f"@{moment:%Y%m}"
 
 
-def _vectors(row: tuple, title_tokens: list[str], body_tokens: list[str]) -> tuple[str, str]:
-    terms = tsvector_literal(title_tokens, body_tokens)
-    return f"{terms} '{month_token(row[5])}'", tsvector_literal(title_tokens, [])
+@dataclass
+class Document:
+    """What the index stores of one post: its row, its bigram tokens, its whole-word lexemes."""
+
+    row: tuple
+    title_tokens: list[str]
+    body_tokens: list[str]
+    title_lexemes: set[str]
+    body_lexemes: set[str]
+
+    def vectors(self) -> tuple[str, str]:
+        """(terms, title_terms) as tsvector literals."""
+        terms = tsvector_literal(
+            self.title_tokens, self.body_tokens, self.title_lexemes | self.body_lexemes
+        )
+        title = tsvector_literal(self.title_tokens, [], self.title_lexemes)
+        return f"{terms} '{month_token(self.row[5])}'", title
+
+    def fts_columns(self) -> tuple[str, str]:
+        """(title, body) for the FTS5 table: the tokens, then the lexemes, space-separated."""
+        return (
+            " ".join([*self.title_tokens, *sorted(self.title_lexemes)]),
+            " ".join([*self.body_tokens, *sorted(self.body_lexemes)]),
+        )
+
+
+def make_document(row: tuple, title: str, body: str) -> Document:
+    is_first = row[6]
+    return Document(
+        row=row,
+        title_tokens=tokens(title) if is_first else [],
+        body_tokens=tokens(body),
+        title_lexemes=document_lexemes(title) if is_first else set(),
+        body_lexemes=document_lexemes(body),
+    )
 
 
 def _row(
@@ -99,7 +137,7 @@ def _row(
     )
 
 
-def _document(post: Post, topic: Topic) -> tuple[tuple, list[str], list[str]]:
+def _document(post: Post, topic: Topic) -> Document:
     row = _row(
         post.pk,
         topic.pk,
@@ -111,8 +149,7 @@ def _document(post: Post, topic: Topic) -> tuple[tuple, list[str], list[str]]:
         topic.accepted_post_id,
         post.helpful_count,
     )
-    title_tokens = tokens(topic.title) if post.number == 1 else []
-    return row, title_tokens, tokens(post.body)
+    return make_document(row, topic.title, post.body)
 
 
 def index_post(post: Post) -> None:
@@ -120,7 +157,8 @@ def index_post(post: Post) -> None:
     if not is_searchable(post):
         unindex_post(post)
         return
-    row, title_tokens, body_tokens = _document(post, post.topic)
+    document = _document(post, post.topic)
+    row = document.row
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     updates = ", ".join(f"{column} = excluded.{column}" for column in COLUMNS[1:])
     with connection.cursor() as cursor:
@@ -130,7 +168,7 @@ def index_post(post: Post) -> None:
                 f"VALUES ({placeholders}, %s::tsvector, %s::tsvector) ON CONFLICT (post_id) "
                 f"DO UPDATE SET {updates}, terms = excluded.terms, "
                 "title_terms = excluded.title_terms",
-                [*row, *_vectors(row, title_tokens, body_tokens)],
+                [*row, *document.vectors()],
             )
         else:
             cursor.execute(
@@ -141,7 +179,7 @@ def index_post(post: Post) -> None:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [post.pk])  # noqa: S608
             cursor.execute(
                 f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
-                [post.pk, " ".join(title_tokens), " ".join(body_tokens)],
+                [post.pk, *document.fts_columns()],
             )
 
 
@@ -199,12 +237,8 @@ def _post_batches(batch_size: int) -> Iterator[list[tuple]]:
         yield batch
 
 
-def documents_of(batch: list[tuple]) -> list[tuple[tuple, list[str], list[str]]]:
-    documents = []
-    for *fields, title, body in batch:
-        row = _row(*fields)
-        documents.append((row, tokens(title) if row[6] else [], tokens(body)))
-    return documents
+def documents_of(batch: list[tuple]) -> list[Document]:
+    return [make_document(_row(*fields), title, body) for *fields, title, body in batch]
 
 
 def rebuild(batch_size: int = 5000, progress=None) -> int:
@@ -243,15 +277,15 @@ def _write_batch(cursor, documents) -> None:
     if connection.vendor == "postgresql":
         columns = f"{', '.join(COLUMNS)}, terms, title_terms"
         with cursor.cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
-            for row, title_tokens, body_tokens in documents:
-                copy.write_row((*row, *_vectors(row, title_tokens, body_tokens)))
+            for document in documents:
+                copy.write_row((*document.row, *document.vectors()))
         return
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     cursor.executemany(
         f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
-        [row for row, _title, _body in documents],
+        [document.row for document in documents],
     )
     cursor.executemany(
         f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
-        [(row[0], " ".join(title), " ".join(body)) for row, title, body in documents],
+        [(document.row[0], *document.fts_columns()) for document in documents],
     )
