@@ -181,8 +181,16 @@ def document_lexemes(text: str) -> set[str]:
     from the text, readings of words in kanji, years."""
     prepared = prepare(_CONTROL.sub(" ", text))
     lexemes = {lexeme for _start, _end, lexeme in year_lexemes(prepared)}
+    compound: list[str] = []  # readings of a run of nouns: 引継 + 書 → ykヒキツギショ
     for _begin, _end, morpheme in morphemes(prepared):
-        if morpheme.part_of_speech()[0] not in CONTENT_POS:
+        pos = morpheme.part_of_speech()[0]
+        if pos in COMPOUND_POS and _KATAKANA_WORD.fullmatch(morpheme.reading_form() + "ー"):
+            compound.append(morpheme.reading_form())
+            if 1 < len(compound) <= 4:
+                lexemes.add("yk" + "".join(compound)[:40])
+        else:
+            compound = []
+        if pos not in CONTENT_POS:
             continue
         for unit in _a_units(morpheme):
             surface = unit.surface()
@@ -215,6 +223,7 @@ class Concept:
     alternatives: dict[int, list[tuple[Matcher, ...]]] = field(default_factory=dict)
     highlights: list[str] = field(default_factory=list)  # normalised texts to mark
     required: bool = False  # quoted: must match as typed
+    importance: float = 1.0  # verbs and adjectives say less about the subject than nouns
 
     def add(self, tier: int, *matchers: Matcher, highlight: str | None = None) -> None:
         matchers = tuple(m for m in matchers if m is not None)
@@ -263,7 +272,9 @@ def _add_synonyms(concept: Concept, word: str) -> None:
         concept.add(synonym.tier, phrase(synonym.word), highlight=synonym.word)
 
 
-def _word_concept(surface: str, normalized: str) -> Concept:
+def _word_concept(surface: str, normalized: str, heads: tuple[str, ...] = ()) -> Concept:
+    """A word: as typed, its normalized form, its synonyms; ``heads``: its parts of two or more
+    characters when a one-character affix is dropped (委託費 → 委託), as a related form."""
     text = normalise(surface)
     concept = Concept(text=text, highlights=[text])
     concept.add(TYPED, phrase(text))
@@ -275,15 +286,25 @@ def _word_concept(surface: str, normalized: str) -> Concept:
     _add_synonyms(concept, text)
     if normalized_text and normalized_text != text:
         _add_synonyms(concept, normalized_text)
+    if heads:
+        concept.add(RELATED, *[phrase(head) for head in heads])
     return concept
 
 
-def _compound_concept(parts: list[tuple[str, str]]) -> Concept:
+def _heads(morpheme) -> tuple[str, ...]:
+    units = _a_units(morpheme)[1:]
+    long_units = [unit.surface() for unit in units if len(unit.surface()) > 1]
+    if len(units) > len(long_units) >= 1:
+        return tuple(long_units)
+    return ()
+
+
+def _compound_concept(parts: list[tuple[str, str]], heads: tuple[str, ...] = ()) -> Concept:
     """A run of nouns and affixes typed together (病児保育, 公用車管理): matched as typed, or
     with its parts anywhere in the post (会議録作成 finds 会議録の作成)."""
     surface = "".join(part for part, _normalized in parts)
     normalized = "".join(normalized for _part, normalized in parts)
-    concept = _word_concept(surface, normalized)
+    concept = _word_concept(surface, normalized, heads if len(parts) == 1 else ())
     if len(parts) > 1:
         part_concepts = [_word_concept(part, norm) for part, norm in parts]
         for part in part_concepts:
@@ -368,12 +389,8 @@ def _chunk_concepts(chunk: str) -> list[Concept]:
         chunk = chunk[:start] + " " * (end - start) + chunk[end:]
     analysed = list(morphemes(chunk))
     boundaries = {0, len(chunk)}
-    for begin, end, morpheme in analysed:
+    for begin, end, _morpheme in analysed:
         boundaries |= {begin, end}
-        offset = begin
-        for unit in _a_units(morpheme)[1:]:
-            offset += len(unit.surface())
-            boundaries.add(offset)
     spans = _synonym_spans(chunk, boundaries)
     for _start, _end, word in spans:
         concept = Concept(text=word, highlights=[word])
@@ -382,12 +399,16 @@ def _chunk_concepts(chunk: str) -> list[Concept]:
         concepts.append(concept)
     covered = {index for start, end, _word in spans for index in range(start, end)}
     compound: list[tuple[str, str, str]] = []
+    compound_heads: list[tuple[str, ...]] = []
 
     def flush():
         if compound:
             parts = _merge_affixes(compound)
-            concepts.append(_compound_concept(parts))
+            concept = _compound_concept(parts, compound_heads[0] if len(compound) == 1 else ())
+            if concept.text not in stopwords():
+                concepts.append(concept)
             compound.clear()
+            compound_heads.clear()
 
     for begin, _end, morpheme in analysed:
         pos = morpheme.part_of_speech()
@@ -397,11 +418,14 @@ def _chunk_concepts(chunk: str) -> list[Concept]:
         normalized = morpheme.normalized_form()
         if (pos[0] in COMPOUND_POS and pos[1] != "数詞") or (pos[0] == "名詞" and compound):
             compound.append((morpheme.surface(), normalized, pos[0]))
+            compound_heads.append(_heads(morpheme))
             continue
         flush()
         content = pos[0] in CONTENT_POS and _word_lexeme(normalized) not in stopwords()
         if content and (len(morpheme.surface()) > 1 or _KANJI.search(morpheme.surface())):
-            concepts.append(_word_concept(morpheme.surface(), normalized))
+            concept = _word_concept(morpheme.surface(), normalized)
+            concept.importance = 0.5
+            concepts.append(concept)
     flush()
     return concepts
 

@@ -196,12 +196,27 @@ def _floor(concepts: int) -> float:
     return 1.0 if concepts == 1 else 0.5 if concepts == 2 else 0.3
 
 
+Counts = dict[int, float]  # tier → documents holding the concept in that tier or a better one
+
+
+def _tier_weights(concept: Concept, counts: Counts, documents: int) -> dict[int, float]:
+    """What finding a concept in each tier is worth: the concept's inverse document frequency
+    (from its best tier that any post holds), but never more than that of the tier itself, so
+    that a broad related word (住民 for 住民票) is worth what it says."""
+    present = [tier for tier in sorted(counts) if counts[tier] > 0]
+    if not present:
+        return {}
+    full = _idf(counts[present[0]], documents) * concept.importance
+    return {tier: min(full, _idf(counts[tier], documents) * concept.importance) for tier in present}
+
+
 def _ranked(
-    concepts: list[Concept], weights: list[float], hits: list[_Hit]
+    concepts: list[Concept], weights: list[dict[int, float]], hits: list[_Hit]
 ) -> list[tuple[int, float]]:
     """(post id, score) of the hits that cover enough of the question, best first."""
-    total_weight = sum(weights) or 1.0
-    counted = sum(1 for weight in weights if weight > 0)
+    full = [max(tiers.values(), default=0.0) for tiers in weights]
+    total_weight = sum(full) or 1.0
+    counted = sum(1 for weight in full if weight > 0)
     floor = _floor(counted) * total_weight - 1e-9
     newest = max((hit.created_at for hit in hits), default=None)
     scored = []
@@ -209,11 +224,11 @@ def _ranked(
         if any(c.required and tier != TYPED for c, tier in zip(concepts, hit.tiers, strict=True)):
             continue
         covered = text = 0.0
-        for weight, tier, in_title in zip(weights, hit.tiers, hit.titles, strict=True):
-            if tier:
-                covered += weight * TIER_FACTOR[tier]
-                text += weight * TIER_FACTOR[tier] * (1 + TITLE_BONUS * in_title)
-        if covered <= 0 or covered < floor * (TIER_FACTOR[RELATED] if counted == 1 else 1):
+        for tiers, tier, in_title in zip(weights, hit.tiers, hit.titles, strict=True):
+            if tier and tier in tiers:
+                covered += tiers[tier]
+                text += tiers[tier] * TIER_FACTOR[tier] * (1 + TITLE_BONUS * in_title)
+        if covered <= 0 or (counted > 1 and covered < floor):
             continue
         age_days = (newest - hit.created_at).total_seconds() / 86400
         score = (
@@ -268,38 +283,49 @@ def _pg_document_count(cursor) -> int:
     return cursor.fetchone()[0]
 
 
-def _pg_matches(cursor, concepts: list[Concept], documents: int) -> list[float]:
-    """About how many documents hold each concept: counted (up to RARE_LIMIT + 1) when it is
-    rare, estimated from the statistics when it is common."""
+def _pg_matches(cursor, concepts: list[Concept], documents: int) -> list[Counts]:
+    """About how many documents hold each concept, tier by tier: estimated from the
+    statistics when every lexeme involved is common, counted (up to RARE_LIMIT + 1) otherwise,
+    all counts in one query."""
     tokens = {t for c in concepts for alt in _alternatives(c) for m in alt if not m.prefix
               for t in m.tokens}  # fmt: skip
     frequencies, have_statistics = _pg_statistics(cursor, tokens)
-    found = []
-    for concept in concepts:
-        estimate = 0.0
-        for alternative in _alternatives(concept):
-            shares = [min((frequencies.get(t, 0.0) for t in m.tokens), default=0.0)
-                      for m in alternative if not m.prefix]  # fmt: skip
-            known = shares and all(share > 0 for share in shares) and have_statistics
-            if known:
+    found: list[Counts] = []
+    to_count: list[tuple[int, int, str]] = []
+    for index, concept in enumerate(concepts):
+        counts: Counts = {}
+        estimate, known = 0.0, have_statistics
+        for tier in (TYPED, VARIANT, RELATED):
+            if not concept.alternatives.get(tier):
+                continue
+            for alternative in concept.alternatives[tier]:
+                shares = [
+                    0.0 if m.prefix else min(frequencies.get(t, 0.0) for t in m.tokens)
+                    for m in alternative
+                ]
+                known = known and all(share > 0 for share in shares)
                 estimate += min(shares)
-            elif any(m.prefix for m in alternative) and have_statistics:
-                estimate = -1.0  # a prefix: count it
-                break
-        if have_statistics and estimate > 0:
-            found.append(min(1.0, estimate) * documents)
-            continue
-        cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM search_postdocument d "
-            "WHERE d.terms @@ %s::tsquery LIMIT %s) AS capped",
-            [_pg_any(_alternatives(concept), phrases=False), RARE_LIMIT + 1],
+            if known:
+                counts[tier] = min(1.0, estimate) * documents
+            else:
+                to_count.append((index, tier, _pg_any(_alternatives(concept, tier), False)))
+        found.append(counts)
+    if to_count:
+        counting = ", ".join(
+            "(SELECT count(*) FROM (SELECT 1 FROM search_postdocument d "
+            "WHERE d.terms @@ %s::tsquery LIMIT %s) AS capped)"
+            for _entry in to_count
         )
-        found.append(float(cursor.fetchone()[0]))
+        params = [value for *_where, query in to_count for value in (query, RARE_LIMIT + 1)]
+        cursor.execute(f"SELECT {counting}", params)
+        for (index, tier, _query), count in zip(to_count, cursor.fetchone(), strict=True):
+            found[index][tier] = float(count)
     return found
 
 
-def _pg_candidates(cursor, concepts, matches, where, where_params) -> list[int]:
+def _pg_candidates(cursor, concepts, counts: list[Counts], where, where_params) -> list[int]:
     """Post ids worth scoring (see the module docstring)."""
+    matches = [max(tiers.values(), default=0.0) for tiers in counts]
     loose = [_pg_any(_alternatives(c), phrases=False) for c in concepts]
     order = sorted(range(len(concepts)), key=lambda i: matches[i])
     heaviest = [loose[i] for i in order[:HEAVIEST]]
@@ -352,7 +378,7 @@ def _pg_hits(cursor, concepts: list[Concept], post_ids: list[int]) -> list[_Hit]
     return [_Hit(*row) for row in cursor.fetchall()]
 
 
-def _pg_search(concepts, where, where_params) -> tuple[list[_Hit], list[float], int]:
+def _pg_search(concepts, where, where_params) -> tuple[list[_Hit], list[Counts], int]:
     """The candidates' hits, how many documents hold each concept, how many there are."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('jit'), current_setting('enable_seqscan')")
@@ -379,7 +405,7 @@ def _fts_ids(cursor, query: str) -> set[int]:
     return {row[0] for row in cursor.fetchall()}
 
 
-def _sqlite_search(concepts, where, where_params) -> tuple[list[_Hit], list[float], int]:
+def _sqlite_search(concepts, where, where_params) -> tuple[list[_Hit], list[Counts], int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM search_postdocument")
         documents = cursor.fetchone()[0]
@@ -391,7 +417,11 @@ def _sqlite_search(concepts, where, where_params) -> tuple[list[_Hit], list[floa
             }
             tier_ids.append(by_tier)
             every = set().union(*by_tier.values())
-            matches.append(float(len(every)))
+            cumulative, counts = set(), {}
+            for tier in sorted(by_tier):
+                cumulative |= by_tier[tier]
+                counts[tier] = float(len(cumulative))
+            matches.append(counts)
             title_ids.append(
                 _fts_ids(cursor, "{title} : " + _fts_any(_alternatives(concept))) & every
             )
@@ -431,10 +461,14 @@ def _ranked_ids(
     else:
         hits, matches, documents = _sqlite_search(concepts, where, where_params)
     # A concept no post holds tells nothing about any post: it does not count.
-    weights = [_idf(found, documents) if found else 0.0 for found in matches]
+    weights = [
+        _tier_weights(concept, counts, documents)
+        for concept, counts in zip(concepts, matches, strict=True)
+    ]
     if len(concepts) > SCORED_CONCEPTS:  # a long question: its lightest concepts do not count
-        keep = set(sorted(range(len(concepts)), key=lambda i: -weights[i])[:SCORED_CONCEPTS])
-        weights = [w if i in keep else 0.0 for i, w in enumerate(weights)]
+        full = [max(tiers.values(), default=0.0) for tiers in weights]
+        keep = set(sorted(range(len(concepts)), key=lambda i: -full[i])[:SCORED_CONCEPTS])
+        weights = [w if i in keep else {} for i, w in enumerate(weights)]
     ranked = _ranked(concepts, weights, hits)
     return ranked[:CANDIDATES], min(len(ranked), COUNT_CAP + 1)
 
