@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,9 @@ class Kind(models.TextChoices):
     JOIN_DECIDED = "join_decided", _("Decisions on your requests to join boards")
     MODERATION = "moderation", _("Moderators' actions on your posts, topics and memberships")
     VERIFICATION = "verification", _("Decisions on your verification")
+    MEETING = "meeting", _("Exchange meetings you answered: reminders, changes, cancellations")
+    PRIVATE_MESSAGE = "private_message", _("New messages in your private conversations")
+    QUESTION = "question", _("Unanswered questions in the fields you know")
 
 
 class Delivery(models.TextChoices):
@@ -37,6 +41,9 @@ DEFAULT_DELIVERY = {
     Kind.JOIN_DECIDED: Delivery.IMMEDIATELY,
     Kind.MODERATION: Delivery.IMMEDIATELY,
     Kind.VERIFICATION: Delivery.IMMEDIATELY,
+    Kind.MEETING: Delivery.IMMEDIATELY,
+    Kind.PRIVATE_MESSAGE: Delivery.IMMEDIATELY,
+    Kind.QUESTION: Delivery.DIGEST,
 }
 
 # The kind named by a digest's unsubscribe link: it turns every digest kind off.
@@ -154,8 +161,6 @@ class Notification(models.Model):
 
     def get_absolute_url(self) -> str:
         if self.post_id:
-            from django.urls import reverse
-
             return reverse("forums:post", args=[self.post_id])
         if self.topic_id:
             return self.topic.get_absolute_url()

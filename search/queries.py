@@ -31,7 +31,7 @@ from itertools import combinations
 from django.db import connection, transaction
 from django.utils import timezone
 
-from forums.models import Post
+from forums.models import Post, Topic
 from forums.queries import visible_boards
 from search.analysis import RELATED, TYPED, VARIANT, Concept, Matcher, Question, analyse_question
 from search.snippets import highlight, snippet
@@ -553,8 +553,6 @@ def _answer_preview(body: str) -> str:
 
 
 def _topic_summaries(topic_ids: list[int], terms: list[Term], board_id: int | None) -> list[dict]:
-    from forums.models import Topic
-
     topics = Topic.objects.filter(pk__in=topic_ids).select_related("board", "accepted_post")
     by_id = {topic.pk: topic for topic in topics}
     ordered = [by_id[pk] for pk in topic_ids if pk in by_id]
