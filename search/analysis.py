@@ -272,7 +272,9 @@ def _add_synonyms(concept: Concept, word: str) -> None:
         concept.add(synonym.tier, phrase(synonym.word), highlight=synonym.word)
 
 
-def _word_concept(surface: str, normalized: str, heads: tuple[str, ...] = ()) -> Concept:
+def _word_concept(
+    surface: str, normalized: str, heads: tuple[str, ...] = (), one_word: bool = True
+) -> Concept:
     """A word: as typed, its normalized form, its synonyms; ``heads``: its parts of two or more
     characters when a one-character affix is dropped (委託費 → 委託), as a related form."""
     text = normalise(surface)
@@ -282,7 +284,8 @@ def _word_concept(surface: str, normalized: str, heads: tuple[str, ...] = ()) ->
     if normalized_text and _KANJI.search(normalized_text):
         if normalized_text != text:
             concept.add(VARIANT, phrase(normalized_text), highlight=normalized_text)
-        concept.add(VARIANT, lexeme("xn" + normalized_text))
+        if one_word:  # documents carry the dictionary forms of single words only
+            concept.add(VARIANT, lexeme("xn" + normalized_text))
     _add_synonyms(concept, text)
     if normalized_text and normalized_text != text:
         _add_synonyms(concept, normalized_text)
@@ -304,8 +307,9 @@ def _compound_concept(parts: list[tuple[str, str]], heads: tuple[str, ...] = ())
     with its parts anywhere in the post (会議録作成 finds 会議録の作成)."""
     surface = "".join(part for part, _normalized in parts)
     normalized = "".join(normalized for _part, normalized in parts)
-    concept = _word_concept(surface, normalized, heads if len(parts) == 1 else ())
-    if len(parts) > 1:
+    one_word = len(parts) == 1
+    concept = _word_concept(surface, normalized, heads if one_word else (), one_word=one_word)
+    if len(parts) > 1 and all(len(part) > 1 for part, _normalized in parts):
         part_concepts = [_word_concept(part, norm) for part, norm in parts]
         for part in part_concepts:
             concept.highlights += [text for text in part.highlights if len(text) > 1]
@@ -392,11 +396,13 @@ def _chunk_concepts(chunk: str) -> list[Concept]:
     for begin, end, _morpheme in analysed:
         boundaries |= {begin, end}
     spans = _synonym_spans(chunk, boundaries)
-    for _start, _end, word in spans:
-        concept = Concept(text=word, highlights=[word])
-        concept.add(TYPED, phrase(word))
-        _add_synonyms(concept, word)
-        concepts.append(concept)
+    for start, end, _word in spans:
+        units = [
+            (m.surface(), m.normalized_form(), m.part_of_speech()[0])
+            for begin, _end, m in analysed
+            if start <= begin < end
+        ]
+        concepts.append(_compound_concept(_merge_affixes(units)))
     covered = {index for start, end, _word in spans for index in range(start, end)}
     compound: list[tuple[str, str, str]] = []
     compound_heads: list[tuple[str, ...]] = []

@@ -103,7 +103,7 @@ def test_search_page_queries_do_not_grow_with_results(
     # PostgreSQL the planner settings (savepoint, read, set, restore, release), the document
     # count (estimated, then counted: the test table was never analysed), the statistics, a
     # capped count of a rare concept, the candidates and their hits.
-    budget = 17 if connection.vendor == "postgresql" else 11
+    budget = 18 if connection.vendor == "postgresql" else 12
     with django_assert_max_num_queries(budget):
         response = client.get("/search/", {"q": "入札", "board": board.slug, "solved": "on"})
     assert response.status_code == 200
