@@ -23,7 +23,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from search.tokenise import normalise, prepare
@@ -113,6 +113,7 @@ def _a_units(morpheme) -> list:
     return [morpheme, *parts] if len(parts) > 1 else [morpheme]
 
 
+@lru_cache(maxsize=65536)
 def _word_lexeme(text: str) -> str | None:
     text = normalise(text)
     return text if _LEXEME.fullmatch(text) else None
@@ -181,27 +182,52 @@ def document_lexemes(text: str) -> set[str]:
     from the text, readings of words in kanji, years."""
     prepared = prepare(_CONTROL.sub(" ", text))
     lexemes = {lexeme for _start, _end, lexeme in year_lexemes(prepared)}
+    from sudachipy import SplitMode
+
+    tokenizer = _tokenizer()
     compound: list[str] = []  # readings of a run of nouns: 引継 + 書 → ykヒキツギショ
-    for _begin, _end, morpheme in morphemes(prepared):
-        pos = morpheme.part_of_speech()[0]
-        if pos in COMPOUND_POS and _KATAKANA_WORD.fullmatch(morpheme.reading_form() + "ー"):
-            compound.append(morpheme.reading_form())
-            if 1 < len(compound) <= 4:
-                lexemes.add("yk" + "".join(compound)[:40])
-        else:
-            compound = []
-        if pos not in CONTENT_POS:
-            continue
-        for unit in _a_units(morpheme):
-            surface = unit.surface()
-            normalized = _word_lexeme(unit.normalized_form())
-            if normalized and normalized != normalise(surface) and _KANJI.search(normalized):
-                lexemes.add("xn" + normalized)
-            if _KANJI.search(surface):
-                reading = unit.reading_form()
-                if _KATAKANA_WORD.fullmatch(reading):
-                    lexemes.add("yk" + reading)
+    for _offset, piece in _chunks(prepared):
+        for morpheme in tokenizer.tokenize(piece):
+            pos = morpheme.part_of_speech()[0]
+            if pos in COMPOUND_POS:
+                compound.append(morpheme.reading_form())
+                if 1 < len(compound) <= 4:
+                    _add_reading(lexemes, "".join(compound))
+            else:
+                compound = []
+            if pos not in CONTENT_POS:
+                continue
+            parts = morpheme.split(SplitMode.A)
+            for unit in (morpheme, *parts) if len(parts) > 1 else (morpheme,):
+                surface, normalized = unit.surface(), unit.normalized_form()
+                if normalized != surface:
+                    word = _word_lexeme(normalized)
+                    if word and word != normalise(surface) and _KANJI.search(word):
+                        lexemes.add("xn" + word)
+                if _KANJI.search(surface):
+                    _add_reading(lexemes, unit.reading_form())
     return lexemes
+
+
+def _add_reading(lexemes: set[str], reading: str) -> None:
+    if _KATAKANA_WORD.fullmatch(reading):
+        lexemes.add("yk" + reading[:40])
+
+
+def analyse_for_index(items: list[tuple[bool, str, str]]) -> list[tuple]:
+    """For (is first post, title, body) items: (title tokens, body tokens, title lexemes, body
+    lexemes). Free of Django, so that a rebuild can run it in worker processes."""
+    from search.tokenise import tokens
+
+    return [
+        (
+            tokens(title) if is_first else [],
+            tokens(body),
+            document_lexemes(title) if is_first else set(),
+            document_lexemes(body),
+        )
+        for is_first, title, body in items
+    ]
 
 
 # --- Questions -----------------------------------------------------------------------------------

@@ -23,9 +23,8 @@ from django.db.models import Case, Value, When
 
 from forums.effects import PostChange, PostChanged, TopicChange, TopicChanged
 from forums.models import Post, Topic
-from search.analysis import document_lexemes
+from search.analysis import analyse_for_index
 from search.models import PostDocument
-from search.tokenise import tokens
 
 TABLE = PostDocument._meta.db_table
 FTS_TABLE = "search_postterms"
@@ -41,6 +40,10 @@ COLUMNS = (
     "topic_solved",
     "helpful_count",
 )
+# The GIN index of the words is updated in place by every write: with PostgreSQL's default
+# "fast update", writes gather in a pending list of up to 4 MB that every search must scan
+# until VACUUM merges it (bench/search.py --pending measures both; README, "Search").
+GIN_OPTIONS = "fastupdate = off"
 MAX_POSITION = 16383  # PostgreSQL keeps positions up to this, and 256 of them per lexeme.
 MAX_POSITIONS_PER_TOKEN = 256
 
@@ -103,14 +106,8 @@ class Document:
 
 
 def make_document(row: tuple, title: str, body: str) -> Document:
-    is_first = row[6]
-    return Document(
-        row=row,
-        title_tokens=tokens(title) if is_first else [],
-        body_tokens=tokens(body),
-        title_lexemes=document_lexemes(title) if is_first else set(),
-        body_lexemes=document_lexemes(body),
-    )
+    (analysed,) = analyse_for_index([(row[6], title, body)])
+    return Document(row, *analysed)
 
 
 def _row(
@@ -267,9 +264,37 @@ def documents_of(batch: list[tuple]) -> list[Document]:
     return [make_document(_row(*fields), title, body) for *fields, title, body in batch]
 
 
-def rebuild(batch_size: int = 5000, progress=None) -> int:
+def _documents_in_parallel(
+    batches: Iterator[list[tuple]], workers: int
+) -> Iterator[list[Document]]:
+    """documents_of for each batch, in order, analysed by ``workers`` processes (each loads its
+    own dictionary); at most two batches per worker are in flight."""
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        pending: deque = deque()
+        for batch in batches:
+            rows = [_row(*fields) for *fields, _title, _body in batch]
+            items = [
+                (row[6], title, body) for row, (*_f, title, body) in zip(rows, batch, strict=True)
+            ]
+            pending.append((rows, pool.submit(analyse_for_index, items)))
+            if len(pending) >= 2 * workers:
+                yield _collect(*pending.popleft())
+        while pending:
+            yield _collect(*pending.popleft())
+
+
+def _collect(rows: list[tuple], future) -> list[Document]:
+    return [Document(row, *done) for row, done in zip(rows, future.result(), strict=True)]
+
+
+def rebuild(batch_size: int = 5000, progress=None, workers: int = 1) -> int:
     """Recreate the whole index; returns the number of documents. PostgreSQL loads with COPY
-    and builds the GIN index once at the end, which is much faster than row by row."""
+    and builds the GIN index once at the end, which is much faster than row by row. With
+    ``workers`` > 1 the text is analysed in that many processes."""
     count = 0
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -283,14 +308,20 @@ def rebuild(batch_size: int = 5000, progress=None) -> int:
         else:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
             cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
-        for batch in _post_batches(batch_size):
-            documents = documents_of(batch)
+        batches = _post_batches(batch_size)
+        if workers > 1:
+            analysed = _documents_in_parallel(batches, workers)
+        else:
+            analysed = map(documents_of, batches)
+        for documents in analysed:
             _write_batch(cursor, documents)
             count += len(documents)
             if progress:
                 progress(count)
         if connection.vendor == "postgresql":
-            cursor.execute(f"CREATE INDEX search_doc_terms ON {TABLE} USING gin (terms)")
+            cursor.execute(
+                f"CREATE INDEX search_doc_terms ON {TABLE} USING gin (terms) WITH ({GIN_OPTIONS})"
+            )
             cursor.execute(
                 f"CREATE INDEX search_doc_title_terms ON {TABLE} USING gin (title_terms) "
                 "WHERE is_first"

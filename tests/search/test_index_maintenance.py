@@ -106,12 +106,13 @@ def test_a_rolled_back_write_leaves_no_document(topic, member):
     assert PostDocument.objects.count() == 1
 
 
-def test_rebuild_recreates_the_same_index(topic, member, verified_user):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_rebuild_recreates_the_same_index(topic, member, verified_user, workers):
     reply = services.post_reply(member, topic, "ワクチンの保管")
     deleted = services.post_reply(member, topic, "ワクチンの削除")
     services.delete_post(member, deleted)
     before = found(verified_user, "ワクチン")
     PostDocument.objects.all().delete()
-    call_command("rebuild_search_index", verbosity=0)
+    call_command("rebuild_search_index", verbosity=0, workers=workers)
     assert found(verified_user, "ワクチン") == before == [reply.pk]
     assert PostDocument.objects.count() == 2
