@@ -101,6 +101,8 @@ POST_CONTROLS = {
     "author": {"needs": "reply", "posts": "own", "unless": ["deleted"]},
     "flag": {"needs": "read", "posts": "others", "unless": ["deleted", "redacted"]},
     "moderate": {"needs": "moderate", "posts": "any", "unless": []},
+    # A private message to the author; the conversation page applies the contact rules.
+    "message": {"needs": "read", "posts": "others", "unless": []},
 }
 
 _ABILITIES = {

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import verified_required
 from common.views import run_service
 from forums import access, live, permissions, queries, services
+from forums.form_parts import PostFormParts, quote_suffix
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
 from forums.models import Board, Post, TopicRedirect
-from forums.suggestions import suggestions_for
 
 
 def _board_for(request, slug: str):
@@ -118,35 +118,40 @@ def topic_new(request, slug):
         messages.error(request, _("Join this board to start a topic."))
         return redirect(board)
     preview = None
+    files = PostFormParts(request, board)
     if request.method == "POST":
         form = TopicForm(request.POST)
+        files.bind()
         if form.is_valid():
             data = form.cleaned_data
-            if "preview" in request.POST:
+            if "preview" in request.POST or not files.is_valid:
                 preview = render_markdown(data["body"])
             else:
-                done = run_service(
-                    request,
-                    lambda: services.create_topic(
+
+                def start_topic():
+                    topic = services.create_topic(
                         request.user,
                         board,
                         data["title"],
                         data["body"],
                         tags=data["tags"],
                         token=data["submission_token"],
-                    ),
-                    form=form,
-                )
+                    )
+                    files.attach_to(topic.posts.get(number=1))
+                    return topic
+
+                done = run_service(request, start_topic)
                 if done:
                     return redirect(done.value)
     else:
         form = TopicForm(initial={"submission_token": new_token()})
-    return render(
-        request, "forums/topic_new.html", {"board": board, "form": form, "preview": preview}
-    )
+    context = {"board": board, "form": form, "preview": preview, **files.context()}
+    return render(request, "forums/topic_new.html", context)
 
 
-def _topic_context(request, topic, membership, page: int, reply_form=None, preview=None) -> dict:
+def _topic_context(
+    request, topic, membership, page: int, reply_form=None, preview=None, files=None
+) -> dict:
     user = request.user
     posts = queries.topic_posts(topic, user, page)
     accepted = None
@@ -161,11 +166,16 @@ def _topic_context(request, topic, membership, page: int, reply_form=None, previ
                 pk=quoted, topic=topic, deleted_at=None, hidden_at=None, redacted_at=None
             ).first()
             if quoted_post is not None:
-                initial.update(body=quote_markdown(quoted_post.body), reply_to=quoted_post.pk)
+                body = quote_markdown(quoted_post.body).rstrip("\n") + quote_suffix(quoted_post)
+                initial.update(body=body + "\n\n", reply_to=quoted_post.pk)
         reply_form = ReplyForm(initial=initial)
     page_count = queries.topic_page_count(topic)
+    files_context = {}
+    if can_reply:
+        files_context = (files or PostFormParts(request, topic.board)).context()
     post_controls = permissions.post_controls_for(user, topic, membership)
     return {
+        **files_context,
         "topic": topic,
         "board": topic.board,
         "membership": membership,
@@ -216,18 +226,21 @@ def topic_detail(request, topic_id, slug=None):
 def topic_reply(request, topic_id):
     topic, membership = _topic_for(request, topic_id)
     form = ReplyForm(request.POST)
-    if form.is_valid() and "preview" not in request.POST:
+    files = PostFormParts(request, topic.board).bind()
+    if form.is_valid() and files.is_valid and "preview" not in request.POST:
         data = form.cleaned_data
         reply_to = None
         if data["reply_to"]:
             reply_to = Post.objects.filter(pk=data["reply_to"], topic=topic).first()
-        done = run_service(
-            request,
-            lambda: services.post_reply(
+
+        def reply():
+            post = services.post_reply(
                 request.user, topic, data["body"], reply_to=reply_to, token=data["submission_token"]
-            ),
-            form=form,
-        )
+            )
+            files.attach_to(post)
+            return post
+
+        done = run_service(request, reply)
         if done:
             post = done.value
             return redirect(
@@ -236,8 +249,10 @@ def topic_reply(request, topic_id):
             )
     preview = render_markdown(form.cleaned_data["body"]) if form.is_valid() else None
     page = queries.topic_page_count(topic)
-    context = _topic_context(request, topic, membership, page, reply_form=form, preview=preview)
-    status = 200 if form.is_valid() or "preview" in request.POST else 400
+    context = _topic_context(
+        request, topic, membership, page, reply_form=form, preview=preview, files=files
+    )
+    status = 200 if (form.is_valid() and files.is_valid) or "preview" in request.POST else 400
     return render(request, "forums/topic_detail.html", context, status=status)
 
 
@@ -261,20 +276,24 @@ def post_edit(request, post_id):
     initial = {"body": post.body, "title": post.topic.title}
     form = EditPostForm(initial=initial, with_title=post.is_first)
     preview = None
+    files = PostFormParts(request, post.topic.board, post)
     if request.method == "POST":
         form = EditPostForm(request.POST, with_title=post.is_first)
+        files.bind()
         if form.is_valid():
-            if "preview" in request.POST:
+            if "preview" in request.POST or not files.is_valid:
                 preview = render_markdown(form.cleaned_data["body"])
             else:
-                services.edit_post(
-                    request.user, post, form.cleaned_data["body"], form.cleaned_data.get("title")
-                )
-                messages.success(request, _("Your post was updated."))
-                return redirect("forums:post", post_id=post.pk)
-    return render(
-        request, "forums/post_edit.html", {"post": post, "form": form, "preview": preview}
-    )
+
+                def edit():
+                    data = form.cleaned_data
+                    services.edit_post(request.user, post, data["body"], data.get("title"))
+                    files.attach_to(post)
+
+                if run_service(request, edit, _("Your post was updated."), refusal_is_403=True):
+                    return redirect("forums:post", post_id=post.pk)
+    context = {"post": post, "form": form, "preview": preview, **files.context()}
+    return render(request, "forums/post_edit.html", context)
 
 
 @verified_required
@@ -335,11 +354,3 @@ def topic_events(request, topic_id):
     if events is None:
         return JsonResponse({"reload": True, "sequence": topic.event_sequence})
     return JsonResponse({"events": events, "sequence": topic.event_sequence})
-
-
-@verified_required
-def transfer_suggestions(request):
-    """After a personnel transfer: the boards, answered topics and people of the new field."""
-    department = request.GET.get("department", "").strip()[:60] or request.user.department
-    context = {"department": department, "suggestions": suggestions_for(request.user, department)}
-    return render(request, "forums/transfer_suggestions.html", context)

@@ -77,6 +77,29 @@ def _marked_helpful(actor, post: Post) -> None:
     _enqueue_after_commit(tasks.deliver_marked_helpful, post.pk, actor.pk)
 
 
+# --- Private conversations -----------------------------------------------------------------
+
+
+def notify_private_message(recipients: list[dict], *, actor, path: str) -> None:
+    """A message in a private conversation. ``recipients``: ``{"user_id", "mention",
+    "excerpt"}`` for each participant to tell; ``excerpt`` is empty unless that member allows
+    message text in e-mails. Unread events of one conversation are grouped in one row."""
+    if recipients:
+        _enqueue_after_commit(
+            tasks.deliver_private_message,
+            {"recipients": recipients, "actor_id": actor.pk, "path": path},
+        )
+
+
+def private_conversation_read(user, path: str) -> None:
+    """The member read a conversation (or left it): what they were told about it is read."""
+    marked = Notification.objects.filter(
+        recipient=user, kind=Kind.PRIVATE_MESSAGE, path=path, read_at__isnull=True
+    ).update(read_at=timezone.now(), in_digest=False)
+    if marked:
+        _count_changed(user)
+
+
 def on_post_changed(event: PostChanged) -> None:
     if event.change == PostChange.CREATED:
         _reply(event.post)
@@ -152,6 +175,25 @@ def notify_verification_decided(member, *, approved: bool, reason: str = "") -> 
     """A site moderator verified the member or declined to. The e-mail keeps the wording of
     ``notifications/email/verification_*.txt`` (``notifications.verification``)."""
     _enqueue_after_commit(tasks.deliver_verification, member.pk, approved, reason)
+
+
+def notify_question_for_you(recipient, topic: Topic, field_name: str) -> None:
+    """A question in a field the member knows has waited without a reply; they said "ask me"."""
+    _notice(
+        Kind.QUESTION,
+        recipient,
+        None,
+        lambda: _("A question in %(field)s is waiting for an answer") % {"field": field_name},
+        lambda: (
+            _(
+                "“%(title)s” has had no reply yet. You did this job and said colleagues "
+                "may ask you: could you help?"
+            )
+            % {"title": topic.title}
+        ),
+        board=topic.board,
+        path=topic.get_absolute_url(),
+    )
 
 
 # --- Watching -------------------------------------------------------------------------------

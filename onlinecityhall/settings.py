@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "accounts",
     "forums",
     "search",
+    "attachments",
     "moderation",
     "django_tasks",
     "django_tasks_db",
@@ -84,6 +85,8 @@ INSTALLED_APPS = [
     "statici18n",
     "meetings",
     "progress",
+    "conversations",
+    "fields",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "onlinecityhall.middleware.LanguageMiddleware",
     "accounts.middleware.SuspendedUserMiddleware",
+    "fields.middleware.PlannedMoveMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -247,6 +251,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Online City Hall <noreply@lo
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The daily digest e-mail goes out at this hour, site time.
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+# A question without a reply after this many hours is offered to members who know its field,
+# each of whom is offered at most this many questions a day.
+QUESTION_ROUTING_AFTER_HOURS = env_int("QUESTION_ROUTING_AFTER_HOURS", 24)
+QUESTION_ROUTING_PER_MEMBER_PER_DAY = env_int("QUESTION_ROUTING_PER_MEMBER_PER_DAY", 3)
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -270,6 +278,48 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / env_str("MEDIA_DIR", "media")
 MEDIA_URL = "/media/"
+
+# --- Attachments and avatars ----------------------------------------------------------------
+# Files are private: never under a public URL, always served by a view that checks the reader.
+# The local disk by default; ATTACHMENTS_S3_BUCKET switches to S3-compatible object storage.
+MB = 1024 * 1024
+ATTACHMENTS_MAX_FILES = env_int("ATTACHMENTS_MAX_FILES", 10)
+ATTACHMENTS_MAX_BYTES = env_int("ATTACHMENTS_MAX_MB", 20) * MB
+ATTACHMENTS_MEMBER_DAILY_BYTES = env_int("ATTACHMENTS_MEMBER_DAILY_MB", 200) * MB
+ATTACHMENTS_BOARD_BYTES = env_int("ATTACHMENTS_BOARD_MB", 10_240) * MB
+ATTACHMENTS_PENDING_HOURS = env_int("ATTACHMENTS_PENDING_HOURS", 24)
+# stream (the view sends the bytes), redirect (a short-lived signed URL of the object storage)
+# or accel (nginx sends the file named in X-Accel-Redirect, under ATTACHMENTS_ACCEL_PREFIX).
+ATTACHMENTS_DELIVERY = env_str("ATTACHMENTS_DELIVERY", "stream")
+ATTACHMENTS_ACCEL_PREFIX = env_str("ATTACHMENTS_ACCEL_PREFIX", "/protected-files/")
+ATTACHMENTS_SIGNED_URL_SECONDS = env_int("ATTACHMENTS_SIGNED_URL_SECONDS", 60)
+# ClamAV: a Unix socket (CLAMD_SOCKET) or CLAMD_HOST/CLAMD_PORT; unset means scanning is off.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET")
+CLAMD_HOST = env_str("CLAMD_HOST")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+ATTACHMENTS_S3_BUCKET = env_str("ATTACHMENTS_S3_BUCKET")
+if ATTACHMENTS_S3_BUCKET:
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATTACHMENTS_S3_BUCKET,
+            "endpoint_url": env_str("ATTACHMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("ATTACHMENTS_S3_REGION") or None,
+            "access_key": env_str("ATTACHMENTS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("ATTACHMENTS_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("ATTACHMENTS_S3_PREFIX"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": ATTACHMENTS_SIGNED_URL_SECONDS,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": None},
+    }
 
 # --- Security ---------------------------------------------------------------------------------
 # Behind a TLS-terminating proxy, set DJANGO_SECURE_PROXY_SSL_HEADER=1 so that Django trusts
@@ -305,3 +355,12 @@ SITE_NAME = "オンライン市役所"
 # The address people use, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 HEALTHZ_CHANNEL_TIMEOUT = 2.0
+
+# --- Private conversations ---------------------------------------------------------------------
+CONVERSATION_MAX_PARTICIPANTS = env_int("CONVERSATION_MAX_PARTICIPANTS", 20)
+# Members verified less than this many days ago may start only a few conversations a day.
+CONVERSATION_NEW_MEMBER_DAYS = env_int("CONVERSATION_NEW_MEMBER_DAYS", 7)
+CONVERSATION_NEW_MEMBER_DAILY_LIMIT = env_int("CONVERSATION_NEW_MEMBER_DAILY_LIMIT", 5)
+# Days after its last message that a conversation is deleted by ``purge_conversations``;
+# 0 keeps every conversation (the default: they may be official records).
+CONVERSATION_RETENTION_DAYS = env_int("CONVERSATION_RETENTION_DAYS", 0)

@@ -53,6 +53,7 @@ function enhance(form) {
       suggestions.show(members.map((member) => ({
         text: `${member.display_name}（${member.full_name}${member.municipality ? "・" + member.municipality : ""}）`,
         data: { name: member.display_name },
+        avatar: member.avatar,
       })));
       status.textContent = members.length
         ? interpolate(
