@@ -198,7 +198,8 @@ class Page:
     expect: int = 200
     check: bytes | None = None  # must appear in the body
     absent: bytes | None = None  # must not appear in the body
-    peer_p95: tuple[float, float] | None = None  # better peer's p95: 1 client, 4 clients
+    # The better p95 (ms; 1 client, 4 clients) peer forums measured on the same data shape.
+    peer_p95: tuple[float, float] | None = None
     target: float = 50.0  # absolute p95 target, ms
     queries: int | None = None
     writes: int | None = None

@@ -1,4 +1,5 @@
-"""The data shape of BENCHMARKS.md, loaded into bench/pages.py's own database with COPY.
+"""The benchmark's data shape (a million posts), loaded into bench/pages.py's own database with
+COPY.
 
 20 boards (the largest holds a quarter of the topics), verified members with municipalities,
 topics and Japanese posts in date order, a fifth of the posts in 20 long-running topics and the

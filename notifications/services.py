@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from forums import permissions
 from forums.effects import PostChange, PostChanged, TopicChange, TopicChanged
 from forums.models import Board, Post, Topic
@@ -165,8 +166,6 @@ def notify_moderation_action(recipient, actor, subject: Words, message: Words, *
 def notify_meeting(recipient_ids, actor, subject: Words, message: Words, **details) -> None:
     """A meeting the members answered is coming up, was moved or was cancelled. Each is told
     in their own language; the actor is not told about their own change."""
-    from accounts.models import User
-
     for recipient in User.objects.filter(pk__in=list(recipient_ids), is_active=True):
         _notice(Kind.MEETING, recipient, actor, subject, message, **details)
 

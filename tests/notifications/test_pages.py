@@ -62,7 +62,7 @@ def test_count_endpoint_for_the_polling_fallback(login, asker, answerer, topic, 
 
 @pytest.mark.parametrize("topics", [2, 25])
 def test_notifications_page_queries_do_not_grow(
-    login, board, asker, committed, django_assert_max_num_queries, topics
+    login, board, asker, committed, django_assert_num_queries, topics
 ):
     others = [MembershipFactory(board=board).user for _ in range(3)]
     with committed():
@@ -70,7 +70,7 @@ def test_notifications_page_queries_do_not_grow(
             topic = make_topic(asker, board, title=f"質問{number}")
             make_reply(others[number % 3], topic)
     client = login(asker)
-    with django_assert_max_num_queries(5):
+    with django_assert_num_queries(5):
         response = client.get(reverse("notifications:list"))
     assert response.status_code == 200
     assert response.content.decode().count("notification--unread") == topics
