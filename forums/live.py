@@ -13,7 +13,8 @@ Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-
   ``forums.templatetags.forum_tags``).
 - ``topic.answer``: ``{"type", "topic_id", "sequence", "accepted_post_id", "accepted_html"}``.
 - Board groups get ``{"type": "topic.created" | "topic.bumped", "topic_id", "board_id"}``.
-- User groups get ``{"type": "access.changed"}`` (consumers re-check permissions) and
+- User, board and topic groups get ``{"type": "access.changed"}`` (sockets and streams check
+  their permission again and close if refused); user groups also get
   ``{"type": "user.event", "event": {...}}`` forwarded to the member's pages.
 """
 
@@ -27,6 +28,7 @@ from django.template.loader import render_to_string
 
 from accounts.live import member_access_changed, user_group
 from forums.models import Post, Topic, TopicEvent
+from onlinecityhall.params import parse_int
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,24 @@ def topic_group(topic_id: int) -> str:
 
 def board_group(board_id: int) -> str:
     return f"board.{board_id}"
+
+
+def board_access_group(board_id: int) -> str:
+    """Every topic socket and event stream of a board, to hear that its access rules changed
+    (board pages hear it on ``board_group``)."""
+    return f"board-access.{board_id}"
+
+
+def board_access_changed(board_id: int) -> None:
+    """Who may read the board may have changed (join policy, deletion): every socket and stream
+    on the board and its topics checks again and closes if refused."""
+    for group in (board_group(board_id), board_access_group(board_id)):
+        _send_after_commit(group, {"type": "access.changed"})
+
+
+def topic_access_changed(topic_id: int) -> None:
+    """The topic changed board (move) or is going away (merge): its readers check again."""
+    _send_after_commit(topic_group(topic_id), {"type": "access.changed"})
 
 
 def _send_after_commit(group: str, message: dict) -> None:
@@ -189,10 +209,11 @@ def catch_up(topic_id: int, since: str, after: str) -> list[dict] | None:
     """What a (re)connecting client missed: events after ``since`` (a sequence number), or
     else the posts after ``after`` (a post id). None: too much, the page should reload."""
     topic = Topic.objects.get(pk=topic_id)
-    if since.isdigit():
-        return events_since(topic, int(since))
-    if after.isdigit():
-        return posts_after(topic, int(after))
+    sequence, post_id = parse_int(since), parse_int(after)
+    if sequence is not None:
+        return events_since(topic, sequence)
+    if post_id is not None:
+        return posts_after(topic, post_id)
     return []
 
 

@@ -13,6 +13,7 @@ from forums import access, live, permissions, queries, services
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
 from forums.models import Board, Post, TopicRedirect
+from onlinecityhall.params import clean_text, parse_id, parse_int
 
 
 def _board_for(request, slug: str):
@@ -154,8 +155,8 @@ def _topic_context(request, topic, membership, page: int, reply_form=None, previ
     can_reply = permissions.can_reply(user, topic, membership)
     if reply_form is None and can_reply:
         initial = {"submission_token": new_token()}
-        quoted = request.GET.get("quote", "")
-        if quoted.isdigit():
+        quoted = parse_id(request.GET.get("quote", ""))
+        if quoted is not None:
             quoted_post = Post.objects.filter(
                 pk=quoted, topic=topic, deleted_at=None, hidden_at=None, redacted_at=None
             ).first()
@@ -196,8 +197,8 @@ def topic_detail(request, topic_id, slug=None):
     page_text = request.GET.get("page", "")
     if page_text == "last":
         page = queries.topic_page_count(topic)
-    elif page_text.isdigit():
-        page = min(max(int(page_text), 1), queries.topic_page_count(topic))
+    elif parse_int(page_text) is not None:
+        page = min(max(parse_int(page_text), 1), queries.topic_page_count(topic))
     else:
         # Open at the first unread post.
         first_unread = min(already_read + 1, topic.post_count)
@@ -313,8 +314,8 @@ def post_helpful(request, post_id):
 def topic_accept(request, topic_id):
     topic, _membership = _topic_for(request, topic_id)
     post = None
-    post_id = request.POST.get("post", "")
-    if post_id.isdigit():
+    post_id = parse_id(request.POST.get("post", ""))
+    if post_id is not None:
         post = get_object_or_404(Post, pk=post_id, topic=topic)
     try:
         services.accept_answer(request.user, topic, post)
@@ -341,6 +342,7 @@ def transfer_suggestions(request):
     """After a personnel transfer: the boards, answered topics and people of the new field."""
     from forums.suggestions import suggestions_for
 
-    department = request.GET.get("department", "").strip()[:60] or request.user.department
+    department = clean_text(request.GET.get("department", ""), max_length=60)
+    department = department or request.user.department
     context = {"department": department, "suggestions": suggestions_for(request.user, department)}
     return render(request, "forums/transfer_suggestions.html", context)

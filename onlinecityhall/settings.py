@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "onlinecityhall.middleware.LanguageMiddleware",
+    # Control characters in any parameter: a 400 in the visitor's language, before any view.
+    "onlinecityhall.params.ParameterGuardMiddleware",
     "accounts.middleware.SuspendedUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -134,6 +136,10 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
         if env_bool("DATABASE_POOL", default=True):
             DATABASES["default"]["CONN_MAX_AGE"] = 0
+            # The pool checks each connection before lending it (psycopg's check_connection):
+            # one the server closed (restart, failover, terminated backend) is replaced
+            # instead of failing the next request.
+            DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
             DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
                 "min_size": env_int("DATABASE_POOL_MIN", 2),
                 "max_size": env_int("DATABASE_POOL_MAX", 10),
@@ -162,7 +168,14 @@ if REDIS_URL:
                 # redis-py 8 reads with a 5 s timeout and caps a pool at 100 connections;
                 # channels-redis blocks up to 5 s waiting for messages, and a deploy closes
                 # hundreds of sockets at once (bench/live): give both room.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 2000}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 2,
+                        "max_connections": 2000,
+                    }
+                ],
                 "capacity": 500,
                 "expiry": 30,
             },
@@ -170,7 +183,8 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, or this process's memory while Redis is unreachable (onlinecityhall/cache.py).
+            "BACKEND": "onlinecityhall.cache.FailoverRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "och",
             "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import verified_required
 from accounts.models import User
 from forums.queries import visible_boards
+from onlinecityhall.params import clean_text
 from search import queries
 from search.forms import SearchForm
 
@@ -48,7 +49,7 @@ def _without_page(params) -> str:
 @verified_required
 def similar(request):
     """Topics like the title being typed, as JSON for static/js/similar-topics.js."""
-    title = request.GET.get("title", "")[:120]
+    title = clean_text(request.GET.get("title", ""), max_length=120)
     boards = [entry.board for entry in visible_boards(request.user)]
     board_id = next((b.pk for b in boards if b.slug == request.GET.get("board")), None)
     topics = queries.similar_topics([board.pk for board in boards], title, board_id=board_id)

@@ -376,6 +376,7 @@ def move_topic(actor, topic: Topic, destination: Board, reason: str = "") -> Top
         reason=reason.strip(),
     )
     live.topic_changed(topic, "topic.moved")
+    live.topic_access_changed(topic.pk)
     return topic
 
 
@@ -447,6 +448,7 @@ def merge_topics(actor, source: Topic, target: Topic, reason: str = "") -> Topic
         reason=reason.strip(),
     )
     live.topic_changed(source, "topic.merged", merged_into=target.pk)
+    live.topic_access_changed(source.pk)
     TopicReadState.objects.filter(topic=source).delete()
     TopicRedirect.objects.filter(topic=source).update(topic=target)
     TopicRedirect.objects.create(old_topic_id=source.pk, topic=target)
@@ -493,4 +495,6 @@ def update_board(actor, board: Board, **changes) -> Board:
     audit.record(
         actor, Action.BOARD_UPDATED, board=board, label=board.name_ja, before=before, after=after
     )
+    if "join_policy" in after:
+        live.board_access_changed(board.pk)
     return board

@@ -255,6 +255,11 @@ if (list) {
         source.close();
         return;
       }
+      if (event.type === "live.unavailable") {
+        source.close();
+        switchToPolling();
+        return;
+      }
       apply(event);
     });
     source.addEventListener("error", () => {
