@@ -1,7 +1,10 @@
 """Every write to members: verification, review decisions, suspension and profile changes."""
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,6 +167,138 @@ def _open_assignment(member: User) -> None:
         position=member.position,
         started_on=timezone.localdate(),
     )
+
+
+# --- Dated assignments ------------------------------------------------------------------------
+
+
+def _main_assignment_on(member: User, day) -> Assignment | None:
+    """Where the member works on ``day``: a current secondment, else the current regular post."""
+    current = (
+        Assignment.objects.filter(user=member, started_on__lte=day)
+        .exclude(ended_on__lt=day)
+        .exclude(kind=Assignment.Kind.CONCURRENT)
+        .order_by("-started_on", "-id")
+    )
+    secondment = next((a for a in current if a.kind == Assignment.Kind.SECONDMENT), None)
+    return secondment or next(iter(current), None)
+
+
+def _refresh_member(member: User, today) -> None:
+    """Copy the main current assignment onto the member (what new posts carry) and note the
+    start of the next planned one."""
+    main = _main_assignment_on(member, today)
+    if main is not None:
+        member.municipality = main.municipality or member.municipality
+        member.department = main.department
+        member.position = main.position
+    upcoming = (
+        Assignment.objects.filter(user=member, started_on__gt=today)
+        .order_by("started_on")
+        .values_list("started_on", flat=True)
+        .first()
+    )
+    member.next_move_on = upcoming
+    member.save(update_fields=["municipality", "department", "position", "next_move_on"])
+
+
+@transaction.atomic
+def add_assignment(
+    member: User,
+    *,
+    municipality,
+    department: str,
+    started_on,
+    ended_on=None,
+    position: str = "",
+    kind: str = Assignment.Kind.POST,
+    field=None,
+) -> Assignment:
+    """Record a job from a date: today's move, a past one, or a planned one (内示).
+
+    A regular post ends the regular post it replaces the day before it starts; concurrent posts
+    and secondments run beside it. With ``field`` the member chose the field themselves.
+    """
+    if not permissions.can_edit_profile(member, member):
+        raise PermissionDenied(_("You cannot change this member's assignments."))
+    department = " ".join(department.split())
+    if not department:
+        raise ValidationError({"department": _("Write the department (課).")})
+    if ended_on is not None and ended_on < started_on:
+        raise ValidationError({"ended_on": _("The end date is before the start date.")})
+    member = User.objects.select_for_update().get(pk=member.pk)
+    today = timezone.localdate()
+    if kind == Assignment.Kind.POST:
+        replaced = Assignment.objects.filter(
+            user=member, kind=Assignment.Kind.POST, started_on__lt=started_on
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=started_on))
+        for previous in replaced:
+            previous.ended_on = started_on - timedelta(days=1)
+            previous.save(update_fields=["ended_on"])
+    assignment = Assignment(
+        user=member,
+        municipality=municipality,
+        department=department,
+        position=position,
+        kind=kind,
+        field=field,
+        field_chosen_by_member=field is not None,
+        started_on=started_on,
+        ended_on=ended_on,
+    )
+    assignment.full_clean(exclude=["user", "field"])
+    assignment.save()
+    _refresh_member(member, today)
+    return assignment
+
+
+@transaction.atomic
+def remove_assignment(member: User, assignment: Assignment) -> None:
+    """Delete a mistaken or cancelled assignment. A cancelled planned post reopens the post it
+    would have ended."""
+    if assignment.user_id != member.pk or not permissions.can_edit_profile(member, member):
+        raise PermissionDenied(_("You cannot change this member's assignments."))
+    member = User.objects.select_for_update().get(pk=member.pk)
+    if assignment.kind == Assignment.Kind.POST:
+        Assignment.objects.filter(
+            user=member,
+            kind=Assignment.Kind.POST,
+            ended_on=assignment.started_on - timedelta(days=1),
+        ).update(ended_on=assignment.ended_on)
+    assignment.delete()
+    _refresh_member(member, timezone.localdate())
+
+
+@transaction.atomic
+def set_assignment_field(member: User, assignment: Assignment, field) -> Assignment:
+    """The member corrects the field of one of their assignments (their own mapping)."""
+    if assignment.user_id != member.pk or not permissions.can_edit_profile(member, member):
+        raise PermissionDenied(_("You cannot change this member's assignments."))
+    assignment.field = field
+    assignment.field_chosen_by_member = field is not None
+    assignment.save(update_fields=["field", "field_chosen_by_member"])
+    return assignment
+
+
+@transaction.atomic
+def start_planned_moves(member: User) -> Assignment | None:
+    """On (or after) the first day of a planned assignment: the member's organisation and
+    department become the new ones. Returns the assignment that started, if one did."""
+    today = timezone.localdate()
+    member = User.objects.select_for_update().get(pk=member.pk)
+    if member.next_move_on is None or member.next_move_on > today:
+        return None
+    started = (
+        Assignment.objects.filter(
+            user=member, started_on__lte=today, started_on__gte=member.next_move_on
+        )
+        .exclude(kind=Assignment.Kind.CONCURRENT)
+        .select_related("field")
+        .order_by("-started_on", "-id")
+        .first()
+    )
+    _refresh_member(member, today)
+    return started
 
 
 @transaction.atomic

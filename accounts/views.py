@@ -70,7 +70,7 @@ def profile(request, pk):
         return redirect("accounts:status")
     context = {
         "member": member,
-        "assignments": member.assignments.select_related("municipality"),
+        "assignments": member.assignments.select_related("municipality", "field"),
         "can_edit": permissions.can_edit_profile(request.user, member),
         "can_suspend": permissions.can_suspend(request.user, member),
         "domain_owner": (
@@ -95,7 +95,7 @@ def profile_edit(request):
             messages.success(request, _("Your profile was saved."))
             if moved and member.is_verified:
                 # A transfer: show the boards, answers and people of the new field.
-                return redirect("forums:transfer_suggestions")
+                return redirect("fields:for_department")
             return redirect("accounts:profile", pk=member.pk)
     return render(request, "accounts/profile_edit.html", {"form": form})
 

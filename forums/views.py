@@ -335,6 +335,7 @@ def topic_events(request, topic_id):
     if events is None:
         return JsonResponse({"reload": True, "sequence": topic.event_sequence})
     return JsonResponse({"events": events, "sequence": topic.event_sequence})
+<<<<<<< HEAD
 
 
 @verified_required
@@ -346,3 +347,5 @@ def transfer_suggestions(request):
     department = department or request.user.department
     context = {"department": department, "suggestions": suggestions_for(request.user, department)}
     return render(request, "forums/transfer_suggestions.html", context)
+=======
+>>>>>>> main

@@ -53,6 +53,14 @@ class AuditEntry(models.Model):
         USER_SUSPENDED = "user.suspended", _("Member suspended")
         USER_REINSTATED = "user.reinstated", _("Member reinstated")
         DOMAIN_REGISTERED = "domain.registered", _("Domain registered")
+        CONVERSATION_REPORT_VIEWED = (
+            "conversation.report_viewed",
+            _("Reported private message read"),
+        )
+        CONVERSATION_REPORT_RESOLVED = (
+            "conversation.report_resolved",
+            _("Report of a private message closed"),
+        )
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # Empty for the site itself (a post hidden automatically after flags).

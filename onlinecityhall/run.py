@@ -5,7 +5,7 @@
 running: a part that stops (the worker losing its database connection in a PostgreSQL restart,
 say) is started again after a pause that doubles from 1 s up to 30 s, and is reset once it has
 run for a minute. One failing part never takes the other down. Before each start of the worker,
-tasks a dead worker left running go back in the queue; the daily digest is planned once.
+tasks a dead worker left running go back in the queue; recurring tasks are planned once.
 
 Ctrl+C or SIGTERM stops both within ``STOP_TIMEOUT_SECONDS``: each part is asked to stop (the
 worker finishes the task it is running; uvicorn closes connections, cancelling what is still
@@ -36,6 +36,8 @@ FIRST_PAUSE_SECONDS = 1.0
 LONGEST_PAUSE_SECONDS = 30.0
 STABLE_SECONDS = 60.0
 INTERRUPTED_TASK_MINUTES = "10"
+# Commands that plan their recurring task in the queue (``<command> --schedule``).
+SCHEDULED_COMMANDS = ("send_digests", "route_questions")
 
 
 def _manage(*arguments: str) -> list[str]:
@@ -113,19 +115,22 @@ class Part:
 
 class Housekeeping:
     """Before each start of the worker: put back tasks a killed worker left running, and plan
-    the daily digest until that has succeeded once. Never fatal: with the database away the
+    the recurring tasks (daily digest, routing of unanswered questions) until that has succeeded
+    once. Never fatal: with the database away the
     worker's own start fails too and both are tried again with it."""
 
     def __init__(self):
-        self.digest_planned = False
+        self.planned = False
 
     def __call__(self) -> None:
         command = _manage("rerun_tasks", "--interrupted", INTERRUPTED_TASK_MINUTES)
         if subprocess.run(command, check=False).returncode != 0:  # noqa: S603
             _log("could not requeue interrupted tasks (database unavailable?)")
-        if not self.digest_planned:
-            planned = subprocess.run(_manage("send_digests", "--schedule"), check=False)  # noqa: S603
-            self.digest_planned = planned.returncode == 0
+        if not self.planned:
+            self.planned = all(
+                subprocess.run(_manage(command, "--schedule"), check=False).returncode == 0  # noqa: S603
+                for command in SCHEDULED_COMMANDS
+            )
 
 
 def stop_all(parts: list[Part], timeout: float = STOP_TIMEOUT_SECONDS) -> None:

@@ -81,12 +81,17 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "notifications",
+    "meetings",
+    "progress",
+    "conversations",
+    "fields",
 ]
 
 MIDDLEWARE = [
     # Outermost, so that responses made by other middleware (redirects) carry the headers too.
     "onlinecityhall.middleware.PrivateSiteHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "onlinecityhall.middleware.CompressedPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,6 +101,7 @@ MIDDLEWARE = [
     # Control characters in any parameter: a 400 in the visitor's language, before any view.
     "onlinecityhall.params.ParameterGuardMiddleware",
     "accounts.middleware.SuspendedUserMiddleware",
+    "fields.middleware.PlannedMoveMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -257,6 +263,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Online City Hall <noreply@lo
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The daily digest e-mail goes out at this hour, site time.
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+# A question without a reply after this many hours is offered to members who know its field,
+# each of whom is offered at most this many questions a day.
+QUESTION_ROUTING_AFTER_HOURS = env_int("QUESTION_ROUTING_AFTER_HOURS", 24)
+QUESTION_ROUTING_PER_MEMBER_PER_DAY = env_int("QUESTION_ROUTING_PER_MEMBER_PER_DAY", 3)
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -311,3 +321,12 @@ SITE_NAME = "オンライン市役所"
 # The address people use, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 HEALTHZ_CHANNEL_TIMEOUT = 2.0
+
+# --- Private conversations ---------------------------------------------------------------------
+CONVERSATION_MAX_PARTICIPANTS = env_int("CONVERSATION_MAX_PARTICIPANTS", 20)
+# Members verified less than this many days ago may start only a few conversations a day.
+CONVERSATION_NEW_MEMBER_DAYS = env_int("CONVERSATION_NEW_MEMBER_DAYS", 7)
+CONVERSATION_NEW_MEMBER_DAILY_LIMIT = env_int("CONVERSATION_NEW_MEMBER_DAILY_LIMIT", 5)
+# Days after its last message that a conversation is deleted by ``purge_conversations``;
+# 0 keeps every conversation (the default: they may be official records).
+CONVERSATION_RETENTION_DAYS = env_int("CONVERSATION_RETENTION_DAYS", 0)

@@ -119,7 +119,7 @@ def test_new_department_closes_the_previous_assignment_and_opens_a_new_one(
 
     assert response.status_code == 302
     # A new department is a transfer: the member is shown their new field's boards and people.
-    assert response.url == reverse("forums:transfer_suggestions")
+    assert response.url == reverse("fields:for_department")
     transferred_member.refresh_from_db()
     assert (transferred_member.department, transferred_member.position) == ("生活福祉課", "主任")
     previous, current = Assignment.objects.filter(user=transferred_member).order_by("id")
