@@ -13,7 +13,7 @@ from forums import access, live, permissions, queries, services
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
 from forums.models import Board, Post, TopicRedirect
-from onlinecityhall.params import clean_text, parse_id, parse_int
+from onlinecityhall.params import parse_id, parse_int
 
 
 def _board_for(request, slug: str):
@@ -335,17 +335,3 @@ def topic_events(request, topic_id):
     if events is None:
         return JsonResponse({"reload": True, "sequence": topic.event_sequence})
     return JsonResponse({"events": events, "sequence": topic.event_sequence})
-<<<<<<< HEAD
-
-
-@verified_required
-def transfer_suggestions(request):
-    """After a personnel transfer: the boards, answered topics and people of the new field."""
-    from forums.suggestions import suggestions_for
-
-    department = clean_text(request.GET.get("department", ""), max_length=60)
-    department = department or request.user.department
-    context = {"department": department, "suggestions": suggestions_for(request.user, department)}
-    return render(request, "forums/transfer_suggestions.html", context)
-=======
->>>>>>> main
