@@ -8,6 +8,8 @@ queues the e-mails. Re-running a task does not count an event twice: a group row
 latest post it counted.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
@@ -137,7 +139,10 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
             kind__in=set(recipients.values()),
         )
     }
-    grouped, digest_rows, new_rows = [], [], []
+    # A burst of replies to a topic is one e-mail per recipient: a grouped (still unread) row
+    # is e-mailed again only when the topic had been quiet for a while before this event.
+    quiet_since = now - timedelta(minutes=settings.NOTIFICATIONS_EMAIL_QUIET_MINUTES)
+    grouped, digest_rows, new_rows, emailed_again = [], [], [], set()
     for user_id, kind in recipients.items():
         delivery = deliveries[user_id][kind]
         row = existing.get((user_id, kind))
@@ -157,6 +162,8 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
             )
         elif _is_new_event(row, post, actor_id):
             grouped.append(row.pk)
+            if row.updated_at <= quiet_since:
+                emailed_again.add(row.pk)
             if delivery == Delivery.DIGEST:
                 digest_rows.append(row.pk)
     if grouped:
@@ -170,10 +177,12 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
     ids_by_user.update({row.recipient_id: row.pk for row in existing.values() if row.pk in grouped})
     told = list(ids_by_user)
     send_unread_counts(told)
+    new_ids = {row.pk for row in created}
     immediately = [
         ids_by_user[user_id]
         for user_id in told
         if deliveries[user_id][recipients[user_id]] == Delivery.IMMEDIATELY
+        and (ids_by_user[user_id] in new_ids or ids_by_user[user_id] in emailed_again)
     ]
     _queue_emails(immediately, post.pk)
     return len(told)
@@ -299,12 +308,17 @@ def _create_single(recipient, kind: str, **fields) -> int:
     return 1
 
 
+EMAILS_PER_TASK = 50
+
+
 def _queue_emails(notification_ids: list[int], post_id: int | None) -> None:
+    """One task per batch of e-mails, not per recipient: 500 watchers are 10 tasks."""
     from notifications import tasks
 
     def enqueue() -> None:
-        for notification_id in notification_ids:
-            tasks.send_notification_email.enqueue(notification_id, post_id)
+        for start in range(0, len(notification_ids), EMAILS_PER_TASK):
+            batch = notification_ids[start : start + EMAILS_PER_TASK]
+            tasks.send_notification_emails.enqueue(batch, post_id)
 
     if notification_ids:
         transaction.on_commit(enqueue)
@@ -322,5 +336,9 @@ def send_unread_counts(user_ids) -> None:
         .annotate(unread=Count("id"))
         .values_list("recipient_id", "unread")
     )
-    for user_id in user_ids:
-        live.user_event([user_id], {"type": "notification.count", "unread": counts.get(user_id, 0)})
+    live.user_events(
+        {
+            user_id: {"type": "notification.count", "unread": counts.get(user_id, 0)}
+            for user_id in user_ids
+        }
+    )

@@ -281,6 +281,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Online City Hall <noreply@lo
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The daily digest e-mail goes out at this hour, site time.
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+# Replies to a topic a member has not read yet are one e-mail, not one each; after this many
+# quiet minutes the next reply is e-mailed again.
+NOTIFICATIONS_EMAIL_QUIET_MINUTES = env_int("NOTIFICATIONS_EMAIL_QUIET_MINUTES", 30)
 # A question without a reply after this many hours is offered to members who know its field,
 # each of whom is offered at most this many questions a day.
 QUESTION_ROUTING_AFTER_HOURS = env_int("QUESTION_ROUTING_AFTER_HOURS", 24)
