@@ -64,6 +64,11 @@ def fan_out_post(post_id: int) -> int:
             BoardSubscription.objects.filter(board=board).values_list("user_id", flat=True)
         )
         watcher_kind = Kind.NEW_TOPIC
+    elif _later_reply_exists(post):
+        # The worker is behind on a busy topic: the later reply's task tells the watchers about
+        # both (its grouped rows count every reply since the last one they counted), so this
+        # one only delivers its own mentions. A backlog of fan-outs collapses into one.
+        watchers, watcher_kind = set(), Kind.REPLY
     else:
         watchers = set(
             TopicSubscription.objects.filter(
@@ -76,6 +81,15 @@ def fan_out_post(post_id: int) -> int:
     recipients.update(dict.fromkeys(mentioned, Kind.MENTION))
     recipients = {user_id: kind for user_id, kind in recipients.items() if user_id in readers}
     return record(recipients, post=post, actor_id=post.author_id)
+
+
+def _later_reply_exists(post: Post) -> bool:
+    return Post.objects.filter(
+        topic_id=post.topic_id,
+        number__gt=post.number,
+        deleted_at__isnull=True,
+        hidden_at__isnull=True,
+    ).exists()
 
 
 def deliver_new_mentions(post_id: int, previous_body: str) -> int:
@@ -167,9 +181,7 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
             if delivery == Delivery.DIGEST:
                 digest_rows.append(row.pk)
     if grouped:
-        Notification.objects.filter(pk__in=grouped).update(
-            count=F("count") + 1, post=post, actor_id=actor_id, updated_at=now
-        )
+        _count_into_groups(grouped, existing, post, actor_id, now)
     if digest_rows:
         Notification.objects.filter(pk__in=digest_rows).update(in_digest=True)
     created = Notification.objects.bulk_create(new_rows)
@@ -186,6 +198,27 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
     ]
     _queue_emails(immediately, post.pk)
     return len(told)
+
+
+def _count_into_groups(grouped, existing, post: Post, actor_id, now) -> None:
+    """Add the event to each grouped row. A reply row counts every reply since the one it
+    counted last (some may have been passed over by a coalesced fan-out); others count one."""
+    rows = [row for row in existing.values() if row.pk in grouped]
+    last_numbers = dict(
+        Post.objects.filter(pk__in={row.post_id for row in rows if row.post_id}).values_list(
+            "pk", "number"
+        )
+    )
+    by_step: dict[int, list[int]] = {}
+    for row in rows:
+        step = 1
+        if row.kind == Kind.REPLY and row.post_id in last_numbers:
+            step = max(1, post.number - last_numbers[row.post_id])
+        by_step.setdefault(step, []).append(row.pk)
+    for step, ids in by_step.items():
+        Notification.objects.filter(pk__in=ids).update(
+            count=F("count") + step, post=post, actor_id=actor_id, updated_at=now
+        )
 
 
 def _is_new_event(row: Notification, post: Post, actor_id) -> bool:

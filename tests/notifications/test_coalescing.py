@@ -88,3 +88,29 @@ def test_a_failing_e_mail_in_a_batch_is_queued_again_alone(monkeypatch):
     monkeypatch.setattr(tasks, "send_notification_email", Recorder(lambda *a: retried.append(a)))
     assert tasks.send_notification_emails.call([1, 2, 3], 9) == 2
     assert sent == [1, 3] and retried == [(2, 9)]
+
+
+def test_a_backlog_of_fan_outs_collapses_into_the_last_one(asker, answerer, topic, committed):
+    with committed():
+        make_reply(answerer, topic, "最初の返信")
+    # Written while the worker was busy: their fan-out tasks have not run yet.
+    posts = [make_reply(answerer, topic, f"返信{number}") for number in range(3)]
+    told = []
+    for post in posts:
+        with committed():
+            told.append(delivery.fan_out_post(post.pk))
+    assert told == [0, 0, 1]  # the earlier tasks left the watchers to the last one
+    [row] = Notification.objects.filter(recipient=asker, topic=topic)
+    assert (row.count, row.post_id) == (4, posts[-1].pk)  # every reply is counted
+    assert len(mail.outbox) == 1
+
+
+def test_a_mention_in_a_passed_over_reply_is_still_delivered(
+    board, asker, answerer, topic, committed
+):
+    colleague = MembershipFactory(board=board, user__display_name="鈴木").user
+    mentioning = make_reply(answerer, topic, "@鈴木 さん、ご意見ください。")
+    make_reply(answerer, topic, "追記です。")
+    with committed():
+        delivery.fan_out_post(mentioning.pk)
+    assert Notification.objects.filter(recipient=colleague, kind="mention").exists()
