@@ -9,7 +9,7 @@ member's access changes and they may no longer read the conversation.
 import logging
 import time
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from django.http import Http404
 
 from accounts.live import user_group
@@ -51,7 +51,7 @@ async def conversation_event_stream(request, conversation_id: int):
                 )
                 yield _format({"type": "live.unavailable", "sequence": None})
                 return
-            missed = await sync_to_async(live.catch_up)(conversation_id, since)
+            missed = await database_sync_to_async(live.catch_up)(conversation_id, since)
             if missed is None:
                 yield _format({"type": "reload", "sequence": None})
                 return

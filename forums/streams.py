@@ -10,7 +10,7 @@ Padding, heartbeats and the channel subscription are shared with every stream of
 import logging
 import time
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from django.http import Http404
 
 from accounts.live import user_group
@@ -53,7 +53,7 @@ async def topic_event_stream(request, topic_id: int):
                 logger.warning("Live stream unavailable for topic %s", topic_id, exc_info=True)
                 yield _format({"type": "live.unavailable", "sequence": None})
                 return
-            missed = await sync_to_async(live.catch_up)(topic_id, since, after)
+            missed = await database_sync_to_async(live.catch_up)(topic_id, since, after)
             if missed is None:
                 yield _format({"type": "reload", "sequence": None})
                 return

@@ -12,6 +12,13 @@ With a keep-alive timeout around each receive, every open stream did that every 
 the more streams a worker had served, the more events went missing for everyone. Here one
 receive per message stays pending across heartbeats (``Subscription.next_message``), and at
 the end the stream wakes it with a message of its own before leaving its groups.
+
+A stream holds no database connection while it waits. Django returns a request's connection
+(to the psycopg pool) only when the response ends, and a stream's response lasts minutes: with
+plain ``sync_to_async`` every open stream kept one of the pool's ten connections, and from the
+eleventh stream on every request of that worker, page or socket, waited 10 s for a connection
+and failed. Streams read the database through ``database_sync_to_async``, which hands the
+connection back after each call.
 """
 
 import asyncio
