@@ -1,4 +1,8 @@
-"""Every write to members: verification, review decisions, suspension and profile changes."""
+"""Every write to members: verification, review decisions, suspension and profile changes.
+
+Site moderators' decisions (approve, reject, register a domain, suspend, reinstate) are decided
+and audited by ``moderation.services.site``, which calls the verbs below for the member's state.
+"""
 
 from datetime import timedelta
 
@@ -8,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import live, mail, permissions
+from accounts import live, permissions
 from accounts.models import Assignment, MunicipalityDomain, User, VerificationEvent
 from accounts.queries import municipality_for_domain
 
@@ -55,52 +59,33 @@ def submit_review_note(member: User, note: str) -> None:
     member.save(update_fields=["review_note", "status", "status_changed_at"])
 
 
-def _require_reviewer(actor: User) -> None:
-    if not permissions.can_review_verification(actor):
-        raise PermissionDenied(_("Only site moderators review members."))
+# --- Decisions of site moderators ----------------------------------------------------------------
+# ``moderation.services.site`` checks the permission, locks the member's row
+# (``User.objects.select_for_update()``), calls one of these, audits and tells the member.
 
 
-@transaction.atomic
-def approve_member(actor: User, member: User, *, register_domain: bool = False) -> User:
-    """Verify an applicant; optionally register their e-mail domain to their municipality."""
-    _require_reviewer(actor)
-    member = User.objects.select_for_update().get(pk=member.pk)
-    if register_domain:
-        if member.municipality is None:
-            raise ValidationError(
-                _("Choose the member's municipality before registering a domain.")
-            )
-        register_municipality_domain(actor, member.municipality, member.email_domain)
-    if member.status in (User.Status.PENDING, User.Status.REJECTED):
-        _audit(actor, "user.approved", member, after={"status": User.Status.VERIFIED})
+def verify_member(actor: User, member: User) -> bool:
+    """Verify an applicant (pending or rejected); clear a domain mismatch. Returns whether
+    they were newly verified."""
+    newly_verified = member.status in (User.Status.PENDING, User.Status.REJECTED)
+    if newly_verified:
         _set_status(member, User.Status.VERIFIED, actor=actor, reason=_("Approved by a moderator"))
-        mail.send_verification_decision(member, approved=True)
     member.domain_mismatch = False
     member.save()
-    return member
+    return newly_verified
 
 
-@transaction.atomic
-def reject_member(actor: User, member: User, reason: str) -> User:
-    _require_reviewer(actor)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Write the reason; the applicant receives it by e-mail."))
-    member = User.objects.select_for_update().get(pk=member.pk)
+def decline_member(actor: User, member: User, reason: str) -> None:
     if member.status != User.Status.PENDING:
         raise ValidationError(_("Only applicants waiting for review can be rejected."))
-    _audit(actor, "user.rejected", member, reason=reason, after={"status": User.Status.REJECTED})
     _set_status(member, User.Status.REJECTED, actor=actor, reason=reason)
     member.status_reason = reason
     member.save()
-    mail.send_verification_decision(member, approved=False, reason=reason)
-    return member
 
 
-@transaction.atomic
-def register_municipality_domain(actor: User, municipality, domain: str) -> MunicipalityDomain:
-    """Register a domain so that colleagues who sign up with it are verified automatically."""
-    _require_reviewer(actor)
+def register_domain(municipality, domain: str) -> tuple[MunicipalityDomain, bool]:
+    """Register a domain so that colleagues who sign up with it are verified automatically.
+    Returns the registration and whether it is new."""
     domain = domain.strip().lower()
     existing = MunicipalityDomain.objects.filter(domain=domain).first()
     if existing is not None:
@@ -109,54 +94,34 @@ def register_municipality_domain(actor: User, municipality, domain: str) -> Muni
                 _("%(domain)s is already registered to %(municipality)s.")
                 % {"domain": domain, "municipality": existing.municipality}
             )
-        return existing
+        return existing, False
     registration = MunicipalityDomain(municipality=municipality, domain=domain)
     registration.full_clean()
     registration.save()
-    _audit(
-        actor, "domain.registered", None, label=domain, after={"municipality": str(municipality)}
-    )
-    return registration
+    return registration, True
 
 
-@transaction.atomic
-def suspend_member(actor: User, member: User, reason: str) -> User:
-    if not permissions.can_suspend(actor, member):
-        raise PermissionDenied(_("You cannot suspend this member."))
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Write the reason for the suspension."))
-    member = User.objects.select_for_update().get(pk=member.pk)
-    if member.status != User.Status.SUSPENDED:
-        before = {"status": member.status}
-        _set_status(member, User.Status.SUSPENDED, actor=actor, reason=reason)
-        member.status_reason = reason
-        member.save()
-        _audit(actor, "user.suspended", member, reason=reason, before=before,
-               after={"status": User.Status.SUSPENDED})  # fmt: skip
-        live.member_access_changed(member)
-    return member
-
-
-@transaction.atomic
-def reinstate_member(actor: User, member: User) -> User:
-    if not permissions.can_suspend(actor, member):
-        raise PermissionDenied(_("You cannot reinstate this member."))
-    member = User.objects.select_for_update().get(pk=member.pk)
+def suspend(actor: User, member: User, reason: str) -> str | None:
+    """Suspend the member; their open pages check their access again. Returns their status
+    before (None if they were already suspended)."""
     if member.status == User.Status.SUSPENDED:
-        _set_status(member, User.Status.VERIFIED, actor=actor, reason=_("Reinstated"))
-        member.status_reason = ""
-        member.save()
-        _audit(actor, "user.reinstated", member, before={"status": User.Status.SUSPENDED},
-               after={"status": User.Status.VERIFIED})  # fmt: skip
-    return member
+        return None
+    before = member.status
+    _set_status(member, User.Status.SUSPENDED, actor=actor, reason=reason)
+    member.status_reason = reason
+    member.save()
+    live.member_access_changed(member)
+    return before
 
 
-def _audit(actor, action: str, member, **details) -> None:
-    """Site-level moderation goes into the same audit log as board moderation."""
-    from moderation import audit
-
-    audit.record(actor, action, target_user=member, **details)
+def reinstate(actor: User, member: User) -> bool:
+    """Lift a suspension. Returns whether they were suspended."""
+    if member.status != User.Status.SUSPENDED:
+        return False
+    _set_status(member, User.Status.VERIFIED, actor=actor, reason=_("Reinstated"))
+    member.status_reason = ""
+    member.save()
+    return True
 
 
 def _open_assignment(member: User) -> None:
@@ -228,7 +193,8 @@ def add_assignment(
         raise ValidationError({"ended_on": _("The end date is before the start date.")})
     member = User.objects.select_for_update().get(pk=member.pk)
     today = timezone.localdate()
-    if kind == Assignment.Kind.POST:
+    # A post entered for the record (it ended before today) replaces nothing.
+    if kind == Assignment.Kind.POST and (ended_on is None or ended_on >= today):
         replaced = Assignment.objects.filter(
             user=member, kind=Assignment.Kind.POST, started_on__lt=started_on
         ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=started_on))
@@ -323,3 +289,10 @@ def update_profile(member: User, **changes) -> User:
             position=member.position
         )
     return member
+
+
+def set_avatar_version(member: User, version: int) -> None:
+    """Point the member at a new avatar photo (or none, with 0); the photo is stored by the
+    attachments app."""
+    User.objects.filter(pk=member.pk).update(avatar_version=version)
+    member.avatar_version = version

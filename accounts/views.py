@@ -2,17 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accounts import permissions, queries, services
-from accounts.decorators import site_moderator_required, verified_required
+from accounts.decorators import verified_required
 from accounts.forms import (
-    ApproveForm,
     MemberSearchForm,
     ProfileForm,
     ReasonForm,
@@ -98,100 +97,3 @@ def profile_edit(request):
                 return redirect("fields:for_department")
             return redirect("accounts:profile", pk=member.pk)
     return render(request, "accounts/profile_edit.html", {"form": form})
-
-
-@site_moderator_required
-def review_queue(request):
-    context = {
-        "applicants": queries.review_queue(),
-        "approve_form": ApproveForm(),
-        "reason_form": ReasonForm(),
-    }
-    return render(request, "accounts/review_queue.html", context)
-
-
-@require_POST
-@site_moderator_required
-def approve(request, pk):
-    member = get_object_or_404(User, pk=pk)
-    form = ApproveForm(request.POST)
-    form.is_valid()
-    try:
-        services.approve_member(
-            request.user, member, register_domain=form.cleaned_data.get("register_domain", False)
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s is verified.") % {"name": member.full_name})
-    return redirect("accounts:review_queue")
-
-
-@require_POST
-@site_moderator_required
-def reject(request, pk):
-    member = get_object_or_404(User, pk=pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the reason; the applicant receives it by e-mail."))
-        return redirect("accounts:review_queue")
-    try:
-        services.reject_member(request.user, member, form.cleaned_data["reason"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s was not approved.") % {"name": member.full_name})
-    return redirect("accounts:review_queue")
-
-
-@require_POST
-@site_moderator_required
-def suspend(request, pk):
-    member = get_object_or_404(User, pk=pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the reason for the suspension."))
-        return redirect("accounts:profile", pk=pk)
-    try:
-        services.suspend_member(request.user, member, form.cleaned_data["reason"])
-    except (PermissionDenied, ValidationError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
-        messages.success(request, _("%(name)s is suspended.") % {"name": member.full_name})
-    return redirect("accounts:profile", pk=pk)
-
-
-@require_POST
-@site_moderator_required
-def reinstate(request, pk):
-    member = get_object_or_404(User, pk=pk)
-    try:
-        services.reinstate_member(request.user, member)
-    except PermissionDenied as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("%(name)s is reinstated.") % {"name": member.full_name})
-    return redirect("accounts:profile", pk=pk)
-
-
-@require_POST
-@site_moderator_required
-def register_domain(request, pk):
-    """Register a member's e-mail domain to their municipality, for their colleagues' sign-ups."""
-    member = get_object_or_404(User.objects.select_related("municipality"), pk=pk)
-    if member.municipality is None:
-        messages.error(request, _("Choose the member's municipality before registering a domain."))
-        return redirect("accounts:profile", pk=pk)
-    try:
-        services.register_municipality_domain(
-            request.user, member.municipality, member.email_domain
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("%(domain)s is registered to %(municipality)s.")
-            % {"domain": member.email_domain, "municipality": member.municipality},
-        )
-    return redirect("accounts:profile", pk=pk)

@@ -57,6 +57,7 @@ async def conversation_event_stream(request, conversation_id: int):
                 return
             for event in missed:
                 yield _format(event)
+            yield _format(await database_sync_to_async(live.reads_event)(conversation_id, user_id))
             deadline = time.monotonic() + STREAM_SECONDS
             while (remaining := deadline - time.monotonic()) > 0:
                 # Never a timeout around receive(): see onlinecityhall/streams.py.

@@ -11,13 +11,13 @@ class ForumsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
-        from forums import live
+        from forums import effects
         from forums.models import Board
 
         # Boards are deleted from the admin, with no service of ours in between: whoever had
         # the board or one of its topics open is told, and their sockets and streams close.
         post_delete.connect(
-            lambda sender, instance, **kwargs: live.board_access_changed(instance.pk),
+            lambda sender, instance, **kwargs: effects.board_access_changed(instance),
             sender=Board,
             weak=False,
             dispatch_uid="forums.board_deleted_access_changed",

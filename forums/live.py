@@ -6,16 +6,22 @@ Channel layers deliver at most once, so a client that notices a gap in the seque
 reconnects) asks for ``events_since(topic, sequence)`` and gets each post as it is now.
 
 Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-up endpoint):
-- ``post.created`` / ``post.edited`` / ``post.deleted`` / ``post.changed`` / ``post.helpful``
-  (and moderation's ``post.hidden`` …): ``{"type", "topic_id", "sequence", "post_id",
-  "number", "html"}``; ``html`` is ``forums/_post.html`` rendered once for every viewer, with
-  viewer-specific controls hidden (the page's script shows them by the same rules as
-  ``forums.templatetags.forum_tags``).
+- ``post.created`` / ``post.edited`` / ``post.deleted`` / ``post.changed`` / ``post.helpful`` /
+  ``post.hidden`` / ``post.unhidden`` / ``post.redacted``: ``{"type", "topic_id", "sequence",
+  "post_id", "number", "html"}``; ``html`` is ``forums/_post.html`` rendered once for every
+  viewer, with viewer-specific controls hidden (the page's script reveals them from the rule
+  table and abilities it got with the page: ``forums.permissions.post_controls_for``).
 - ``topic.answer``: ``{"type", "topic_id", "sequence", "accepted_post_id", "accepted_html"}``.
 - Board groups get ``{"type": "topic.created" | "topic.bumped", "topic_id", "board_id"}``.
-- User, board and topic groups get ``{"type": "access.changed"}`` (sockets and streams check
-  their permission again and close if refused); user groups also get
-  ``{"type": "user.event", "event": {...}}`` forwarded to the member's pages.
+- ``topic.locked`` / ``topic.unlocked`` / ``topic.pinned`` / ``topic.unpinned`` /
+  ``topic.retitled`` / ``topic.moved`` / ``topic.merged``: ``{"type", "topic_id", "sequence"}``
+  (pages reload to show them).
+
+Board and topic groups also get ``{"type": "access.changed"}`` (a board's join policy changed,
+the board was deleted, the topic moved or merged): each socket and stream checks its permission
+again and closes if refused; topic sockets and streams hear their board's on
+``board_access_group``. Services do not call this module: they call ``forums.effects``, which
+calls it. User groups (``access.changed``, ``user.event``) belong to ``accounts.live``.
 """
 
 import logging
@@ -26,13 +32,10 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 
-from accounts.live import member_access_changed, user_group
 from forums.models import Post, Topic, TopicEvent
 from onlinecityhall.params import parse_int
 
 logger = logging.getLogger(__name__)
-
-__all__ = ["events_since", "member_access_changed", "render_event", "user_group"]
 
 # Value of the CSRF inputs in HTML rendered for everybody; the page puts its own token in.
 SHARED_CSRF_PLACEHOLDER = "page-token"
@@ -101,12 +104,8 @@ def _topic_event(topic_id: int, kind: str, post_id: int | None = None) -> None:
 
 
 def _render_post(post: Post, topic: Topic) -> str:
-    context = {
-        "post": post,
-        "topic": topic,
-        "viewer_id": None,
-        "csrf_token": SHARED_CSRF_PLACEHOLDER,
-    }
+    # No viewer and no ``post_controls``: every control is hidden; pages reveal theirs.
+    context = {"post": post, "topic": topic, "csrf_token": SHARED_CSRF_PLACEHOLDER}
     return render_to_string("forums/_post.html", context)
 
 
@@ -199,34 +198,6 @@ def board_topic_created(topic) -> None:
     _board_event(topic, "topic.created")
 
 
-def user_event(user_ids, event: dict) -> None:
-    """Send an event to every open page of these members (badges, counts)."""
-    user_events(dict.fromkeys(user_ids, event))
-
-
-def user_events(events_by_user: dict) -> None:
-    """A (possibly different) event to each member's pages, all sent by one callback after the
-    commit in one pass of the event loop: a reply with 500 watchers is one hop into async, not
-    500."""
-    if not events_by_user:
-        return
-
-    async def send_all() -> None:
-        layer = get_channel_layer()
-        for user_id, event in events_by_user.items():
-            await layer.group_send(user_group(user_id), {"type": "user.event", "event": event})
-
-    def send() -> None:
-        try:
-            async_to_sync(send_all)()
-        except Exception:
-            logger.warning(
-                "Live events to %s members were not sent", len(events_by_user), exc_info=True
-            )
-
-    transaction.on_commit(send)
-
-
 def catch_up(topic_id: int, since: str, after: str) -> list[dict] | None:
     """What a (re)connecting client missed: events after ``since`` (a sequence number), or
     else the posts after ``after`` (a post id). None: too much, the page should reload."""
@@ -239,32 +210,16 @@ def catch_up(topic_id: int, since: str, after: str) -> list[dict] | None:
     return []
 
 
-# --- Moderation (added for the moderation issue) ---------------------------------------------
-
-
-def topic_changed(topic, kind: str, **extra) -> None:
-    """A moderator changed the topic itself: ``topic.locked`` / ``topic.unlocked`` /
-    ``topic.pinned`` / ``topic.unpinned`` / ``topic.retitled`` / ``topic.moved`` /
-    ``topic.merged`` (``{"type", "topic_id", "sequence"}``; pages reload to show it).
-
-    With ``extra`` the topic is about to be deleted (merged into ``merged_into``): a one-off
-    event ``{"type": "topic.merged", "topic_id", "sequence": null, "merged_into"}`` that is not
-    recorded, since its topic's events go with it."""
-    if extra:
-        event = {"type": kind, "topic_id": topic.pk, "sequence": None, **extra}
-        _send_after_commit(topic_group(topic.pk), {"type": "topic.event", "event": event})
-        return
+def topic_changed(topic, kind: str) -> None:
+    """The topic itself changed (locked, pinned, retitled, moved …): a recorded event."""
     _topic_event(topic.pk, kind)
 
 
-def moderation_counts_changed(user_ids) -> None:
-    """Tell moderators that their pending work changed (join requests, flags, applicants).
-
-    Each of their pages gets ``{"type": "moderation.counts", "url": "/moderation/counts/"}``
-    on the user group; the page fetches ``url`` (JSON ``{"requests", "flags",
-    "verification", "total"}``, computed for that moderator) and updates the header badge
-    ``[data-moderation-count]``. Without a live channel the counts refresh on the next page.
-    """
-    from django.urls import reverse
-
-    user_event(user_ids, {"type": "moderation.counts", "url": reverse("moderation:counts")})
+def topic_merged(source_id: int, target) -> None:
+    """``source_id``'s posts moved to ``target`` and the source is being deleted: the source's
+    pages get a one-off ``{"type": "topic.merged", "topic_id", "sequence": null,
+    "merged_into"}`` (not recorded: its events go with it); the target's a recorded one."""
+    event = {"type": "topic.merged", "topic_id": source_id, "sequence": None}
+    event["merged_into"] = target.pk
+    _send_after_commit(topic_group(source_id), {"type": "topic.event", "event": event})
+    _topic_event(target.pk, "topic.merged")

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from forums.models import Board, HelpfulMark, Membership, Post, Topic, TopicReadState
+from forums.permissions import can_view_board
 from onlinecityhall.params import format_cursor, parse_cursor
 
 TOPICS_PER_PAGE = 25
@@ -38,8 +39,6 @@ class BoardEntry:
 
 def visible_boards(user) -> list[BoardEntry]:
     """Every board the user may see, in board order, with their membership of each."""
-    from forums.permissions import can_view_board
-
     memberships = memberships_by_board(user)
     boards = Board.objects.select_related("field").order_by("field__position", "position", "slug")
     return [
@@ -138,6 +137,7 @@ def topic_posts(topic: Topic, user, page: int) -> list[Post]:
     posts = (
         Post.objects.filter(topic=topic, number__gte=first, number__lt=first + POSTS_PER_PAGE)
         .select_related("author", "author_municipality")
+        .prefetch_related("attachments")
         .annotate(marked_helpful=Exists(HelpfulMark.objects.filter(post=OuterRef("pk"), user=user)))
         .order_by("number")
     )

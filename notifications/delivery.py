@@ -16,8 +16,8 @@ from django.db.models import Count, F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.live import user_events
 from accounts.models import User
-from forums import live
 from forums.models import Board, Membership, Post
 from forums.permissions import can_view_board
 from notifications.mentions import mentioned_user_ids
@@ -29,6 +29,7 @@ from notifications.models import (
     TopicSubscription,
 )
 from notifications.queries import email_deliveries_of
+from notifications.verification import verification_decision_message
 
 
 def readers_of(board: Board, user_ids) -> set[int]:
@@ -248,8 +249,6 @@ def deliver_notice(notice: dict) -> int:
 
 
 def deliver_verification(member_id: int, approved: bool, reason: str) -> int:
-    from accounts.mail import verification_decision_message
-
     member = User.objects.filter(pk=member_id).first()
     if member is None:
         return 0
@@ -369,7 +368,7 @@ def send_unread_counts(user_ids) -> None:
         .annotate(unread=Count("id"))
         .values_list("recipient_id", "unread")
     )
-    live.user_events(
+    user_events(
         {
             user_id: {"type": "notification.count", "unread": counts.get(user_id, 0)}
             for user_id in user_ids

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -160,8 +161,6 @@ class Notification(models.Model):
 
     def get_absolute_url(self) -> str:
         if self.post_id:
-            from django.urls import reverse
-
             return reverse("forums:post", args=[self.post_id])
         if self.topic_id:
             return self.topic.get_absolute_url()

@@ -37,7 +37,7 @@ LONGEST_PAUSE_SECONDS = 30.0
 STABLE_SECONDS = 60.0
 INTERRUPTED_TASK_MINUTES = "10"
 # Commands that plan their recurring task in the queue (``<command> --schedule``).
-SCHEDULED_COMMANDS = ("send_digests", "route_questions")
+SCHEDULED_COMMANDS = ("send_digests", "clean_attachments", "route_questions")
 
 
 def _manage(*arguments: str) -> list[str]:
@@ -115,9 +115,9 @@ class Part:
 
 class Housekeeping:
     """Before each start of the worker: put back tasks a killed worker left running, and plan
-    the recurring tasks (daily digest, routing of unanswered questions) until that has succeeded
-    once. Never fatal: with the database away the
-    worker's own start fails too and both are tried again with it."""
+    the recurring tasks (daily digest, attachment clean-up, routing of unanswered questions)
+    until that has succeeded once. Never fatal: with the database away the worker's own start
+    fails too and both are tried again with it."""
 
     def __init__(self):
         self.planned = False

@@ -8,7 +8,8 @@ from channels.layers import InMemoryChannelLayer
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_ok_when_database_and_channel_layer_answer(client):
+def test_healthz_reports_ok_when_database_and_channel_layer_answer(client, settings):
+    settings.CLAMD_SOCKET = settings.CLAMD_HOST = ""
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {
@@ -17,6 +18,7 @@ def test_healthz_reports_ok_when_database_and_channel_layer_answer(client):
         "cache": "ok",
         "status": "ok",
         "tasks": {"queue_depth": 0, "oldest_waiting_seconds": 0, "failed": 0},
+        "malware_scanning": "off",
     }
     assert "no-cache" in response.headers["Cache-Control"]
 

@@ -1,5 +1,6 @@
 """Demo data so that a newcomer sees a living site: staff, boards, questions and answers."""
 
+from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -8,6 +9,8 @@ from accounts import services as account_services
 from accounts.models import Municipality, MunicipalityDomain, User
 from forums import services
 from forums.models import Board, Membership, Topic, WorkField
+from moderation.models import AuditEntry, Flag
+from moderation.services import content, membership
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -103,6 +106,8 @@ class Command(BaseCommand):
             self.create_moderation_work(staff, boards)
             call_command("seed_fields_demo", stdout=self.stdout)
         call_command("seed_conversations", stdout=self.stdout)
+        call_command("seed_attachments", stdout=self.stdout)
+        call_command("seed_meetings_demo", stdout=self.stdout)
         self.print_logins(staff)
 
     def create_staff(self) -> list[User]:
@@ -141,8 +146,6 @@ class Command(BaseCommand):
         return people
 
     def confirm_email(self, person: User) -> User:
-        from allauth.account.models import EmailAddress
-
         EmailAddress.objects.update_or_create(
             user=person, email=person.email, defaults={"verified": True, "primary": True}
         )
@@ -206,9 +209,6 @@ class Command(BaseCommand):
 
     def create_moderation_work(self, staff, boards) -> None:
         """Pending join requests, a flagged post and some audit history, once."""
-        from moderation.models import AuditEntry, Flag
-        from moderation.services import content, membership
-
         moderator = staff[0]
         procurement = boards["procurement"]
         for index, message in ASKING_TO_JOIN.items():
