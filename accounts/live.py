@@ -37,5 +37,27 @@ def member_access_changed(member: User) -> None:
 
 def user_event(user_ids, event: dict) -> None:
     """Send an event to every open page of these members (badges, counts)."""
-    for user_id in set(user_ids):
-        _send_after_commit(user_id, {"type": "user.event", "event": event})
+    user_events(dict.fromkeys(user_ids, event))
+
+
+def user_events(events_by_user: dict) -> None:
+    """A (possibly different) event to each member's pages, all sent by one callback after the
+    commit in one pass of the event loop: a reply with 500 watchers is one hop into async, not
+    500."""
+    if not events_by_user:
+        return
+
+    async def send_all() -> None:
+        layer = get_channel_layer()
+        for user_id, event in events_by_user.items():
+            await layer.group_send(user_group(user_id), {"type": "user.event", "event": event})
+
+    def send() -> None:
+        try:
+            async_to_sync(send_all)()
+        except Exception:
+            logger.warning(
+                "Live events to %s members were not sent", len(events_by_user), exc_info=True
+            )
+
+    transaction.on_commit(send)

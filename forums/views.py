@@ -14,6 +14,7 @@ from forums.form_parts import PostFormParts, quote_suffix
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
 from forums.models import Board, Post, TopicRedirect
+from onlinecityhall.params import parse_id, parse_int
 
 
 def _board_for(request, slug: str):
@@ -159,8 +160,8 @@ def _topic_context(
     can_reply = permissions.can_reply(user, topic, membership)
     if reply_form is None and can_reply:
         initial = {"submission_token": new_token()}
-        quoted = request.GET.get("quote", "")
-        if quoted.isdigit():
+        quoted = parse_id(request.GET.get("quote", ""))
+        if quoted is not None:
             quoted_post = Post.objects.filter(
                 pk=quoted, topic=topic, deleted_at=None, hidden_at=None, redacted_at=None
             ).first()
@@ -205,8 +206,8 @@ def topic_detail(request, topic_id, slug=None):
     page_text = request.GET.get("page", "")
     if page_text == "last":
         page = queries.topic_page_count(topic)
-    elif page_text.isdigit():
-        page = min(max(int(page_text), 1), queries.topic_page_count(topic))
+    elif parse_int(page_text) is not None:
+        page = min(max(parse_int(page_text), 1), queries.topic_page_count(topic))
     else:
         # Open at the first unread post.
         first_unread = min(already_read + 1, topic.post_count)
@@ -335,8 +336,8 @@ def post_helpful(request, post_id):
 def topic_accept(request, topic_id):
     topic, _membership = _topic_for(request, topic_id)
     post = None
-    post_id = request.POST.get("post", "")
-    if post_id.isdigit():
+    post_id = parse_id(request.POST.get("post", ""))
+    if post_id is not None:
         post = get_object_or_404(Post, pk=post_id, topic=topic)
     try:
         services.accept_answer(request.user, topic, post)

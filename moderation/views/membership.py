@@ -28,6 +28,7 @@ from moderation.forms import (
 from moderation.services import content as content_services
 from moderation.services import membership as services
 from moderation.views.common import moderated_board, run
+from onlinecityhall.params import parse_id
 
 LOG_PAGE_SIZE = 50
 
@@ -65,7 +66,8 @@ def board_queue(request, slug):
 @verified_required
 def approve_requests(request, slug):
     board, _membership = moderated_board(request, slug)
-    ids = [value for value in request.POST.getlist("membership") if value.isdigit()]
+    ids = [parse_id(value) for value in request.POST.getlist("membership")]
+    ids = [value for value in ids if value is not None]
     if not ids:
         messages.error(request, _("Select at least one request."))
         return redirect("moderation:board", slug=board.slug)

@@ -251,6 +251,11 @@ if (list) {
         source.close();
         return;
       }
+      if (event.type === "live.unavailable") {
+        source.close();
+        switchToPolling();
+        return;
+      }
       apply(event);
     });
     source.addEventListener("error", () => {
