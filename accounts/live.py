@@ -7,11 +7,10 @@ pages (unread counts, moderators' pending work). Both are sent after the commit.
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
 from accounts.models import User
+from core import broadcast
 
 logger = logging.getLogger(__name__)
 
@@ -21,13 +20,7 @@ def user_group(user_id: int) -> str:
 
 
 def _send_after_commit(user_id: int, message: dict) -> None:
-    def send() -> None:
-        try:
-            async_to_sync(get_channel_layer().group_send)(user_group(user_id), message)
-        except Exception:
-            logger.warning("Live event to user %s was not sent", user_id, exc_info=True)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: broadcast.send(user_group(user_id), message))
 
 
 def member_access_changed(member: User) -> None:
