@@ -16,7 +16,7 @@ from accounts.live import user_group
 from conversations import live
 from conversations.consumers import may_view_conversation
 from conversations.forms import parse_number
-from onlinecityhall.streams import (
+from core.streams import (
     HEARTBEAT,
     HEARTBEAT_SECONDS,
     PADDING,
@@ -24,7 +24,7 @@ from onlinecityhall.streams import (
     Subscription,
     event_stream_response,
 )
-from onlinecityhall.streams import format_event as _format
+from core.streams import format_event as _format
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ async def conversation_event_stream(request, conversation_id: int):
             yield _format(await database_sync_to_async(live.reads_event)(conversation_id, user_id))
             deadline = time.monotonic() + STREAM_SECONDS
             while (remaining := deadline - time.monotonic()) > 0:
-                # Never a timeout around receive(): see onlinecityhall/streams.py.
+                # Never a timeout around receive(): see core/streams.py.
                 message = await subscription.next_message(min(HEARTBEAT_SECONDS, remaining))
                 if message is None:
                     yield HEARTBEAT
