@@ -5,11 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import live, mail, permissions
+from accounts import live, mail, permissions, queries, verification
 from accounts.models import Assignment, MunicipalityDomain, User, VerificationEvent
-from accounts.queries import municipality_for_domain
-
-GOVERNMENT_DOMAIN_SUFFIX = ".lg.jp"
 
 
 def _set_status(member: User, new_status: str, *, actor: User | None, reason: str = "") -> None:
@@ -22,20 +19,20 @@ def _set_status(member: User, new_status: str, *, actor: User | None, reason: st
 
 @transaction.atomic
 def verify_after_email_confirmation(member: User, email: str) -> User:
-    """Decide a new member's status from the domain of the address they just confirmed."""
+    """Decide a new member's status from the domain of the address they just confirmed.
+
+    Only a registered domain in effect for the municipality they chose verifies at once;
+    everything else waits for a site moderator, who sees why (``accounts.verification``).
+    """
     member = User.objects.select_for_update().get(pk=member.pk)
     if member.status != User.Status.UNVERIFIED or member.email.lower() != email.lower():
         return member
-    domain = email.rsplit("@", 1)[-1].lower()
-    owner = municipality_for_domain(domain)
-    if owner is not None and owner.pk == member.municipality_id:
-        _set_status(member, User.Status.VERIFIED, actor=None, reason=domain)
-    elif owner is not None or domain.endswith(GOVERNMENT_DOMAIN_SUFFIX):
-        # A government address, but not one registered to the municipality they chose.
-        member.domain_mismatch = True
-        _set_status(member, User.Status.VERIFIED, actor=None, reason=domain)
+    decision = queries.verification_decision(member)
+    if decision.verified:
+        member.verified_through_domain = decision.registration.domain
+        _set_status(member, User.Status.VERIFIED, actor=None, reason=f"{email} ({decision.reason})")
     else:
-        _set_status(member, User.Status.PENDING, actor=None, reason=domain)
+        _set_status(member, User.Status.PENDING, actor=None, reason=f"{email} ({decision.reason})")
     member.save()
     if member.department:
         _open_assignment(member)
@@ -59,20 +56,21 @@ def _require_reviewer(actor: User) -> None:
 
 @transaction.atomic
 def approve_member(actor: User, member: User, *, register_domain: bool = False) -> User:
-    """Verify an applicant; optionally register their e-mail domain to their municipality."""
+    """Verify an applicant (or confirm a verified member listed for a check) one person at a
+    time; optionally register their e-mail domain to their municipality, under the same rules
+    as every other door (``register_municipality_domain``)."""
     _require_reviewer(actor)
     member = User.objects.select_for_update().get(pk=member.pk)
     if register_domain:
-        if member.municipality is None:
-            raise ValidationError(
-                _("Choose the member's municipality before registering a domain.")
-            )
         register_municipality_domain(actor, member.municipality, member.email_domain)
     if member.status in (User.Status.PENDING, User.Status.REJECTED):
         _audit(actor, "user.approved", member, after={"status": User.Status.VERIFIED})
         _set_status(member, User.Status.VERIFIED, actor=actor, reason=_("Approved by a moderator"))
         mail.send_verification_decision(member, approved=True)
+    elif member.needs_recheck or member.domain_mismatch:
+        _audit(actor, "user.rechecked", member, after={"status": member.status})
     member.domain_mismatch = False
+    member.needs_recheck = False
     member.save()
     return member
 
@@ -96,24 +94,93 @@ def reject_member(actor: User, member: User, reason: str) -> User:
 
 @transaction.atomic
 def register_municipality_domain(actor: User, municipality, domain: str) -> MunicipalityDomain:
-    """Register a domain so that colleagues who sign up with it are verified automatically."""
+    """Register a domain so that colleagues who sign up with it are verified automatically.
+
+    The one door for registrations (review queue and profile page alike). A personal,
+    disposable or public-suffix domain is refused; an lg.jp / go.jp domain takes effect at once;
+    any other domain waits for a second site moderator (``confirm_municipality_domain``).
+    """
     _require_reviewer(actor)
-    domain = domain.strip().lower()
-    existing = MunicipalityDomain.objects.filter(domain=domain).first()
+    domain = verification.normalise_domain(domain)
+    existing = MunicipalityDomain.objects.select_for_update().filter(domain=domain).first()
+    rule = verification.registration_rule(
+        domain,
+        organisation_id=municipality.pk if municipality is not None else None,
+        existing=(
+            verification.Registration(domain, existing.municipality_id, existing.in_effect)
+            if existing is not None
+            else None
+        ),
+    )
+    if not rule.allowed:
+        raise ValidationError(verification.refusal_message(rule, domain), code=rule.refusal)
     if existing is not None:
-        if existing.municipality_id != municipality.pk:
-            raise ValidationError(
-                _("%(domain)s is already registered to %(municipality)s.")
-                % {"domain": domain, "municipality": existing.municipality}
-            )
         return existing
-    registration = MunicipalityDomain(municipality=municipality, domain=domain)
+    registration = MunicipalityDomain(
+        municipality=municipality,
+        domain=domain,
+        registered_by=actor,
+        confirmed_by=None if rule.needs_second_moderator else actor,
+        confirmed_at=None if rule.needs_second_moderator else timezone.now(),
+    )
     registration.full_clean()
     registration.save()
     _audit(
-        actor, "domain.registered", None, label=domain, after={"municipality": str(municipality)}
+        actor,
+        "domain.proposed" if rule.needs_second_moderator else "domain.registered",
+        None,
+        label=domain,
+        after={"municipality": str(municipality), "kind": str(rule.kind)},
     )
     return registration
+
+
+@transaction.atomic
+def confirm_municipality_domain(actor: User, registration: MunicipalityDomain) -> None:
+    """A second site moderator puts a proposed domain into effect."""
+    _require_reviewer(actor)
+    registration = MunicipalityDomain.objects.select_for_update().get(pk=registration.pk)
+    if registration.in_effect:
+        return
+    if not permissions.can_confirm_domain(actor, registration):
+        raise PermissionDenied(
+            _("A second site moderator, not the one who proposed it, confirms a domain.")
+        )
+    registration.confirmed_by = actor
+    registration.confirmed_at = timezone.now()
+    registration.save(update_fields=["confirmed_by", "confirmed_at"])
+    _audit(
+        actor,
+        "domain.confirmed",
+        None,
+        label=registration.domain,
+        after={"municipality": str(registration.municipality)},
+    )
+
+
+@transaction.atomic
+def remove_municipality_domain(actor: User, registration: MunicipalityDomain, reason: str) -> int:
+    """Take a domain out of the registry. Members it verified keep access but are listed for a
+    moderator to check again; returns how many."""
+    _require_reviewer(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Write why the domain is removed."))
+    registration = MunicipalityDomain.objects.select_for_update().get(pk=registration.pk)
+    to_check = User.objects.filter(
+        verified_through_domain=registration.domain, status=User.Status.VERIFIED
+    ).update(needs_recheck=True)
+    _audit(
+        actor,
+        "domain.removed",
+        None,
+        label=registration.domain,
+        reason=reason,
+        before={"municipality": str(registration.municipality)},
+        after={"members_to_check": to_check},
+    )
+    registration.delete()
+    return to_check
 
 
 @transaction.atomic

@@ -19,4 +19,7 @@ urlpatterns = [
     path("moderation/verification/", views.review_queue, name="review_queue"),
     path("moderation/verification/<int:pk>/approve/", views.approve, name="approve"),
     path("moderation/verification/<int:pk>/reject/", views.reject, name="reject"),
+    path("moderation/domains/", views.domain_list, name="domains"),
+    path("moderation/domains/<int:pk>/confirm/", views.confirm_domain, name="confirm_domain"),
+    path("moderation/domains/<int:pk>/remove/", views.remove_domain, name="remove_domain"),
 ]

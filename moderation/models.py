@@ -53,6 +53,10 @@ class AuditEntry(models.Model):
         USER_SUSPENDED = "user.suspended", _("Member suspended")
         USER_REINSTATED = "user.reinstated", _("Member reinstated")
         DOMAIN_REGISTERED = "domain.registered", _("Domain registered")
+        DOMAIN_PROPOSED = "domain.proposed", _("Domain proposed for registration")
+        DOMAIN_CONFIRMED = "domain.confirmed", _("Domain registration confirmed")
+        DOMAIN_REMOVED = "domain.removed", _("Domain registration removed")
+        USER_RECHECKED = "user.rechecked", _("Member checked again")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # Empty for the site itself (a post hidden automatically after flags).

@@ -154,26 +154,39 @@ def test_municipality_typed_by_its_code_is_understood(client, habikino):
     assert user.municipality == habikino
 
 
-def test_another_lg_jp_address_is_verified_but_flagged_for_a_moderator(client, habikino):
+def test_unregistered_lg_jp_address_waits_for_review_as_strong_evidence(client, habikino):
     MunicipalityDomainFactory(municipality=habikino, domain="city.habikino.lg.jp")
 
-    user = sign_up_and_confirm(client, email="sato@city.fujiidera.lg.jp")
+    user = sign_up_and_confirm(client, email="sato@city.sakai.lg.jp")
 
-    assert user.status == User.Status.VERIFIED
-    assert user.domain_mismatch is True
+    assert user.status == User.Status.PENDING
     assert user in queries.review_queue()
+    [assessment] = queries.assess_members([user])
+    assert assessment.government_evidence
+    assert assessment.decision.reason == "government_unregistered"
 
 
-def test_registered_domain_of_another_municipality_is_flagged_as_a_mismatch(client, habikino):
+def test_registered_domain_of_another_municipality_waits_for_review(client, habikino):
     fujiidera = municipality("27226", "大阪府", "藤井寺市")
     MunicipalityDomainFactory(municipality=fujiidera, domain="city.fujiidera.lg.jp")
 
     user = sign_up_and_confirm(client, email="sato@city.fujiidera.lg.jp")
 
     assert user.municipality == habikino
-    assert user.status == User.Status.VERIFIED
-    assert user.domain_mismatch is True
+    assert user.status == User.Status.PENDING
     assert user in queries.review_queue()
+    [assessment] = queries.assess_members([user])
+    assert assessment.decision.reason == "registered_elsewhere"
+    assert assessment.registration.municipality == fujiidera
+
+
+def test_gmail_registered_by_mistake_verifies_nobody(client, habikino):
+    # A registration made before the rules existed: it must not let anyone in.
+    MunicipalityDomainFactory(municipality=habikino, domain="gmail.com")
+
+    user = sign_up_and_confirm(client, email="someone@gmail.com")
+
+    assert user.status == User.Status.PENDING
 
 
 def test_free_mail_address_waits_for_review(client, habikino):

@@ -3,6 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Municipality, MunicipalityDomain, User
@@ -106,7 +107,11 @@ class Command(BaseCommand):
     def create_staff(self) -> list[User]:
         for code, domain in DOMAINS.items():
             MunicipalityDomain.objects.get_or_create(
-                domain=domain, defaults={"municipality": Municipality.objects.get(code=code)}
+                domain=domain,
+                defaults={
+                    "municipality": Municipality.objects.get(code=code),
+                    "confirmed_at": timezone.now(),
+                },
             )
         people = []
         for index, (email, full_name, display, code, department, position) in enumerate(STAFF):
