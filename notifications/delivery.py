@@ -10,7 +10,7 @@ latest post it counted.
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -137,7 +137,7 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
             kind__in=set(recipients.values()),
         )
     }
-    grouped, digest_rows, new_rows = [], [], []
+    grouped, new_rows = [], []
     for user_id, kind in recipients.items():
         delivery = deliveries[user_id][kind]
         row = existing.get((user_id, kind))
@@ -153,18 +153,19 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
                     created_at=now,
                     updated_at=now,
                     in_digest=delivery == Delivery.DIGEST,
+                    data={COUNTED_POSTS: [post.pk]},
                 )
             )
         elif _is_new_event(row, post, actor_id):
-            grouped.append(row.pk)
+            _add_to_group(row, post, actor_id, now)
+            grouped.append(row)
             if delivery == Delivery.DIGEST:
-                digest_rows.append(row.pk)
+                row.in_digest = True
     if grouped:
-        Notification.objects.filter(pk__in=grouped).update(
-            count=F("count") + 1, post=post, actor_id=actor_id, updated_at=now
+        Notification.objects.bulk_update(
+            grouped, ["count", "post", "actor", "updated_at", "data", "in_digest"]
         )
-    if digest_rows:
-        Notification.objects.filter(pk__in=digest_rows).update(in_digest=True)
+    grouped = [row.pk for row in grouped]
     created = Notification.objects.bulk_create(new_rows)
     ids_by_user = {row.recipient_id: row.pk for row in created}
     ids_by_user.update({row.recipient_id: row.pk for row in existing.values() if row.pk in grouped})
@@ -179,13 +180,31 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
     return len(told)
 
 
+# Group rows remember the posts they counted, so that a re-run of a task does not count a post
+# twice, while fan-outs that the worker runs out of order (two replies committed at the same
+# moment) still count every post.
+COUNTED_POSTS = "posts"
+COUNTED_POSTS_KEPT = 200
+
+
 def _is_new_event(row: Notification, post: Post, actor_id) -> bool:
     """Whether the event is not in the group row yet (a re-run of a task finds it there)."""
     if row.kind == Kind.HELPFUL:
         return (row.post_id, row.actor_id) != (post.pk, actor_id)
     if row.kind == Kind.ANSWER_ACCEPTED:
         return row.post_id != post.pk
+    if COUNTED_POSTS in row.data:
+        return post.pk not in row.data[COUNTED_POSTS]
     return row.post_id is None or row.post_id < post.pk
+
+
+def _add_to_group(row: Notification, post: Post, actor_id, now) -> None:
+    row.count += 1
+    row.updated_at = now
+    if row.post_id is None or row.post_id < post.pk:  # the row links to the latest post
+        row.post_id, row.actor_id = post.pk, actor_id
+    counted = [*row.data.get(COUNTED_POSTS, [row.post_id] if row.post_id else []), post.pk]
+    row.data = {**row.data, COUNTED_POSTS: counted[-COUNTED_POSTS_KEPT:]}
 
 
 def deliver_notice(notice: dict) -> int:

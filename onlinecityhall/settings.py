@@ -143,11 +143,19 @@ if DATABASE_URL:
             DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
             DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
+    # The embedded default serves a small real site: WAL lets readers go on while one writer
+    # writes, and IMMEDIATE makes every transaction take the write lock when it begins, so a
+    # second writer waits (up to the timeout) instead of failing with "database is locked"
+    # when a read transaction tries to become a write one (tests/foundation).
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / env_str("SQLITE_NAME", "db.sqlite3"),
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
