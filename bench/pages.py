@@ -1,4 +1,4 @@
-"""Page timings of the real ASGI stack on the data shape of /work/shared/BENCHMARKS.md.
+"""Page timings of the real ASGI stack at a million posts (the shape ``pages_seed`` builds).
 
     .venv/bin/python bench/pages.py                # seed once (a few minutes), then measure
     .venv/bin/python bench/pages.py --reseed       # start from an empty database
@@ -276,6 +276,14 @@ def build_pages(info: dict) -> list[bench_http.Page]:
              f"/topics/{longest.pk}/?page=1", check=b'id="post-1"', peer_p95=(94, 255)),
         Page("long-last", "longest topic, last page", f"/topics/{longest.pk}/?page=last",
              check=f'id="post-{longest.post_count}"'.encode(), peer_p95=(123, 297)),
+        Page("home", "signed-in home (the member's boards)", "/",
+             check=b'id="recent-heading"', peer_p95=(90, 314)),
+        Page("notifications", "notifications", "/notifications/", check=b"<h1"),
+        Page("search", "search results (接種 予約)", f"/search/?q={quote('接種 予約')}",
+             check=b"<mark>", target=150.0),
+        Page("members", "member directory", "/members/", check=b"<h1"),
+        Page("profile", "a member's profile", f"/members/{info['bench_readers'][-1]}/",
+             check=b"<h1"),
         Page("reply", "reply (POST, redirect)", f"/topics/{info['reply_topic']}/reply/",
              method="POST", expect=302, target=80.0),
     ]  # fmt: skip

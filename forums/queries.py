@@ -8,6 +8,7 @@ deleted post keeps its number as a placeholder. Both walk an index in its own or
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.dateparse import parse_datetime
 
@@ -168,11 +169,42 @@ def last_read_number(user, topic: Topic) -> int:
     return state.last_read_number if state else 0
 
 
+HOME_TOPICS = 15
+
+
+def recent_topic_ids(board_ids: list[int], limit: int = HOME_TOPICS) -> list[int]:
+    """The ids of the most recently active topics across these boards, newest first.
+
+    Each board's newest ``limit`` topics come from its own (board, last activity) index and only
+    those are merged, so the read is the same size for a member of one board or of twenty, and
+    never sorts every topic of the boards. SQLite cannot limit the parts of a compound query;
+    an embedded site is small enough for the plain query.
+    """
+    if not board_ids:
+        return []
+    ordering = ("-last_posted_at", "-id")
+    if not connection.features.supports_slicing_ordering_in_compound or len(board_ids) == 1:
+        topics = Topic.objects.filter(board_id__in=board_ids).order_by(*ordering)
+        return list(topics.values_list("id", flat=True)[:limit])
+    parts = [
+        Topic.objects.filter(board_id=board_id)
+        .order_by(*ordering)
+        .values("id", "last_posted_at")[:limit]
+        for board_id in board_ids
+    ]
+    merged = parts[0].union(*parts[1:], all=True).order_by(*ordering)[:limit]
+    return [row["id"] for row in merged]
+
+
 def home_context(user) -> dict:
     """The signed-in home page: the member's boards and what moved in them lately."""
-    memberships = Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
-    board_ids = list(memberships.values_list("board_id", flat=True))
-    recent = with_reader_state(
-        Topic.objects.filter(board_id__in=board_ids).select_related("board", "last_poster"), user
-    ).order_by("-last_posted_at", "-id")[:15]
-    return {"my_boards": Board.objects.filter(pk__in=board_ids), "recent_topics": list(recent)}
+    my_boards = list(
+        Board.objects.filter(
+            memberships__user=user, memberships__state=Membership.State.ACTIVE
+        ).order_by("field__position", "position", "slug")
+    )
+    ids = recent_topic_ids([board.pk for board in my_boards])
+    topics = with_reader_state(
+        Topic.objects.filter(pk__in=ids).select_related("board", "last_poster"), user
+    ).in_bulk()
+    return {"my_boards": my_boards, "recent_topics": [topics[pk] for pk in ids if pk in topics]}

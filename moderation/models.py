@@ -57,6 +57,14 @@ class AuditEntry(models.Model):
         DOMAIN_CONFIRMED = "domain.confirmed", _("Domain registration confirmed")
         DOMAIN_REMOVED = "domain.removed", _("Domain registration removed")
         USER_RECHECKED = "user.rechecked", _("Member checked again")
+        CONVERSATION_REPORT_VIEWED = (
+            "conversation.report_viewed",
+            _("Reported private message read"),
+        )
+        CONVERSATION_REPORT_RESOLVED = (
+            "conversation.report_resolved",
+            _("Report of a private message closed"),
+        )
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # Empty for the site itself (a post hidden automatically after flags).

@@ -10,7 +10,7 @@ latest post it counted.
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -246,6 +246,63 @@ def deliver_verification(member_id: int, approved: bool, reason: str) -> int:
         reason=reason,
         path=path,
         data={"approved": approved},
+    )
+
+
+def deliver_private_message(payload: dict) -> int:
+    """Messages in a private conversation: one unread row per member and conversation
+    (``path``), counted up; e-mail as each member chose. The conversations app decided who
+    takes part and whether each may see the text in an e-mail."""
+    told = 0
+    path, actor_id = payload["path"], payload["actor_id"]
+    for entry in payload["recipients"]:
+        recipient = User.objects.filter(pk=entry["user_id"]).first()
+        if recipient is None or not recipient.is_verified:
+            continue
+        delivery = email_deliveries_of([recipient.pk])[recipient.pk][Kind.PRIVATE_MESSAGE]
+        with transaction.atomic():
+            row = (
+                Notification.objects.select_for_update()
+                .filter(
+                    recipient=recipient,
+                    kind=Kind.PRIVATE_MESSAGE,
+                    path=path,
+                    read_at__isnull=True,
+                )
+                .first()
+            )
+            now = timezone.now()
+            mention = bool(entry.get("mention"))
+            if row is None:
+                row = Notification.objects.create(
+                    recipient=recipient,
+                    kind=Kind.PRIVATE_MESSAGE,
+                    actor_id=actor_id,
+                    path=path,
+                    data={"mention": mention},
+                    in_digest=delivery == Delivery.DIGEST,
+                    created_at=now,
+                    updated_at=now,
+                )
+            else:
+                row.count = F("count") + 1
+                row.actor_id = actor_id
+                row.updated_at = now
+                row.data = {"mention": mention or bool(row.data.get("mention"))}
+                row.in_digest = row.in_digest or delivery == Delivery.DIGEST
+                row.save(update_fields=["count", "actor", "updated_at", "data", "in_digest"])
+            send_unread_counts([recipient.pk])
+            if delivery == Delivery.IMMEDIATELY:
+                _queue_private_message_email(row.pk, entry.get("excerpt", ""))
+        told += 1
+    return told
+
+
+def _queue_private_message_email(notification_id: int, excerpt: str) -> None:
+    from notifications import tasks
+
+    transaction.on_commit(
+        lambda: tasks.send_private_message_email.enqueue(notification_id, excerpt)
     )
 
 

@@ -81,7 +81,7 @@ def send_notification_email(notification_id: int, post_id: int | None) -> bool:
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         if notification.kind == Kind.VERIFICATION:
             parts = _verification_email(notification)
-        elif notification.kind in (Kind.JOIN_DECIDED, Kind.MODERATION):
+        elif notification.kind in (Kind.JOIN_DECIDED, Kind.MODERATION, Kind.MEETING):
             parts = _notice_email(notification)
         else:
             parts = _topic_email(notification, post_id)
@@ -89,6 +89,36 @@ def send_notification_email(notification_id: int, post_id: int | None) -> bool:
         return False
     subject, text, html = parts
     send(recipient, subject, text, html, kind=notification.kind)
+    return True
+
+
+def send_private_message_email(notification_id: int, excerpt: str = "") -> bool:
+    """The e-mail about a private message: who wrote and a link; the text only when the
+    conversations app passed it (the member allowed it). Nothing when the member has already
+    read it on the site."""
+    notification = (
+        Notification.objects.select_related("recipient", "actor__municipality")
+        .filter(pk=notification_id, kind=Kind.PRIVATE_MESSAGE)
+        .first()
+    )
+    if notification is None or not notification.is_unread:
+        return False
+    recipient = notification.recipient
+    if not recipient.is_verified:
+        return False
+    if email_deliveries(recipient)[Kind.PRIVATE_MESSAGE] != Delivery.IMMEDIATELY:
+        return False
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        headline = describe(notification, count=1)
+        context = {
+            **base_context(recipient, notification.kind),
+            "headline": headline,
+            "excerpt": excerpt,
+            "url": settings.SITE_URL + notification.path,
+        }
+        text = render_to_string("notifications/email/private_message.txt", context)
+        html = render_to_string("notifications/email/private_message.html", context)
+    send(recipient, f"{headline} – {settings.SITE_NAME}", text, html, kind=notification.kind)
     return True
 
 

@@ -46,7 +46,17 @@ def mentioned_user_ids(body: str, board: Board) -> set[int]:
     prefixes = {prefix for prefix in prefixes if prefix.strip()}
     if not prefixes:
         return set()
-    members = _active_members_named(board, prefixes)
+    return _named_in(texts, _active_members_named(board, prefixes))
+
+
+def mentioned_among(body: str, members: dict[str, list[int]]) -> set[int]:
+    """Who of a known set of people ``body`` mentions, by the same rules; ``members`` maps
+    display names to ids (e.g. a private conversation's participants: nobody else is
+    reached)."""
+    return _named_in(_texts_after_at_signs(body), members)
+
+
+def _named_in(texts: list[str], members: dict[str, list[int]]) -> set[int]:
     mentioned: set[int] = set()
     for text in texts:
         names = [name for name in members if text.startswith(name)]

@@ -18,6 +18,8 @@ class Kind(models.TextChoices):
     JOIN_DECIDED = "join_decided", _("Decisions on your requests to join boards")
     MODERATION = "moderation", _("Moderators' actions on your posts, topics and memberships")
     VERIFICATION = "verification", _("Decisions on your verification")
+    MEETING = "meeting", _("Exchange meetings you answered: reminders, changes, cancellations")
+    PRIVATE_MESSAGE = "private_message", _("New messages in your private conversations")
 
 
 class Delivery(models.TextChoices):
@@ -37,6 +39,8 @@ DEFAULT_DELIVERY = {
     Kind.JOIN_DECIDED: Delivery.IMMEDIATELY,
     Kind.MODERATION: Delivery.IMMEDIATELY,
     Kind.VERIFICATION: Delivery.IMMEDIATELY,
+    Kind.MEETING: Delivery.IMMEDIATELY,
+    Kind.PRIVATE_MESSAGE: Delivery.IMMEDIATELY,
 }
 
 # The kind named by a digest's unsubscribe link: it turns every digest kind off.

@@ -72,6 +72,29 @@ def notify_marked_helpful(actor, post: Post) -> None:
     _enqueue_after_commit(tasks.deliver_marked_helpful, post.pk, actor.pk)
 
 
+# --- Private conversations -----------------------------------------------------------------
+
+
+def notify_private_message(recipients: list[dict], *, actor, path: str) -> None:
+    """A message in a private conversation. ``recipients``: ``{"user_id", "mention",
+    "excerpt"}`` for each participant to tell; ``excerpt`` is empty unless that member allows
+    message text in e-mails. Unread events of one conversation are grouped in one row."""
+    if recipients:
+        _enqueue_after_commit(
+            tasks.deliver_private_message,
+            {"recipients": recipients, "actor_id": actor.pk, "path": path},
+        )
+
+
+def private_conversation_read(user, path: str) -> None:
+    """The member read a conversation (or left it): what they were told about it is read."""
+    marked = Notification.objects.filter(
+        recipient=user, kind=Kind.PRIVATE_MESSAGE, path=path, read_at__isnull=True
+    ).update(read_at=timezone.now(), in_digest=False)
+    if marked:
+        _count_changed(user)
+
+
 # --- Notices about a member's own account, memberships and content --------------------------
 
 
@@ -116,6 +139,15 @@ def notify_join_decided(recipient, actor, subject: Words, message: Words, **deta
 def notify_moderation_action(recipient, actor, subject: Words, message: Words, **details) -> None:
     """A moderator acted on the member's post, topic or membership."""
     _notice(Kind.MODERATION, recipient, actor, subject, message, **details)
+
+
+def notify_meeting(recipient_ids, actor, subject: Words, message: Words, **details) -> None:
+    """A meeting the members answered is coming up, was moved or was cancelled. Each is told
+    in their own language; the actor is not told about their own change."""
+    from accounts.models import User
+
+    for recipient in User.objects.filter(pk__in=list(recipient_ids), is_active=True):
+        _notice(Kind.MEETING, recipient, actor, subject, message, **details)
 
 
 def notify_verification_decided(member, *, approved: bool, reason: str = "") -> None:

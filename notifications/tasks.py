@@ -40,6 +40,16 @@ def deliver_verification(member_id: int, approved: bool, reason: str) -> int:
 
 
 @task()
+def deliver_private_message(payload: dict) -> int:
+    return delivery.deliver_private_message(payload)
+
+
+@task()
+def send_private_message_email(notification_id: int, excerpt: str = "") -> bool:
+    return emails.send_private_message_email(notification_id, excerpt)
+
+
+@task()
 def send_notification_email(notification_id: int, post_id: int | None = None) -> bool:
     return emails.send_notification_email(notification_id, post_id)
 

@@ -23,8 +23,10 @@ def describe(notification: Notification, *, count: int | None = None) -> str:
     group (an e-mail sent at once is about one reply, not about the whole group)."""
     count = notification.count if count is None else count
     kind = notification.kind
-    if kind in (Kind.JOIN_DECIDED, Kind.MODERATION, Kind.VERIFICATION):
+    if kind in (Kind.JOIN_DECIDED, Kind.MODERATION, Kind.VERIFICATION, Kind.MEETING):
         return notification.message or notification.subject
+    if kind == Kind.PRIVATE_MESSAGE:
+        return _private_message(notification, count)
     values = {
         "name": person(notification.actor),
         "topic": notification.topic.title if notification.topic_id else "",
@@ -63,6 +65,23 @@ def describe(notification: Notification, *, count: int | None = None) -> str:
             "%(name)s and %(others)d other person found your posts in “%(topic)s” helpful",
             "%(name)s and %(others)d other people found your posts in “%(topic)s” helpful",
             count - 1,
+        )
+        % values
+    )
+
+
+def _private_message(notification: Notification, count: int) -> str:
+    """Never the conversation's subject or text: only who wrote."""
+    values = {"name": person(notification.actor), "count": count}
+    if notification.data.get("mention") and count == 1:
+        return _("%(name)s mentioned you in a private conversation") % values
+    if count == 1:
+        return _("%(name)s sent you a private message") % values
+    return (
+        ngettext(
+            "%(count)d new private message (the latest from %(name)s)",
+            "%(count)d new private messages (the latest from %(name)s)",
+            count,
         )
         % values
     )

@@ -81,12 +81,16 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "notifications",
+    "meetings",
+    "progress",
+    "conversations",
 ]
 
 MIDDLEWARE = [
     # Outermost, so that responses made by other middleware (redirects) carry the headers too.
     "onlinecityhall.middleware.PrivateSiteHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "onlinecityhall.middleware.CompressedPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -305,3 +309,12 @@ SITE_NAME = "オンライン市役所"
 # The address people use, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 HEALTHZ_CHANNEL_TIMEOUT = 2.0
+
+# --- Private conversations ---------------------------------------------------------------------
+CONVERSATION_MAX_PARTICIPANTS = env_int("CONVERSATION_MAX_PARTICIPANTS", 20)
+# Members verified less than this many days ago may start only a few conversations a day.
+CONVERSATION_NEW_MEMBER_DAYS = env_int("CONVERSATION_NEW_MEMBER_DAYS", 7)
+CONVERSATION_NEW_MEMBER_DAILY_LIMIT = env_int("CONVERSATION_NEW_MEMBER_DAILY_LIMIT", 5)
+# Days after its last message that a conversation is deleted by ``purge_conversations``;
+# 0 keeps every conversation (the default: they may be official records).
+CONVERSATION_RETENTION_DAYS = env_int("CONVERSATION_RETENTION_DAYS", 0)

@@ -15,7 +15,10 @@ urlpatterns = [
     # Before the forums: their topics/<id>/<slug>/ would catch topics/<id>/moderate/.
     path("", include("moderation.urls")),
     path("", include("forums.urls")),
+    path("", include("meetings.urls")),
+    path("", include("progress.urls")),
     path("search/", include("search.urls")),
     path("notifications/", include("notifications.urls")),
+    path("conversations/", include("conversations.urls")),
     path("admin/", admin.site.urls),
 ]

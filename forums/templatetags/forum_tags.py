@@ -26,6 +26,8 @@ def control_visible(rule: str, context) -> bool:
         return bool(context.get("can_moderate"))
     if rule == "author":
         return bool(context.get("can_reply")) and post.author_id == viewer_id
+    if rule == "message":  # a private message to the author (its page applies the contact rules)
+        return viewer_id is not None and post.author_id != viewer_id
     raise template.TemplateSyntaxError(f"Unknown control rule {rule!r}")
 
 

@@ -62,6 +62,7 @@ if (list) {
         author: flags.reply && authorId === viewerId,
         flag: flags.helpful && authorId !== viewerId,
         moderate: flags.moderate,
+        message: authorId !== viewerId,
       }[rule];
       control.toggleAttribute("hidden", !visible);
     }

@@ -34,7 +34,8 @@ def test_board_page_queries_do_not_grow_with_topics(
 ):
     fill_board(board, topics, replies=1)
     client = login(member)
-    with django_assert_max_num_queries(8):  # 6 + the notification badge + the watch button
+    # 6 + the notification badge + the watch button + upcoming meetings + open progress tables
+    with django_assert_max_num_queries(10):
         assert client.get(f"/boards/{board.slug}/").status_code == 200
 
 
@@ -56,5 +57,5 @@ def test_topic_page_queries_do_not_grow_with_posts(
 def test_home_page_queries_are_constant(login, member, board, django_assert_max_num_queries):
     fill_board(board, 10, replies=1)
     client = login(member)
-    with django_assert_max_num_queries(6):  # 5 + the notification badge
+    with django_assert_max_num_queries(7):  # 5 + the notification badge + meetings this week
         assert client.get("/").status_code == 200

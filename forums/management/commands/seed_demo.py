@@ -102,6 +102,7 @@ class Command(BaseCommand):
             boards = self.create_boards(staff)
             self.create_topics(staff, boards)
             self.create_moderation_work(staff, boards)
+        call_command("seed_conversations", stdout=self.stdout)
         self.print_logins(staff)
 
     def create_staff(self) -> list[User]:

@@ -1,0 +1,230 @@
+"""The only place that builds and sends live events of private conversations.
+
+Like topics (``forums.live``): every event that changes what a conversation shows is recorded
+as a ``ConversationEvent`` with the conversation's next ``sequence`` inside the writing
+transaction and sent from ``transaction.on_commit``, so a rolled-back write never broadcasts
+and a page that notices a gap (or reconnects) fetches ``events_since`` from the database.
+
+Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-up URL):
+- ``message.created`` / ``message.edited`` / ``message.deleted``: ``{"type",
+  "conversation_id", "sequence", "message_id", "number", "html"}``; ``html`` is
+  ``conversations/_message.html`` rendered once for everybody, with the viewer's own controls
+  hidden (the page's script shows them by the same rules as ``conversation_tags``).
+- ``participants.changed``: ``{"type", "conversation_id", "sequence", "html"}`` (the list of
+  participants, ``conversations/_participants.html``).
+- Not recorded (state, not history; ``"sequence": null``): ``typing`` ``{"user_id",
+  "name"}`` and ``read`` ``{"user_id", "name", "number"}``; a catch-up returns the current
+  read states instead.
+- Each participant's user group gets ``{"type": "conversation.activity", "conversation_id",
+  "unread"}`` (the conversations page updates its counts) and ``access.changed`` when they
+  leave or are removed (their sockets check again and close).
+"""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+
+from accounts.live import member_access_changed, user_group
+from conversations.models import Conversation, ConversationEvent, Message, Participant
+from conversations.queries import active_participants
+
+logger = logging.getLogger(__name__)
+
+SHARED_CSRF_PLACEHOLDER = "page-token"
+CATCH_UP_LIMIT = 500
+
+__all__ = ["member_access_changed"]
+
+
+def conversation_group(conversation_id: int) -> str:
+    return f"conversation.{conversation_id}"
+
+
+def _send(group: str, message: dict) -> None:
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, message)
+    except Exception:
+        logger.warning("Live event to %s was not sent", group, exc_info=True)
+
+
+def _send_after_commit(group: str, message: dict) -> None:
+    transaction.on_commit(lambda: _send(group, message))
+
+
+def _record(conversation_id: int, kind: str, message_id: int | None) -> ConversationEvent:
+    """Hand out the next sequence number. The UPDATE locks the conversation row until the
+    transaction ends, so events commit in sequence order."""
+    Conversation.objects.filter(pk=conversation_id).update(event_sequence=F("event_sequence") + 1)
+    sequence = Conversation.objects.values_list("event_sequence", flat=True).get(pk=conversation_id)
+    return ConversationEvent.objects.create(
+        conversation_id=conversation_id, sequence=sequence, kind=kind, message_id=message_id
+    )
+
+
+def _event(conversation_id: int, kind: str, message_id: int | None = None) -> None:
+    event = _record(conversation_id, kind, message_id)
+
+    def send() -> None:
+        try:
+            rendered = render_event(event)
+        except Exception:
+            logger.warning("Live event %s was not rendered", event, exc_info=True)
+            return
+        _send(
+            conversation_group(conversation_id), {"type": "conversation.event", "event": rendered}
+        )
+
+    transaction.on_commit(send)
+
+
+def render_message(message: Message, conversation: Conversation) -> str:
+    context = {
+        "message": message,
+        "conversation": conversation,
+        "viewer_id": None,
+        "csrf_token": SHARED_CSRF_PLACEHOLDER,
+    }
+    return render_to_string("conversations/_message.html", context)
+
+
+def render_participants(conversation: Conversation) -> str:
+    context = {
+        "conversation": conversation,
+        "participants": active_participants(conversation),
+        "viewer_id": None,
+        "csrf_token": SHARED_CSRF_PLACEHOLDER,
+    }
+    return render_to_string("conversations/_participants.html", context)
+
+
+def _messages():
+    return Message.objects.select_related("author", "author_municipality", "reply_to__author")
+
+
+def render_event(
+    event: ConversationEvent,
+    conversation: Conversation | None = None,
+    message: Message | None = None,
+) -> dict:
+    """The JSON of one event, from the database as it is now."""
+    conversation = conversation or Conversation.objects.get(pk=event.conversation_id)
+    payload = {
+        "type": event.kind,
+        "conversation_id": event.conversation_id,
+        "sequence": event.sequence,
+    }
+    if event.kind == "participants.changed":
+        payload["html"] = render_participants(conversation)
+        return payload
+    if message is None and event.message_id:
+        message = _messages().get(pk=event.message_id)
+    if message is not None:
+        payload.update(
+            message_id=message.pk,
+            number=message.number,
+            html=render_message(message, conversation),
+        )
+    return payload
+
+
+def events_since(conversation: Conversation, sequence: int) -> list[dict] | None:
+    """Every event after ``sequence``, or None when too much was missed to replay."""
+    rows = list(
+        ConversationEvent.objects.filter(conversation=conversation, sequence__gt=sequence).order_by(
+            "sequence"
+        )[: CATCH_UP_LIMIT + 1]
+    )
+    if len(rows) > CATCH_UP_LIMIT:
+        return None
+    messages = _messages().in_bulk({row.message_id for row in rows if row.message_id})
+    return [
+        render_event(row, conversation=conversation, message=messages.get(row.message_id))
+        for row in rows
+    ]
+
+
+def catch_up(conversation_id: int, since: int | None) -> list[dict] | None:
+    """What a (re)connecting page missed after ``since``; None: too much, reload."""
+    if since is None:
+        return []
+    conversation = Conversation.objects.get(pk=conversation_id)
+    return events_since(conversation, since)
+
+
+# --- Verbs called by conversations.services inside their transactions ----------------------
+
+
+def message_created(message: Message) -> None:
+    _event(message.conversation_id, "message.created", message.pk)
+    _activity(message.conversation_id)
+
+
+def message_changed(message: Message, kind: str) -> None:
+    _event(message.conversation_id, kind, message.pk)
+
+
+def participants_changed(conversation: Conversation, departed=()) -> None:
+    _event(conversation.pk, "participants.changed")
+    for user in departed:
+        member_access_changed(user)
+    _activity(conversation.pk)
+
+
+def _activity(conversation_id: int) -> None:
+    """Each participant's conversations page learns its new unread count (one query)."""
+
+    def send() -> None:
+        seats = Participant.objects.filter(
+            conversation_id=conversation_id, left_at__isnull=True
+        ).values_list("user_id", "last_read_number", "conversation__message_count")
+        for user_id, last_read, count in seats:
+            event = {
+                "type": "conversation.activity",
+                "conversation_id": conversation_id,
+                "unread": max(0, count - last_read),
+            }
+            _send(user_group(user_id), {"type": "user.event", "event": event})
+
+    transaction.on_commit(send)
+
+
+def read_advanced(seat: Participant, name: str, shows_receipts: bool) -> None:
+    """The participant read up to ``seat.last_read_number``: their other pages' counts, and
+    the others' read receipts when the reader shows them."""
+    event = {
+        "type": "conversation.activity",
+        "conversation_id": seat.conversation_id,
+        "unread": max(0, seat.conversation.message_count - seat.last_read_number),
+    }
+    _send_after_commit(user_group(seat.user_id), {"type": "user.event", "event": event})
+    if shows_receipts:
+        receipt = {
+            "type": "read",
+            "conversation_id": seat.conversation_id,
+            "sequence": None,
+            "user_id": seat.user_id,
+            "name": name,
+            "number": seat.last_read_number,
+        }
+        _send_after_commit(
+            conversation_group(seat.conversation_id),
+            {"type": "conversation.event", "event": receipt},
+        )
+
+
+async def typing(layer, conversation_id: int, user_id: int, name: str) -> None:
+    """Someone is typing: sent at once to the conversation's sockets, never recorded."""
+    event = {
+        "type": "typing",
+        "conversation_id": conversation_id,
+        "sequence": None,
+        "user_id": user_id,
+        "name": name,
+    }
+    await layer.group_send(
+        conversation_group(conversation_id), {"type": "conversation.event", "event": event}
+    )

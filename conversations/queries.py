@@ -1,0 +1,193 @@
+"""Reads of conversations: seats, the member's list with unread counts, messages, the facts
+the contact rules need, and the context a moderator may see around a reported message."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import F, Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from conversations import permissions
+from conversations.models import (
+    Block,
+    ContactSettings,
+    Conversation,
+    Message,
+    MessageReport,
+    MessageRevision,
+    Participant,
+)
+from forums.models import Membership
+
+MESSAGES_PER_PAGE = 100
+REPORT_CONTEXT = 10
+
+
+def seat_of(user, conversation_id: int) -> Participant | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Participant.objects.filter(conversation_id=conversation_id, user_id=user.pk)
+        .select_related("conversation")
+        .first()
+    )
+
+
+def readable_conversation(user, conversation_id: int) -> tuple[Conversation, Participant]:
+    """The conversation and the user's seat, or a 404 for anyone who is not taking part now."""
+    seat = seat_of(user, conversation_id)
+    if not permissions.can_view_conversation(user, seat):
+        raise Http404
+    return seat.conversation, seat
+
+
+def settings_of(user) -> ContactSettings:
+    """The member's contact settings, unsaved defaults when they never chose."""
+    found = ContactSettings.objects.filter(user_id=user.pk).first()
+    return found or ContactSettings(user_id=user.pk)
+
+
+def settings_of_many(user_ids) -> dict[int, ContactSettings]:
+    found = {row.user_id: row for row in ContactSettings.objects.filter(user_id__in=user_ids)}
+    return {user_id: found.get(user_id) or ContactSettings(user_id=user_id) for user_id in user_ids}
+
+
+def active_participants(conversation) -> list[Participant]:
+    return list(
+        Participant.objects.filter(conversation=conversation, left_at__isnull=True)
+        .select_related("user__municipality")
+        .order_by("joined_at", "id")
+    )
+
+
+def is_blocked_by(recipient, user) -> bool:
+    return Block.objects.filter(blocker=recipient, blocked=user).exists()
+
+
+def shares_board(user, other) -> bool:
+    mine = Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values("board_id")
+    return Membership.objects.filter(
+        user=other, state=Membership.State.ACTIVE, board_id__in=mine
+    ).exists()
+
+
+def talks_already(user, other) -> bool:
+    """Both take part in some conversation now."""
+    theirs = Participant.objects.filter(user=other, left_at__isnull=True).values("conversation_id")
+    return Participant.objects.filter(
+        user=user, left_at__isnull=True, conversation_id__in=theirs
+    ).exists()
+
+
+def may_contact(user, recipient) -> bool:
+    """``permissions.can_contact`` with the facts looked up (a few small queries)."""
+    if not user.is_authenticated or user.pk == recipient.pk:
+        return False
+    preference = settings_of(recipient).who_may_contact
+    everyone = preference == ContactSettings.WhoMayContact.EVERYONE
+    return permissions.can_contact(
+        user,
+        recipient,
+        who_may_contact=preference,
+        blocked=is_blocked_by(recipient, user),
+        shares_board=not everyone and shares_board(user, recipient),
+        talks_already=not everyone and talks_already(user, recipient),
+    )
+
+
+def started_in_last_day(user) -> int:
+    since = timezone.now() - timedelta(days=1)
+    return Conversation.objects.filter(starter=user, created_at__gte=since).count()
+
+
+@dataclass
+class Row:
+    conversation: Conversation
+    others: list
+    unread: int
+
+
+def conversation_rows(user) -> list[Row]:
+    """The member's current conversations, latest activity first, with unread counts and the
+    other participants (three queries)."""
+    seats = list(
+        Participant.objects.filter(user=user, left_at__isnull=True)
+        .select_related("conversation")
+        .annotate(unread=F("conversation__message_count") - F("last_read_number"))
+        .order_by("-conversation__last_message_at", "-conversation_id")
+    )
+    others: dict[int, list] = {seat.conversation_id: [] for seat in seats}
+    for participant in (
+        Participant.objects.filter(conversation_id__in=list(others), left_at__isnull=True)
+        .exclude(user=user)
+        .select_related("user__municipality")
+        .order_by("joined_at", "id")
+    ):
+        others[participant.conversation_id].append(participant.user)
+    return [
+        Row(seat.conversation, others[seat.conversation_id], max(0, seat.unread)) for seat in seats
+    ]
+
+
+def unread_total(user) -> int:
+    return sum(row.unread for row in conversation_rows(user))
+
+
+def messages_page(conversation, before: int | None = None) -> tuple[list[Message], bool]:
+    """The latest messages (or those before ``before``), oldest first, and whether older ones
+    exist."""
+    rows = Message.objects.filter(conversation=conversation).select_related(
+        "author", "author_municipality", "reply_to__author"
+    )
+    if before is not None:
+        rows = rows.filter(number__lt=before)
+    rows = list(rows.order_by("-number")[: MESSAGES_PER_PAGE + 1])
+    has_older = len(rows) > MESSAGES_PER_PAGE
+    return list(reversed(rows[:MESSAGES_PER_PAGE])), has_older
+
+
+def read_states(conversation, viewer) -> list[dict]:
+    """How far each other participant has read, for read receipts: only those who show
+    theirs, and nothing when the viewer hides their own."""
+    seats = active_participants(conversation)
+    user_ids = [seat.user_id for seat in seats]
+    chosen = settings_of_many(user_ids)
+    if not permissions.can_see_read_receipts(chosen.get(viewer.pk)):
+        return []
+    return [
+        {"user_id": seat.user_id, "name": seat.user.full_name, "number": seat.last_read_number}
+        for seat in seats
+        if seat.user_id != viewer.pk and chosen[seat.user_id].read_receipts
+    ]
+
+
+def open_reports():
+    return (
+        MessageReport.objects.filter(resolved_at__isnull=True)
+        .select_related("reporter__municipality", "message__author__municipality")
+        .order_by("created_at", "id")
+    )
+
+
+def report_context(report: MessageReport) -> list[Message]:
+    """The reported message with the ten messages before and after it, no more."""
+    message = report.message
+    low = message.number - REPORT_CONTEXT
+    high = message.number + REPORT_CONTEXT
+    return list(
+        Message.objects.filter(conversation_id=message.conversation_id, number__range=(low, high))
+        .select_related("author", "author_municipality")
+        .order_by("number")
+    )
+
+
+def export_messages(conversation) -> list[Message]:
+    """Every message with its earlier versions, for the participant's export."""
+    revisions = MessageRevision.objects.select_related("editor").order_by("created_at", "id")
+    return list(
+        Message.objects.filter(conversation=conversation)
+        .select_related("author", "author_municipality")
+        .prefetch_related(Prefetch("revisions", queryset=revisions))
+        .order_by("number")
+    )

@@ -1,0 +1,36 @@
+"""Meetings on other apps' pages: the board page's box and the home page's "this week"."""
+
+from django import template
+
+from meetings import permissions
+from meetings.queries import this_week_for, upcoming_for_boards
+from meetings.text import when_text
+
+register = template.Library()
+
+BOARD_BOX_SIZE = 3
+
+
+@register.filter
+def meeting_when(meeting) -> str:
+    return when_text(meeting)
+
+
+@register.inclusion_tag("meetings/_board_meetings.html", takes_context=True)
+def board_meetings_box(context, board, membership):
+    """The next meetings of a board, for its members only (one query; nothing for others)."""
+    user = context["user"]
+    show = permissions.can_view_meetings(user, board, membership)
+    return {
+        "show": show,
+        "board": board,
+        "meetings": upcoming_for_boards([board.pk], viewer=user, limit=BOARD_BOX_SIZE)
+        if show
+        else [],
+        "can_schedule": permissions.can_schedule_meeting(user, board, membership),
+    }
+
+
+@register.inclusion_tag("meetings/_this_week.html", takes_context=True)
+def meetings_this_week(context):
+    return {"meetings": this_week_for(context["user"])}

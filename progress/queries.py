@@ -1,0 +1,153 @@
+"""Reads of progress tables: a board's tables, a table's rows sorted and filtered, who has not
+answered, a row's history, and the revisions behind the history charts."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef
+
+from accounts.models import Municipality
+from forums.models import Membership
+from progress.models import (
+    BoardProgressSettings,
+    ProgressColumn,
+    ProgressRow,
+    ProgressRowRevision,
+    ProgressTable,
+)
+from progress.values import sort_key
+
+# "Size" order of the kinds of organisation, used by the kind sort and filter.
+KIND_ORDER = [
+    Municipality.Kind.PREFECTURE,
+    Municipality.Kind.DESIGNATED_CITY,
+    Municipality.Kind.CITY,
+    Municipality.Kind.SPECIAL_WARD,
+    Municipality.Kind.TOWN,
+    Municipality.Kind.VILLAGE,
+]
+KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_ORDER)}
+SORTS = ("code", "kind", "updated")
+
+
+def defined_by(board) -> str:
+    return (
+        BoardProgressSettings.objects.filter(board=board)
+        .values_list("tables_defined_by", flat=True)
+        .first()
+        or BoardProgressSettings.DefinedBy.MEMBERS
+    )
+
+
+def board_tables(board):
+    """A board's tables and polls, newest first, with how many organisations answered."""
+    return list(
+        ProgressTable.objects.filter(board=board)
+        .annotate(row_count=Count("rows"))
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
+
+
+def open_tables_for_board(board, limit: int = 3):
+    return list(
+        ProgressTable.objects.filter(board=board, closed_at__isnull=True)
+        .annotate(row_count=Count("rows"))
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def columns_of(table) -> list[ProgressColumn]:
+    return list(ProgressColumn.objects.filter(table=table).order_by("position", "id"))
+
+
+def order_key(row, sort: str):
+    municipality = row.municipality
+    if sort == "kind":
+        return f"{KIND_RANK.get(municipality.kind, 9)}-{municipality.code}"
+    if sort == "updated":
+        return row.updated_at.isoformat()
+    return municipality.code
+
+
+@dataclass
+class TableView:
+    rows: list
+    all_rows: list
+    prefectures: list  # (two-digit code, name) of the organisations that answered
+    kinds: list  # (kind, label) present
+
+
+def table_rows(table, columns, *, sort="code", descending=False, prefecture="", kind=""):
+    """Every row (one query), the visible ones sorted and filtered, and the filter options.
+    ``sort`` is ``code`` (prefecture, in local-government code order from 北海道 to 沖縄),
+    ``kind`` (size of organisation), ``updated`` or ``col-<id>``."""
+    all_rows = list(
+        ProgressRow.objects.filter(table=table).select_related("municipality", "updated_by")
+    )
+    prefectures = sorted(
+        {(row.municipality.code[:2], row.municipality.prefecture) for row in all_rows}
+    )
+    kinds_present = {row.municipality.kind for row in all_rows}
+    kinds = [
+        (kind_value, Municipality.Kind(kind_value).label)
+        for kind_value in KIND_ORDER
+        if kind_value in kinds_present
+    ]
+    rows = all_rows
+    if prefecture:
+        rows = [row for row in rows if row.municipality.code[:2] == prefecture]
+    if kind:
+        rows = [row for row in rows if row.municipality.kind == kind]
+    column = None
+    if sort.startswith("col-"):
+        column = next((c for c in columns if f"col-{c.pk}" == sort), None)
+    if column is not None:
+        filled = [row for row in rows if row.values.get(column.key) not in (None, "")]
+        empty = [row for row in rows if row.values.get(column.key) in (None, "")]
+        filled.sort(
+            key=lambda row: sort_key(column, row.values.get(column.key)), reverse=descending
+        )
+        empty.sort(key=lambda row: row.municipality.code)
+        rows = filled + empty
+    else:
+        key = sort if sort in SORTS else "code"
+        rows = sorted(rows, key=lambda row: order_key(row, key), reverse=descending)
+    return TableView(rows=rows, all_rows=all_rows, prefectures=prefectures, kinds=kinds)
+
+
+def row_for(table, municipality_id):
+    if municipality_id is None:
+        return None
+    return (
+        ProgressRow.objects.select_related("updated_by", "municipality")
+        .filter(table=table, municipality_id=municipality_id)
+        .first()
+    )
+
+
+def organisations_not_answered(table) -> list[Municipality]:
+    """Organisations with an active member on the board and no row yet, in code order."""
+    answered = ProgressRow.objects.filter(table=table, municipality=OuterRef("pk"))
+    members = Membership.objects.filter(
+        board_id=table.board_id, state=Membership.State.ACTIVE, user__municipality=OuterRef("pk")
+    )
+    return list(
+        Municipality.objects.filter(Exists(members)).exclude(Exists(answered)).order_by("code")
+    )
+
+
+def row_history(row):
+    return list(
+        ProgressRowRevision.objects.filter(row=row)
+        .select_related("user__municipality")
+        .order_by("-version")
+    )
+
+
+def revisions_for_history(table):
+    """``(row_id, created_at, values)`` of every save of the table, oldest first."""
+    return list(
+        ProgressRowRevision.objects.filter(table=table)
+        .order_by("created_at", "id")
+        .values_list("row_id", "created_at", "values")
+    )

@@ -1,0 +1,74 @@
+"""A cell's value per column type: reading what was typed, storing it as JSON, showing it,
+sorting by it, and turning it into a number for statistics."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from progress import lenient
+from progress.models import ProgressColumn
+
+Kind = ProgressColumn.Kind
+
+
+def parse(column: ProgressColumn, text: str):
+    """The JSON value of what was typed (None when empty); ``ValueError`` with a message."""
+    if text is None or not lenient.normalize(text):
+        return None
+    if column.kind == Kind.NUMBER:
+        return str(lenient.parse_number(text, column.unit))
+    if column.kind == Kind.PERCENTAGE:
+        return str(lenient.parse_percentage(text))
+    if column.kind == Kind.DATE:
+        return lenient.parse_date(text).isoformat()
+    if column.kind == Kind.YES_NO:
+        return lenient.parse_yes_no(text)
+    if column.kind == Kind.CHOICE:
+        return lenient.parse_choice(text, column.choices)
+    return lenient.parse_text(text)
+
+
+def display(column: ProgressColumn, value) -> str:
+    """How a stored value is shown in the table (plain text; callers escape it)."""
+    if value is None or value == "":
+        return ""
+    if column.kind == Kind.YES_NO:
+        return _("Yes") if value else _("No")
+    if column.kind == Kind.PERCENTAGE:
+        return f"{value}%"
+    if column.kind == Kind.NUMBER:
+        number = Decimal(value)
+        shown = f"{number:,}" if number == number.to_integral_value() else f"{number:,f}"
+        return f"{shown}{column.unit}" if column.unit else shown
+    return str(value)
+
+
+def form_text(column: ProgressColumn, value) -> str:
+    """What the edit form shows for a stored value."""
+    if value is None:
+        return ""
+    if column.kind == Kind.YES_NO:
+        return "yes" if value else "no"
+    return str(value)
+
+
+def number(column: ProgressColumn, value) -> float | None:
+    """A numeric view of the value for statistics and sorting (dates as ordinal days)."""
+    if value is None or value == "":
+        return None
+    if column.is_numeric:
+        return float(Decimal(value))
+    if column.kind == Kind.DATE:
+        return float(date.fromisoformat(value).toordinal())
+    return None
+
+
+def sort_key(column: ProgressColumn, value):
+    """Empty cells last, whatever the direction."""
+    if value is None or value == "":
+        return (1, 0, "")
+    as_number = number(column, value)
+    if as_number is not None:
+        return (0, as_number, "")
+    return (0, 0, str(value))
