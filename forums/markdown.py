@@ -6,7 +6,10 @@ load anything from another origin on a reader's page. Images are not rendered at
 URL would make every reader's browser call another host.
 """
 
+import re
+
 import nh3
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
 _renderer = (
@@ -35,6 +38,17 @@ def render_markdown(text: str) -> str:
     )
 
 
-def quote_markdown(text: str) -> str:
-    """The body of a post as a Markdown quotation, for quote-reply."""
-    return "\n".join(f"> {line}" if line else ">" for line in text.strip().splitlines()) + "\n\n"
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def quote_markdown(text: str, author_name: str = "", number: int | None = None) -> str:
+    """The body of a post as a Markdown quotation, for quote-reply, opened by who wrote it."""
+    lines = [f"> {line}" if line else ">" for line in text.strip().splitlines()]
+    if author_name:
+        name = MARKDOWN_SPECIALS.sub(r"\\\1", author_name)
+        if number is not None:
+            heading = _("%(name)s wrote in #%(number)s:") % {"name": name, "number": number}
+        else:
+            heading = _("%(name)s wrote:") % {"name": name}
+        lines = [f"> **{heading}**", ">", *lines]
+    return "\n".join(lines) + "\n\n"
