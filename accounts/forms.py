@@ -122,6 +122,7 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
             "department",
             "position",
             "can_help_with",
+            "ask_me",
         ]
         widgets = {"can_help_with": forms.Textarea(attrs={"rows": 4})}
         help_texts = {

@@ -26,22 +26,43 @@ def validate_local_government_code(value: str) -> None:
         )
 
 
+national_identifier_validator = RegexValidator(
+    r"^[a-z][a-z0-9-]{1,39}$",
+    _("A national body's identifier is lower-case letters, digits and hyphens, e.g. mhlw."),
+)
+
+
 class Municipality(models.Model):
+    """An organisation members work for: a local government (with its official code) or a
+    national ministry or agency (with an identifier of its own, never a local-government code)."""
+
     class Kind(models.TextChoices):
-        PREFECTURE = "prefecture", _("Prefecture")
-        CITY = "city", _("City")
         DESIGNATED_CITY = "designated_city", _("Designated city")
-        SPECIAL_WARD = "special_ward", _("Special ward")
+        CORE_CITY = "core_city", _("Core city")
+        CITY = "city", _("City")
         TOWN = "town", _("Town")
         VILLAGE = "village", _("Village")
+        SPECIAL_WARD = "special_ward", _("Special ward")
+        PREFECTURE = "prefecture", _("Prefecture")
+        NATIONAL = "national", _("National government body")
 
     code = models.CharField(
         _("local government code"),
         max_length=6,
         unique=True,
+        null=True,
+        blank=True,
         validators=[validate_local_government_code],
     )
-    prefecture = models.CharField(_("prefecture"), max_length=10)
+    national_identifier = models.CharField(
+        _("national body identifier"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[national_identifier_validator],
+    )
+    prefecture = models.CharField(_("prefecture"), max_length=10, blank=True)
     name = models.CharField(_("name"), max_length=40)
     kana = models.CharField(_("kana"), max_length=80, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -52,9 +73,30 @@ class Municipality(models.Model):
         verbose_name_plural = _("municipalities")
 
     def __str__(self) -> str:
-        if self.kind == self.Kind.PREFECTURE:
+        if self.kind in (self.Kind.PREFECTURE, self.Kind.NATIONAL) or not self.prefecture:
             return self.name
         return f"{self.prefecture} {self.name}"
+
+    @property
+    def is_national(self) -> bool:
+        return self.kind == self.Kind.NATIONAL
+
+    def clean(self) -> None:
+        if self.is_national:
+            if self.code:
+                raise ValidationError(
+                    {"code": _("A national body has no local government code.")}, code="national"
+                )
+            if not self.national_identifier:
+                raise ValidationError(
+                    {"national_identifier": _("Give the national body an identifier.")},
+                    code="required",
+                )
+        elif not self.code:
+            raise ValidationError(
+                {"code": _("A local government needs its local government code.")},
+                code="required",
+            )
 
 
 domain_validator = RegexValidator(
@@ -148,6 +190,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     department = models.CharField(_("department (課)"), max_length=60, blank=True)
     position = models.CharField(_("position"), max_length=40, blank=True)
     can_help_with = models.TextField(_("what I can help with"), max_length=1000, blank=True)
+    ask_me = models.BooleanField(
+        _("ask me"),
+        default=False,
+        help_text=_(
+            "List me as someone newcomers to the fields of my current and past jobs may ask, "
+            "and offer me their unanswered questions."
+        ),
+    )
+    # The start of the member's next planned assignment: read with the user on every request,
+    # so the day it comes needs no extra query to notice.
+    next_move_on = models.DateField(null=True, blank=True, editable=False)
     language = models.CharField(_("language"), max_length=8, blank=True)
 
     status = models.CharField(
@@ -192,25 +245,73 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Assignment(models.Model):
-    """One job a member held: which department of which municipality, and when.
+    """One job a member holds, held or will hold: which department of which organisation, in
+    which field of work, from when to when.
 
-    Changing department on the profile closes the current assignment and opens a new one, so the
-    community keeps knowing who has done which job before, even after April's transfers.
+    A regular post replaces the previous one (which ends the day before); a concurrent post
+    (兼務) runs beside it; a secondment (出向) is where the member works while their home post
+    stays open. A post that starts after today is planned (entered when the advance notice, 内示,
+    comes) and takes effect by itself on its first day.
     """
 
+    class Kind(models.TextChoices):
+        POST = "post", _("Regular post")
+        CONCURRENT = "concurrent", _("Concurrent post (兼務)")
+        SECONDMENT = "secondment", _("Secondment (出向)")
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
+    )
     department = models.CharField(_("department (課)"), max_length=60)
     position = models.CharField(_("position"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.POST)
+    # Found from the department name; the member may correct it for themselves.
+    field = models.ForeignKey(
+        "fields.Field",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("field of work"),
+    )
+    field_chosen_by_member = models.BooleanField(default=False)
     started_on = models.DateField(_("from"), default=timezone.localdate)
     ended_on = models.DateField(_("to"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_on", "-id"]
-        indexes = [models.Index(fields=["department"])]
+        indexes = [
+            models.Index(fields=["department"]),
+            models.Index(fields=["field", "user"], name="assignment_field_user"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.department} ({self.started_on}–{self.ended_on or ''})"
+
+    def state_on(self, day) -> str:
+        """ "planned", "current" or "past" on the given day."""
+        if self.started_on > day:
+            return "planned"
+        if self.ended_on is not None and self.ended_on < day:
+            return "past"
+        return "current"
+
+    @property
+    def state(self) -> str:
+        return self.state_on(timezone.localdate())
+
+    @property
+    def months(self) -> int:
+        """How long the job lasted (or has lasted so far), in whole months."""
+        end = min(self.ended_on or timezone.localdate(), timezone.localdate())
+        if end < self.started_on:
+            return 0
+        return round(((end - self.started_on).days + 1) / 30.44)
 
 
 class VerificationEvent(models.Model):

@@ -1,5 +1,6 @@
 """Who may do what with members and verification. Pure functions, used by views and consumers."""
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 
 
@@ -16,8 +17,6 @@ def needs_mfa_for_moderation(user) -> bool:
     """True when moderators must use TOTP and this moderator has not set it up yet."""
     if not settings.REQUIRE_MFA_FOR_MODERATORS:
         return False
-    from allauth.mfa.models import Authenticator
-
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 

@@ -1,11 +1,18 @@
-"""Every write to members: verification, review decisions, suspension and profile changes."""
+"""Every write to members: verification, review decisions, suspension and profile changes.
+
+Site moderators' decisions (approve, reject, register a domain, suspend, reinstate) are decided
+and audited by ``moderation.services.site``, which calls the verbs below for the member's state.
+"""
+
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import live, mail, permissions, queries, verification
+from accounts import live, permissions, queries, verification
 from accounts.models import Assignment, MunicipalityDomain, User, VerificationEvent
 
 
@@ -49,58 +56,39 @@ def submit_review_note(member: User, note: str) -> None:
     member.save(update_fields=["review_note", "status", "status_changed_at"])
 
 
-def _require_reviewer(actor: User) -> None:
-    if not permissions.can_review_verification(actor):
-        raise PermissionDenied(_("Only site moderators review members."))
+# --- Decisions of site moderators ----------------------------------------------------------------
+# ``moderation.services.site`` checks the permission, locks the member's row
+# (``User.objects.select_for_update()``), calls one of these, audits and tells the member.
 
 
-@transaction.atomic
-def approve_member(actor: User, member: User, *, register_domain: bool = False) -> User:
-    """Verify an applicant (or confirm a verified member listed for a check) one person at a
-    time; optionally register their e-mail domain to their municipality, under the same rules
-    as every other door (``register_municipality_domain``)."""
-    _require_reviewer(actor)
-    member = User.objects.select_for_update().get(pk=member.pk)
-    if register_domain:
-        register_municipality_domain(actor, member.municipality, member.email_domain)
-    if member.status in (User.Status.PENDING, User.Status.REJECTED):
-        _audit(actor, "user.approved", member, after={"status": User.Status.VERIFIED})
+def verify_member(actor: User, member: User) -> bool:
+    """Verify an applicant (pending or rejected); clear a domain mismatch or a re-check.
+    Returns whether they were newly verified."""
+    newly_verified = member.status in (User.Status.PENDING, User.Status.REJECTED)
+    if newly_verified:
         _set_status(member, User.Status.VERIFIED, actor=actor, reason=_("Approved by a moderator"))
-        mail.send_verification_decision(member, approved=True)
-    elif member.needs_recheck or member.domain_mismatch:
-        _audit(actor, "user.rechecked", member, after={"status": member.status})
     member.domain_mismatch = False
     member.needs_recheck = False
     member.save()
-    return member
+    return newly_verified
 
 
-@transaction.atomic
-def reject_member(actor: User, member: User, reason: str) -> User:
-    _require_reviewer(actor)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Write the reason; the applicant receives it by e-mail."))
-    member = User.objects.select_for_update().get(pk=member.pk)
+def decline_member(actor: User, member: User, reason: str) -> None:
     if member.status != User.Status.PENDING:
         raise ValidationError(_("Only applicants waiting for review can be rejected."))
-    _audit(actor, "user.rejected", member, reason=reason, after={"status": User.Status.REJECTED})
     _set_status(member, User.Status.REJECTED, actor=actor, reason=reason)
     member.status_reason = reason
     member.save()
-    mail.send_verification_decision(member, approved=False, reason=reason)
-    return member
 
 
-@transaction.atomic
-def register_municipality_domain(actor: User, municipality, domain: str) -> MunicipalityDomain:
+def register_domain(actor: User, municipality, domain: str) -> tuple[MunicipalityDomain, bool]:
     """Register a domain so that colleagues who sign up with it are verified automatically.
+    Returns the registration and whether it is new.
 
-    The one door for registrations (review queue and profile page alike). A personal,
+    The one rule for every door (``accounts.verification.registration_rule``): a personal,
     disposable or public-suffix domain is refused; an lg.jp / go.jp domain takes effect at once;
-    any other domain waits for a second site moderator (``confirm_municipality_domain``).
+    any other domain waits for a second site moderator (``confirm_domain``).
     """
-    _require_reviewer(actor)
     domain = verification.normalise_domain(domain)
     existing = MunicipalityDomain.objects.select_for_update().filter(domain=domain).first()
     rule = verification.registration_rule(
@@ -115,7 +103,7 @@ def register_municipality_domain(actor: User, municipality, domain: str) -> Muni
     if not rule.allowed:
         raise ValidationError(verification.refusal_message(rule, domain), code=rule.refusal)
     if existing is not None:
-        return existing
+        return existing, False
     registration = MunicipalityDomain(
         municipality=municipality,
         domain=domain,
@@ -125,23 +113,14 @@ def register_municipality_domain(actor: User, municipality, domain: str) -> Muni
     )
     registration.full_clean()
     registration.save()
-    _audit(
-        actor,
-        "domain.proposed" if rule.needs_second_moderator else "domain.registered",
-        None,
-        label=domain,
-        after={"municipality": str(municipality), "kind": str(rule.kind)},
-    )
-    return registration
+    return registration, True
 
 
-@transaction.atomic
-def confirm_municipality_domain(actor: User, registration: MunicipalityDomain) -> None:
-    """A second site moderator puts a proposed domain into effect."""
-    _require_reviewer(actor)
+def confirm_domain(actor: User, registration: MunicipalityDomain) -> bool:
+    """A second site moderator puts a proposed domain into effect. Returns whether it changed."""
     registration = MunicipalityDomain.objects.select_for_update().get(pk=registration.pk)
     if registration.in_effect:
-        return
+        return False
     if not permissions.can_confirm_domain(actor, registration):
         raise PermissionDenied(
             _("A second site moderator, not the one who proposed it, confirms a domain.")
@@ -149,78 +128,40 @@ def confirm_municipality_domain(actor: User, registration: MunicipalityDomain) -
     registration.confirmed_by = actor
     registration.confirmed_at = timezone.now()
     registration.save(update_fields=["confirmed_by", "confirmed_at"])
-    _audit(
-        actor,
-        "domain.confirmed",
-        None,
-        label=registration.domain,
-        after={"municipality": str(registration.municipality)},
-    )
+    return True
 
 
-@transaction.atomic
-def remove_municipality_domain(actor: User, registration: MunicipalityDomain, reason: str) -> int:
+def remove_domain(registration: MunicipalityDomain) -> int:
     """Take a domain out of the registry. Members it verified keep access but are listed for a
     moderator to check again; returns how many."""
-    _require_reviewer(actor)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Write why the domain is removed."))
-    registration = MunicipalityDomain.objects.select_for_update().get(pk=registration.pk)
     to_check = User.objects.filter(
         verified_through_domain=registration.domain, status=User.Status.VERIFIED
     ).update(needs_recheck=True)
-    _audit(
-        actor,
-        "domain.removed",
-        None,
-        label=registration.domain,
-        reason=reason,
-        before={"municipality": str(registration.municipality)},
-        after={"members_to_check": to_check},
-    )
     registration.delete()
     return to_check
 
 
-@transaction.atomic
-def suspend_member(actor: User, member: User, reason: str) -> User:
-    if not permissions.can_suspend(actor, member):
-        raise PermissionDenied(_("You cannot suspend this member."))
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(_("Write the reason for the suspension."))
-    member = User.objects.select_for_update().get(pk=member.pk)
-    if member.status != User.Status.SUSPENDED:
-        before = {"status": member.status}
-        _set_status(member, User.Status.SUSPENDED, actor=actor, reason=reason)
-        member.status_reason = reason
-        member.save()
-        _audit(actor, "user.suspended", member, reason=reason, before=before,
-               after={"status": User.Status.SUSPENDED})  # fmt: skip
-        live.member_access_changed(member)
-    return member
-
-
-@transaction.atomic
-def reinstate_member(actor: User, member: User) -> User:
-    if not permissions.can_suspend(actor, member):
-        raise PermissionDenied(_("You cannot reinstate this member."))
-    member = User.objects.select_for_update().get(pk=member.pk)
+def suspend(actor: User, member: User, reason: str) -> str | None:
+    """Suspend the member; their open pages check their access again. Returns their status
+    before (None if they were already suspended)."""
     if member.status == User.Status.SUSPENDED:
-        _set_status(member, User.Status.VERIFIED, actor=actor, reason=_("Reinstated"))
-        member.status_reason = ""
-        member.save()
-        _audit(actor, "user.reinstated", member, before={"status": User.Status.SUSPENDED},
-               after={"status": User.Status.VERIFIED})  # fmt: skip
-    return member
+        return None
+    before = member.status
+    _set_status(member, User.Status.SUSPENDED, actor=actor, reason=reason)
+    member.status_reason = reason
+    member.save()
+    live.member_access_changed(member)
+    return before
 
 
-def _audit(actor, action: str, member, **details) -> None:
-    """Site-level moderation goes into the same audit log as board moderation."""
-    from moderation import audit
-
-    audit.record(actor, action, target_user=member, **details)
+def reinstate(actor: User, member: User) -> bool:
+    """Lift a suspension. Returns whether they were suspended."""
+    if member.status != User.Status.SUSPENDED:
+        return False
+    _set_status(member, User.Status.VERIFIED, actor=actor, reason=_("Reinstated"))
+    member.status_reason = ""
+    member.save()
+    return True
 
 
 def _open_assignment(member: User) -> None:
@@ -231,6 +172,138 @@ def _open_assignment(member: User) -> None:
         position=member.position,
         started_on=timezone.localdate(),
     )
+
+
+# --- Dated assignments ------------------------------------------------------------------------
+
+
+def _main_assignment_on(member: User, day) -> Assignment | None:
+    """Where the member works on ``day``: a current secondment, else the current regular post."""
+    current = (
+        Assignment.objects.filter(user=member, started_on__lte=day)
+        .exclude(ended_on__lt=day)
+        .exclude(kind=Assignment.Kind.CONCURRENT)
+        .order_by("-started_on", "-id")
+    )
+    secondment = next((a for a in current if a.kind == Assignment.Kind.SECONDMENT), None)
+    return secondment or next(iter(current), None)
+
+
+def _refresh_member(member: User, today) -> None:
+    """Copy the main current assignment onto the member (what new posts carry) and note the
+    start of the next planned one."""
+    main = _main_assignment_on(member, today)
+    if main is not None:
+        member.municipality = main.municipality or member.municipality
+        member.department = main.department
+        member.position = main.position
+    upcoming = (
+        Assignment.objects.filter(user=member, started_on__gt=today)
+        .order_by("started_on")
+        .values_list("started_on", flat=True)
+        .first()
+    )
+    member.next_move_on = upcoming
+    member.save(update_fields=["municipality", "department", "position", "next_move_on"])
+
+
+@transaction.atomic
+def add_assignment(
+    member: User,
+    *,
+    municipality,
+    department: str,
+    started_on,
+    ended_on=None,
+    position: str = "",
+    kind: str = Assignment.Kind.POST,
+    field=None,
+) -> Assignment:
+    """Record a job from a date: today's move, a past one, or a planned one (内示).
+
+    A regular post ends the regular post it replaces the day before it starts; concurrent posts
+    and secondments run beside it. With ``field`` the member chose the field themselves.
+    """
+    if not permissions.can_edit_profile(member, member):
+        raise PermissionDenied(_("You cannot change this member's assignments."))
+    department = " ".join(department.split())
+    if not department:
+        raise ValidationError({"department": _("Write the department (課).")})
+    if ended_on is not None and ended_on < started_on:
+        raise ValidationError({"ended_on": _("The end date is before the start date.")})
+    member = User.objects.select_for_update().get(pk=member.pk)
+    today = timezone.localdate()
+    if kind == Assignment.Kind.POST:
+        replaced = Assignment.objects.filter(
+            user=member, kind=Assignment.Kind.POST, started_on__lt=started_on
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=started_on))
+        for previous in replaced:
+            previous.ended_on = started_on - timedelta(days=1)
+            previous.save(update_fields=["ended_on"])
+    assignment = Assignment(
+        user=member,
+        municipality=municipality,
+        department=department,
+        position=position,
+        kind=kind,
+        field=field,
+        field_chosen_by_member=field is not None,
+        started_on=started_on,
+        ended_on=ended_on,
+    )
+    assignment.full_clean(exclude=["user", "field"])
+    assignment.save()
+    _refresh_member(member, today)
+    return assignment
+
+
+@transaction.atomic
+def remove_assignment(member: User, assignment: Assignment) -> None:
+    """Delete a mistaken or cancelled assignment. A cancelled planned post reopens the post it
+    would have ended."""
+    if assignment.user_id != member.pk or not permissions.can_edit_profile(member, member):
+        raise PermissionDenied(_("You cannot change this member's assignments."))
+    member = User.objects.select_for_update().get(pk=member.pk)
+    if assignment.kind == Assignment.Kind.POST:
+        Assignment.objects.filter(
+            user=member,
+            kind=Assignment.Kind.POST,
+            ended_on=assignment.started_on - timedelta(days=1),
+        ).update(ended_on=assignment.ended_on)
+    assignment.delete()
+    _refresh_member(member, timezone.localdate())
+
+
+@transaction.atomic
+def set_assignment_field(member: User, assignment: Assignment, field) -> Assignment:
+    """The member corrects the field of one of their assignments (their own mapping)."""
+    if assignment.user_id != member.pk or not permissions.can_edit_profile(member, member):
+        raise PermissionDenied(_("You cannot change this member's assignments."))
+    assignment.field = field
+    assignment.field_chosen_by_member = field is not None
+    assignment.save(update_fields=["field", "field_chosen_by_member"])
+    return assignment
+
+
+@transaction.atomic
+def start_planned_moves(member: User) -> Assignment | None:
+    """On (or after) the first day of a planned assignment: the member's organisation and
+    department become the new ones. Returns the assignment that started, if one did."""
+    today = timezone.localdate()
+    member = User.objects.select_for_update().get(pk=member.pk)
+    if member.next_move_on is None or member.next_move_on > today:
+        return None
+    started = (
+        Assignment.objects.filter(
+            user=member, started_on__lte=today, started_on__gte=member.next_move_on
+        )
+        .exclude(kind=Assignment.Kind.CONCURRENT)
+        .select_related("field")
+        .order_by("-started_on", "-id")
+        .first()
+    )
+    _refresh_member(member, today)
+    return started
 
 
 @transaction.atomic

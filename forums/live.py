@@ -6,15 +6,19 @@ Channel layers deliver at most once, so a client that notices a gap in the seque
 reconnects) asks for ``events_since(topic, sequence)`` and gets each post as it is now.
 
 Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-up endpoint):
-- ``post.created`` / ``post.edited`` / ``post.deleted`` / ``post.changed`` / ``post.helpful``
-  (and moderation's ``post.hidden`` …): ``{"type", "topic_id", "sequence", "post_id",
-  "number", "html"}``; ``html`` is ``forums/_post.html`` rendered once for every viewer, with
-  viewer-specific controls hidden (the page's script shows them by the same rules as
+- ``post.created`` / ``post.edited`` / ``post.deleted`` / ``post.changed`` / ``post.helpful`` /
+  ``post.hidden`` / ``post.unhidden`` / ``post.redacted``: ``{"type", "topic_id", "sequence",
+  "post_id", "number", "html"}``; ``html`` is ``forums/_post.html`` rendered once for every
+  viewer, with viewer-specific controls hidden (the page's script shows them by the same rules as
   ``forums.templatetags.forum_tags``).
 - ``topic.answer``: ``{"type", "topic_id", "sequence", "accepted_post_id", "accepted_html"}``.
 - Board groups get ``{"type": "topic.created" | "topic.bumped", "topic_id", "board_id"}``.
-- User groups get ``{"type": "access.changed"}`` (consumers re-check permissions) and
-  ``{"type": "user.event", "event": {...}}`` forwarded to the member's pages.
+- ``topic.locked`` / ``topic.unlocked`` / ``topic.pinned`` / ``topic.unpinned`` /
+  ``topic.retitled`` / ``topic.moved`` / ``topic.merged``: ``{"type", "topic_id", "sequence"}``
+  (pages reload to show them).
+
+Services do not call this module: they call ``forums.effects``, which calls it. User groups
+(``access.changed``, ``user.event``) belong to ``accounts.live``.
 """
 
 import logging
@@ -25,12 +29,9 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 
-from accounts.live import member_access_changed, user_group
 from forums.models import Post, Topic, TopicEvent
 
 logger = logging.getLogger(__name__)
-
-__all__ = ["events_since", "member_access_changed", "render_event", "user_group"]
 
 # Value of the CSRF inputs in HTML rendered for everybody; the page puts its own token in.
 SHARED_CSRF_PLACEHOLDER = "page-token"
@@ -179,12 +180,6 @@ def board_topic_created(topic) -> None:
     _board_event(topic, "topic.created")
 
 
-def user_event(user_ids, event: dict) -> None:
-    """Send an event to every open page of these members (badges, counts)."""
-    for user_id in set(user_ids):
-        _send_after_commit(user_group(user_id), {"type": "user.event", "event": event})
-
-
 def catch_up(topic_id: int, since: str, after: str) -> list[dict] | None:
     """What a (re)connecting client missed: events after ``since`` (a sequence number), or
     else the posts after ``after`` (a post id). None: too much, the page should reload."""
@@ -196,32 +191,16 @@ def catch_up(topic_id: int, since: str, after: str) -> list[dict] | None:
     return []
 
 
-# --- Moderation (added for the moderation issue) ---------------------------------------------
-
-
-def topic_changed(topic, kind: str, **extra) -> None:
-    """A moderator changed the topic itself: ``topic.locked`` / ``topic.unlocked`` /
-    ``topic.pinned`` / ``topic.unpinned`` / ``topic.retitled`` / ``topic.moved`` /
-    ``topic.merged`` (``{"type", "topic_id", "sequence"}``; pages reload to show it).
-
-    With ``extra`` the topic is about to be deleted (merged into ``merged_into``): a one-off
-    event ``{"type": "topic.merged", "topic_id", "sequence": null, "merged_into"}`` that is not
-    recorded, since its topic's events go with it."""
-    if extra:
-        event = {"type": kind, "topic_id": topic.pk, "sequence": None, **extra}
-        _send_after_commit(topic_group(topic.pk), {"type": "topic.event", "event": event})
-        return
+def topic_changed(topic, kind: str) -> None:
+    """The topic itself changed (locked, pinned, retitled, moved …): a recorded event."""
     _topic_event(topic.pk, kind)
 
 
-def moderation_counts_changed(user_ids) -> None:
-    """Tell moderators that their pending work changed (join requests, flags, applicants).
-
-    Each of their pages gets ``{"type": "moderation.counts", "url": "/moderation/counts/"}``
-    on the user group; the page fetches ``url`` (JSON ``{"requests", "flags",
-    "verification", "total"}``, computed for that moderator) and updates the header badge
-    ``[data-moderation-count]``. Without a live channel the counts refresh on the next page.
-    """
-    from django.urls import reverse
-
-    user_event(user_ids, {"type": "moderation.counts", "url": reverse("moderation:counts")})
+def topic_merged(source_id: int, target) -> None:
+    """``source_id``'s posts moved to ``target`` and the source is being deleted: the source's
+    pages get a one-off ``{"type": "topic.merged", "topic_id", "sequence": null,
+    "merged_into"}`` (not recorded: its events go with it); the target's a recorded one."""
+    event = {"type": "topic.merged", "topic_id": source_id, "sequence": None}
+    event["merged_into"] = target.pk
+    _send_after_commit(topic_group(source_id), {"type": "topic.event", "event": event})
+    _topic_event(target.pk, "topic.merged")

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.dateparse import parse_datetime
 
 from forums.models import Board, HelpfulMark, Membership, Post, Topic, TopicReadState
+from forums.permissions import can_view_board
 
 TOPICS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
@@ -38,8 +39,6 @@ class BoardEntry:
 
 def visible_boards(user) -> list[BoardEntry]:
     """Every board the user may see, in board order, with their membership of each."""
-    from forums.permissions import can_view_board
-
     memberships = memberships_by_board(user)
     boards = Board.objects.select_related("field").order_by("field__position", "position", "slug")
     return [

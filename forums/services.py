@@ -1,17 +1,20 @@
 """Every write on boards: membership, topics, replies, edits, answers and helpful marks.
 
 Each function takes the acting user first, checks the permission functions, writes inside one
-transaction and asks ``forums.live`` to broadcast after the commit.
+transaction and tells ``forums.effects`` what changed (search index, live event, notifications).
+Moderators' decisions on the same rows are the verbs of ``forums.curation``.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forums import live, permissions
+from accounts.live import member_access_changed
+from forums import effects, permissions
+from forums.effects import PostChange, TopicChange
 from forums.markdown import render_markdown
 from forums.models import (
     Board,
@@ -24,8 +27,6 @@ from forums.models import (
     TopicReadState,
 )
 from forums.queries import membership_of
-from notifications import services as notifications
-from search import indexing as search_index
 
 MAX_TAGS = 5
 
@@ -55,7 +56,7 @@ def join_board(user, board: Board, message: str = "") -> Membership:
         defaults={"state": state, "request_message": message.strip(), "created_at": timezone.now()},
     )
     if state == Membership.State.ACTIVE:
-        Board.objects.filter(pk=board.pk).update(member_count=F("member_count") + 1)
+        adjust_member_count(board, +1)
     return membership
 
 
@@ -67,7 +68,7 @@ def accept_invitation(user, board: Board) -> Membership:
     membership.state = Membership.State.ACTIVE
     membership.decided_at = timezone.now()
     membership.save(update_fields=["state", "decided_at"])
-    Board.objects.filter(pk=board.pk).update(member_count=F("member_count") + 1)
+    adjust_member_count(board, +1)
     return membership
 
 
@@ -79,8 +80,17 @@ def leave_board(user, board: Board) -> None:
     was_active = membership.is_active
     membership.delete()
     if was_active:
-        Board.objects.filter(pk=board.pk).update(member_count=Greatest(F("member_count") - 1, 0))
-        live.member_access_changed(user)
+        adjust_member_count(board, -1)
+        member_access_changed(user)
+
+
+def adjust_member_count(board: Board, change: int) -> None:
+    """The one way a board's member counter moves (never below zero, even for a board whose
+    counter was set by hand)."""
+    if change:
+        Board.objects.filter(pk=board.pk).update(
+            member_count=Greatest(F("member_count") + change, Value(0))
+        )
 
 
 # --- Topics and posts ---------------------------------------------------------------------------
@@ -137,12 +147,10 @@ def create_topic(author, board: Board, title: str, body: str, tags=(), token: st
             )
             topic.tags.set(_tags_from(list(tags)))
             first_post = _new_post(author, topic, 1, body, token)
-            search_index.index_post(first_post)
             Board.objects.filter(pk=board.pk).update(
                 topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_posted_at=now
             )
-            live.board_topic_created(topic)
-            notifications.notify_new_topic(topic, first_post)
+            effects.topic_changed(topic, TopicChange.CREATED, actor=author, first_post=first_post)
     except IntegrityError:
         existing = _existing_submission(author, token)
         if existing is None:
@@ -174,7 +182,6 @@ def post_reply(
             now = timezone.now()
             number = topic.post_count + 1
             post = _new_post(author, topic, number, body, token, reply_to=reply_to)
-            search_index.index_post(post)
             Topic.objects.filter(pk=topic.pk).update(
                 post_count=number,
                 reply_count=F("reply_count") + 1,
@@ -185,8 +192,7 @@ def post_reply(
                 post_count=F("post_count") + 1, last_posted_at=now
             )
             _advance_read_state(author, topic, number)
-            live.topic_post_created(post)
-            notifications.notify_reply(post)
+            effects.post_changed(post, PostChange.CREATED, actor=author)
     except IntegrityError:
         existing = _existing_submission(author, token)
         if existing is None:
@@ -218,9 +224,7 @@ def edit_post(editor, post: Post, body: str, title: str | None = None) -> Post:
     if title_changed:
         topic.title = title.strip()
         topic.save(update_fields=["title"])
-    search_index.index_post(post)
-    live.topic_post_changed(post, "post.edited")
-    notifications.notify_post_edited(post, previous_body)
+    effects.post_changed(post, PostChange.EDITED, actor=editor, previous_body=previous_body)
     return post
 
 
@@ -238,8 +242,7 @@ def delete_post(actor, post: Post) -> Post:
     post.save(update_fields=["deleted_at"])
     if post.topic.accepted_post_id == post.pk:
         Topic.objects.filter(pk=post.topic_id).update(accepted_post=None)
-    search_index.unindex_post(post)
-    live.topic_post_changed(post, "post.deleted")
+    effects.post_changed(post, PostChange.DELETED, actor=actor)
     return post
 
 
@@ -256,9 +259,9 @@ def accept_answer(actor, topic: Topic, post: Post | None) -> Topic:
         return topic
     topic.accepted_post = post
     topic.save(update_fields=["accepted_post"])
-    search_index.reindex_topic(topic)
-    live.topic_answer_changed(topic, previous_post_id)
-    notifications.notify_answer_accepted(actor, topic, post)
+    effects.topic_changed(
+        topic, TopicChange.ANSWER, actor=actor, previous_answer_id=previous_post_id, answer=post
+    )
     return topic
 
 
@@ -276,10 +279,8 @@ def toggle_helpful(user, post: Post) -> bool:
         HelpfulMark.objects.create(post=post, user=user)
         Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
         marked = True
-        notifications.notify_marked_helpful(user, post)
     post.refresh_from_db(fields=["helpful_count"])
-    search_index.update_helpful(post)
-    live.topic_post_changed(post, "post.helpful")
+    effects.post_changed(post, PostChange.HELPFUL, actor=user, marked=marked)
     return marked
 
 
@@ -298,4 +299,4 @@ def mark_read(user, topic: Topic, number: int, already_read: int) -> None:
     if number > already_read:
         with transaction.atomic():
             _advance_read_state(user, topic, number)
-            notifications.topic_read(user, topic)
+            effects.topic_read(user, topic)

@@ -8,7 +8,6 @@ app_name = "forums"
 
 urlpatterns = [
     path("boards/", views.board_list, name="board_list"),
-    path("for-your-department/", views.transfer_suggestions, name="transfer_suggestions"),
     path("boards/<slug:slug>/", views.board_detail, name="board"),
     path("boards/<slug:slug>/new/", views.topic_new, name="topic_new"),
     path("boards/<slug:slug>/join/", views.board_join, name="board_join"),

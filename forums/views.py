@@ -349,13 +349,3 @@ def topic_events(request, topic_id):
     if events is None:
         return JsonResponse({"reload": True, "sequence": topic.event_sequence})
     return JsonResponse({"events": events, "sequence": topic.event_sequence})
-
-
-@verified_required
-def transfer_suggestions(request):
-    """After a personnel transfer: the boards, answered topics and people of the new field."""
-    from forums.suggestions import suggestions_for
-
-    department = request.GET.get("department", "").strip()[:60] or request.user.department
-    context = {"department": department, "suggestions": suggestions_for(request.user, department)}
-    return render(request, "forums/transfer_suggestions.html", context)

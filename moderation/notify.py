@@ -1,14 +1,17 @@
 """Telling members what moderators did to their membership or content, and why.
 
-One function per event, so that the notifications issue can reroute each of them (in-app,
-e-mail digests) without touching the services. Each goes through ``notifications.services``: a
+One function per event, so that each of them can be routed (in-app, e-mail digests) without
+touching the services. Each goes through ``notifications.services``: a
 notification on the member's list and, as their e-mail preferences say, an e-mail in their
 language sent by the task worker once the transaction commits. Nobody is told about their own
 action.
 """
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from notifications import services as notifications
 
 
 def _send(
@@ -23,8 +26,6 @@ def _send(
 ) -> None:
     """``subject`` and ``message`` are callables so that they are translated in the recipient's
     language."""
-    from notifications import services as notifications
-
     notify = (
         notifications.notify_join_decided
         if join_decision
@@ -198,6 +199,4 @@ def topic_changed(actor, topic, message, reason: str = "") -> None:
 
 
 def _local(moment) -> str:
-    from django.utils import timezone
-
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

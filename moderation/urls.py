@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from moderation.views import content, membership
+from moderation.views import content, membership, site
 
 app_name = "moderation"
 
@@ -15,6 +15,15 @@ urlpatterns = [
     path("moderation/counts/", membership.counts, name="counts"),
     path("moderation/log/", membership.site_log, name="site_log"),
     path("moderation/boards/new/", membership.board_create, name="board_create"),
+    path("moderation/verification/", site.review_queue, name="review_queue"),
+    path("moderation/verification/<int:pk>/approve/", site.approve, name="approve_member"),
+    path("moderation/verification/<int:pk>/reject/", site.reject, name="reject_member"),
+    path("members/<int:pk>/suspend/", site.suspend, name="suspend"),
+    path("members/<int:pk>/reinstate/", site.reinstate, name="reinstate"),
+    path("members/<int:pk>/register-domain/", site.register_domain, name="register_domain"),
+    path("moderation/domains/", site.domain_list, name="domains"),
+    path("moderation/domains/<int:pk>/confirm/", site.confirm_domain, name="confirm_domain"),
+    path("moderation/domains/<int:pk>/remove/", site.remove_domain, name="remove_domain"),
     path(board, membership.board_queue, name="board"),
     path(board + "requests/approve/", membership.approve_requests, name="approve_requests"),
     path(

@@ -14,8 +14,8 @@ from django.db.models import Count, F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.live import user_event
 from accounts.models import User
-from forums import live
 from forums.models import Board, Membership, Post
 from forums.permissions import can_view_board
 from notifications.mentions import mentioned_user_ids
@@ -27,6 +27,7 @@ from notifications.models import (
     TopicSubscription,
 )
 from notifications.queries import email_deliveries_of
+from notifications.verification import verification_decision_message
 
 
 def readers_of(board: Board, user_ids) -> set[int]:
@@ -225,8 +226,6 @@ def deliver_notice(notice: dict) -> int:
 
 
 def deliver_verification(member_id: int, approved: bool, reason: str) -> int:
-    from accounts.mail import verification_decision_message
-
     member = User.objects.filter(pk=member_id).first()
     if member is None:
         return 0
@@ -342,4 +341,4 @@ def send_unread_counts(user_ids) -> None:
         .values_list("recipient_id", "unread")
     )
     for user_id in user_ids:
-        live.user_event([user_id], {"type": "notification.count", "unread": counts.get(user_id, 0)})
+        user_event([user_id], {"type": "notification.count", "unread": counts.get(user_id, 0)})

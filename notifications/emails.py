@@ -20,6 +20,7 @@ from forums.queries import membership_of
 from notifications.models import Delivery, Kind, Notification
 from notifications.queries import email_deliveries
 from notifications.text import describe
+from notifications.verification import verification_decision_message
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -123,8 +124,6 @@ def send_private_message_email(notification_id: int, excerpt: str = "") -> bool:
 
 
 def _verification_email(notification: Notification):
-    from accounts.mail import verification_decision_message
-
     recipient = notification.recipient
     approved = bool(notification.data.get("approved"))
     subject, text, _path = verification_decision_message(
@@ -150,8 +149,7 @@ def _notice_email(notification: Notification):
         "reason": notification.reason,
         "url": settings.SITE_URL + notification.path if notification.path else "",
     }
-    # The wording of the moderation issue's e-mails, kept as it was.
-    text = render_to_string("moderation/email/notice_body.txt", context)
+    text = render_to_string("notifications/email/notice_body.txt", context)
     html = render_to_string("notifications/email/notice.html", context)
     return f"{notification.subject} – {settings.SITE_NAME}", text, html
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,7 @@ class Kind(models.TextChoices):
     VERIFICATION = "verification", _("Decisions on your verification")
     MEETING = "meeting", _("Exchange meetings you answered: reminders, changes, cancellations")
     PRIVATE_MESSAGE = "private_message", _("New messages in your private conversations")
+    QUESTION = "question", _("Unanswered questions in the fields you know")
 
 
 class Delivery(models.TextChoices):
@@ -41,6 +43,7 @@ DEFAULT_DELIVERY = {
     Kind.VERIFICATION: Delivery.IMMEDIATELY,
     Kind.MEETING: Delivery.IMMEDIATELY,
     Kind.PRIVATE_MESSAGE: Delivery.IMMEDIATELY,
+    Kind.QUESTION: Delivery.DIGEST,
 }
 
 # The kind named by a digest's unsubscribe link: it turns every digest kind off.
@@ -158,8 +161,6 @@ class Notification(models.Model):
 
     def get_absolute_url(self) -> str:
         if self.post_id:
-            from django.urls import reverse
-
             return reverse("forums:post", args=[self.post_id])
         if self.topic_id:
             return self.topic.get_absolute_url()

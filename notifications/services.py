@@ -1,11 +1,13 @@
 """Every write of notifications that other apps and the pages ask for.
 
-The ``notify_*`` verbs are called by other apps' services inside their transactions. They only
-queue a task once the transaction commits: finding the recipients, checking that each may read
-what they are told about, writing the notifications and sending e-mail all happen in the task
-worker (``notifications.delivery``), never in the request of the person who acted. Sentences
-that the calling code words itself (moderators' notices) are put into the recipient's language
-here, while the request still has them.
+``on_post_changed``, ``on_topic_changed`` and ``topic_read`` are subscribed to ``forums.effects``
+(the door every post and topic write goes through) in ``NotificationsConfig.ready``; the
+``notify_*`` verbs are called by moderation's services. All run inside the writer's transaction and
+only queue a task once the transaction commits: finding the recipients, checking that each may read
+what they are told about, writing the notifications and sending e-mail all happen in the task worker
+(``notifications.delivery``), never in the request of the person who acted. Sentences that the
+calling code words itself (moderators' notices) are put into the recipient's language here, while
+the request still has them.
 """
 
 from collections.abc import Callable
@@ -17,9 +19,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from forums import permissions
+from forums.effects import PostChange, PostChanged, TopicChange, TopicChanged
 from forums.models import Board, Post, Topic
 from forums.queries import membership_of
 from notifications import tasks
+from notifications.delivery import send_unread_counts
 from notifications.models import (
     DIGEST,
     BoardSubscription,
@@ -29,6 +33,7 @@ from notifications.models import (
     Notification,
     TopicSubscription,
 )
+from notifications.queries import email_deliveries
 
 Words = Callable[[], str]
 
@@ -40,33 +45,33 @@ def _enqueue_after_commit(task, *args) -> None:
 # --- Events from the boards -----------------------------------------------------------------
 
 
-def notify_new_topic(topic: Topic, post: Post) -> None:
+def _new_topic(topic: Topic, post: Post) -> None:
     """A topic was started: its author watches it; board watchers and mentioned members are
     told in the background."""
     _watch_unless_muted(post.author_id, topic.pk)
     _enqueue_after_commit(tasks.fan_out_post, post.pk)
 
 
-def notify_reply(post: Post) -> None:
+def _reply(post: Post) -> None:
     """A reply was posted: its author watches the topic (unless they muted it); watchers and
     mentioned members are told in the background."""
     _watch_unless_muted(post.author_id, post.topic_id)
     _enqueue_after_commit(tasks.fan_out_post, post.pk)
 
 
-def notify_post_edited(post: Post, previous_body: str) -> None:
+def _post_edited(post: Post, previous_body: str) -> None:
     """Members newly mentioned by an edit are told, once; the others already were."""
     if "@" in post.body or "＠" in post.body:
         _enqueue_after_commit(tasks.deliver_new_mentions, post.pk, previous_body)
 
 
-def notify_answer_accepted(actor, topic: Topic, post: Post | None) -> None:
+def _answer_accepted(actor, topic: Topic, post: Post | None) -> None:
     if post is None or post.author_id == actor.pk:
         return
     _enqueue_after_commit(tasks.deliver_answer_accepted, post.pk, actor.pk)
 
 
-def notify_marked_helpful(actor, post: Post) -> None:
+def _marked_helpful(actor, post: Post) -> None:
     if post.author_id == actor.pk:
         return
     _enqueue_after_commit(tasks.deliver_marked_helpful, post.pk, actor.pk)
@@ -93,6 +98,22 @@ def private_conversation_read(user, path: str) -> None:
     ).update(read_at=timezone.now(), in_digest=False)
     if marked:
         _count_changed(user)
+
+
+def on_post_changed(event: PostChanged) -> None:
+    if event.change == PostChange.CREATED:
+        _reply(event.post)
+    elif event.change == PostChange.EDITED:
+        _post_edited(event.post, event.previous_body)
+    elif event.change == PostChange.HELPFUL and event.marked:
+        _marked_helpful(event.actor, event.post)
+
+
+def on_topic_changed(event: TopicChanged) -> None:
+    if event.change == TopicChange.CREATED:
+        _new_topic(event.topic, event.first_post)
+    elif event.change == TopicChange.ANSWER:
+        _answer_accepted(event.actor, event.topic, event.answer)
 
 
 # --- Notices about a member's own account, memberships and content --------------------------
@@ -152,8 +173,27 @@ def notify_meeting(recipient_ids, actor, subject: Words, message: Words, **detai
 
 def notify_verification_decided(member, *, approved: bool, reason: str = "") -> None:
     """A site moderator verified the member or declined to. The e-mail keeps the wording of
-    ``accounts/email/verification_*.txt``."""
+    ``notifications/email/verification_*.txt`` (``notifications.verification``)."""
     _enqueue_after_commit(tasks.deliver_verification, member.pk, approved, reason)
+
+
+def notify_question_for_you(recipient, topic: Topic, field_name: str) -> None:
+    """A question in a field the member knows has waited without a reply; they said "ask me"."""
+    _notice(
+        Kind.QUESTION,
+        recipient,
+        None,
+        lambda: _("A question in %(field)s is waiting for an answer") % {"field": field_name},
+        lambda: (
+            _(
+                "“%(title)s” has had no reply yet. You did this job and said colleagues "
+                "may ask you: could you help?"
+            )
+            % {"title": topic.title}
+        ),
+        board=topic.board,
+        path=topic.get_absolute_url(),
+    )
 
 
 # --- Watching -------------------------------------------------------------------------------
@@ -214,8 +254,6 @@ def stop_watching_board(user, board: Board) -> None:
 
 
 def _count_changed(user) -> None:
-    from notifications.delivery import send_unread_counts
-
     send_unread_counts([user.pk])
 
 
@@ -270,8 +308,6 @@ def set_email_preferences(user, choices: dict[str, str]) -> None:
 def unsubscribe(user, kind: str) -> list[str]:
     """Stop e-mail of one kind, or (``"digest"``) the whole daily digest. Returns the kinds
     turned off."""
-    from notifications.queries import email_deliveries
-
     if kind == DIGEST:
         current = email_deliveries(user)
         kinds = [name for name, delivery in current.items() if delivery == Delivery.DIGEST]

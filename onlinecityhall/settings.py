@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "meetings",
     "progress",
     "conversations",
+    "fields",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "onlinecityhall.middleware.LanguageMiddleware",
     "accounts.middleware.SuspendedUserMiddleware",
+    "fields.middleware.PlannedMoveMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -261,6 +263,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Online City Hall <noreply@lo
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The daily digest e-mail goes out at this hour, site time.
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+# A question without a reply after this many hours is offered to members who know its field,
+# each of whom is offered at most this many questions a day.
+QUESTION_ROUTING_AFTER_HOURS = env_int("QUESTION_ROUTING_AFTER_HOURS", 24)
+QUESTION_ROUTING_PER_MEMBER_PER_DAY = env_int("QUESTION_ROUTING_PER_MEMBER_PER_DAY", 3)
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     # Before the forums: their topics/<id>/<slug>/ would catch topics/<id>/moderate/.
     path("", include("moderation.urls")),
+    path("", include("fields.urls")),
     path("", include("forums.urls")),
     path("", include("meetings.urls")),
     path("", include("progress.urls")),

@@ -1,14 +1,14 @@
 """Keeping the search index current. Every function runs inside the caller's transaction, so the
 index changes exactly when the forum does and a rolled-back write leaves no trace.
 
-Called from ``forums.services``:
+``on_post_changed`` and ``on_topic_changed`` are subscribed to ``forums.effects`` (the door every
+post and topic write goes through) in ``SearchConfig.ready``, and pick what to do:
 
-- ``index_post(post)`` after a post is created or edited (a first post carries its topic's
-  title); it removes the document instead when the post is deleted or hidden;
+- ``index_post(post)`` after a post is created, edited, shown again or redacted (a first post
+  carries its topic's title); it removes the document instead when the post is not searchable;
 - ``unindex_post(post)`` when a post is deleted or hidden;
-- ``reindex_topic(topic)`` after a topic moves to another board, or its accepted answer
-  changes: the board, "solved" and "answer" copies on its documents follow. Moderation that
-  moves topics (or hides/unhides posts) must call it (or ``index_post``) in its transaction;
+- ``reindex_topic(topic)`` after a topic moves to another board, takes in merged posts, or its
+  accepted answer changes: the board, "solved" and "answer" copies on its documents follow;
 - ``update_helpful(post)`` after a helpful mark is given or taken back.
 
 ``rebuild()`` recreates the whole index from the posts (``manage.py rebuild_search_index``).
@@ -20,6 +20,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import Case, Value, When
 
+from forums.effects import PostChange, PostChanged, TopicChange, TopicChanged
 from forums.models import Post, Topic
 from search.models import PostDocument
 from search.tokenise import tokens
@@ -167,6 +168,31 @@ def reindex_topic(topic: Topic) -> None:
 
 def update_helpful(post: Post) -> None:
     PostDocument.objects.filter(post_id=post.pk).update(helpful_count=post.helpful_count)
+
+
+def on_post_changed(event: PostChanged) -> None:
+    if event.change in (PostChange.DELETED, PostChange.HIDDEN):
+        unindex_post(event.post)
+    elif event.change == PostChange.HELPFUL:
+        update_helpful(event.post)
+    else:
+        index_post(event.post)
+
+
+def on_topic_changed(event: TopicChanged) -> None:
+    topic = event.topic
+    if event.change == TopicChange.CREATED:
+        index_post(event.first_post)
+    elif event.change == TopicChange.RETITLED:
+        first = Post.objects.select_related("topic").filter(topic=topic, number=1).first()
+        if first is not None:
+            index_post(first)
+    elif event.change == TopicChange.MERGED:
+        for post in event.moved_posts:
+            index_post(post)
+        reindex_topic(topic)
+    elif event.change in (TopicChange.ANSWER, TopicChange.MOVED):
+        reindex_topic(topic)
 
 
 # --- Rebuild -------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from forums.models import Post
+from forums.models import Post, Topic
 from forums.queries import visible_boards
 from search.snippets import highlight, snippet
 from search.tokenise import Term, keywords, query_terms
@@ -473,8 +473,6 @@ def similar_topics(board_ids: list[int], title: str, board_id: int | None = None
 
 
 def _topic_summaries(topic_ids: list[int], terms: list[Term]) -> list[dict]:
-    from forums.models import Topic
-
     topics = Topic.objects.filter(pk__in=topic_ids).select_related("board")
     by_id = {topic.pk: topic for topic in topics}
     return [

@@ -3,17 +3,16 @@ merge, retitle), plus creating boards and changing their settings."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forums import live, permissions
-from forums.models import Board, Post, Topic, TopicReadState, TopicRedirect
+from forums import curation, permissions
+from forums.models import Board, Post, Topic
 from forums.queries import membership_of
 from moderation import audit, notify, queries
 from moderation.audit import Action
+from moderation.live import moderation_counts_changed
 from moderation.models import Flag
-from search import indexing as search_index
 
 # Stored in place of a redacted body. Pages show a translated note instead (post.is_redacted).
 REDACTED_BODY = "（モデレーターが個人情報を含むため削除しました）"
@@ -39,7 +38,7 @@ def _resolve_flags(actor, post: Post, resolution: str) -> int:
 
 
 def _counts_changed(board: Board) -> None:
-    live.moderation_counts_changed(queries.moderator_ids(board))
+    moderation_counts_changed(queries.moderator_ids(board))
 
 
 # --- Flags --------------------------------------------------------------------------------------
@@ -73,11 +72,7 @@ def flag_post(reporter, post: Post, reason: str, note: str = "") -> Flag:
 
 
 def _hide_automatically(post: Post, flag_count: int) -> None:
-    post.hidden_at = timezone.now()
-    post.hidden_by = None
-    post.hidden_reason = ""  # pages explain it in the reader's language
-    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    search_index.unindex_post(post)
+    curation.hide_post(post, None, "")  # pages explain it in the reader's language
     audit.record(
         None,
         Action.POST_AUTO_HIDDEN,
@@ -87,7 +82,6 @@ def _hide_automatically(post: Post, flag_count: int) -> None:
         target_user=post.author,
         after={"hidden": True, "flags": flag_count},
     )
-    live.topic_post_changed(post, "post.hidden")
 
 
 @transaction.atomic
@@ -100,9 +94,8 @@ def dismiss_flags(actor, post: Post, reason: str = "") -> int:
         return 0
     after = {"flags": dismissed}
     if post.is_hidden and post.hidden_by_id is None:
-        _clear_hidden(post)
+        curation.show_post(post, actor)
         after["hidden"] = False
-        live.topic_post_changed(post, "post.unhidden")
     audit.record(
         actor,
         Action.FLAGS_DISMISSED,
@@ -131,11 +124,7 @@ def hide_post(actor, post: Post, reason: str) -> Post:
     if post.is_hidden and post.hidden_by_id is not None:
         return post
     before = {"hidden": post.is_hidden}
-    post.hidden_at = timezone.now()
-    post.hidden_by = actor
-    post.hidden_reason = reason
-    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    search_index.unindex_post(post)
+    curation.hide_post(post, actor, reason)
     flags = _resolve_flags(actor, post, Flag.Resolution.UPHELD)
     audit.record(
         actor,
@@ -149,18 +138,9 @@ def hide_post(actor, post: Post, reason: str) -> Post:
         after={"hidden": True, "flags": flags},
     )
     notify.post_hidden(actor, post, reason)
-    live.topic_post_changed(post, "post.hidden")
     if flags:
         _counts_changed(post.topic.board)
     return post
-
-
-def _clear_hidden(post: Post) -> None:
-    post.hidden_at = None
-    post.hidden_by = None
-    post.hidden_reason = ""
-    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    search_index.index_post(post)
 
 
 @transaction.atomic
@@ -170,7 +150,7 @@ def unhide_post(actor, post: Post, reason: str = "") -> Post:
     if not post.is_hidden:
         return post
     before = {"hidden": True, "reason": post.hidden_reason}
-    _clear_hidden(post)
+    curation.show_post(post, actor)
     flags = _resolve_flags(actor, post, Flag.Resolution.DISMISSED)
     audit.record(
         actor,
@@ -184,7 +164,6 @@ def unhide_post(actor, post: Post, reason: str = "") -> Post:
         after={"hidden": False, "flags": flags},
     )
     notify.post_unhidden(actor, post)
-    live.topic_post_changed(post, "post.unhidden")
     if flags:
         _counts_changed(post.topic.board)
     return post
@@ -202,12 +181,7 @@ def redact_post(actor, post: Post, reason: str) -> Post:
     revisions = post.revisions.count()
     if post.is_redacted and not revisions:
         return post
-    post.revisions.all().delete()
-    post.body = REDACTED_BODY
-    post.html = ""
-    post.redacted_at = timezone.now()
-    post.save(update_fields=["body", "html", "redacted_at"])
-    search_index.index_post(post)
+    curation.redact_post(post, actor, REDACTED_BODY)
     flags = _resolve_flags(actor, post, Flag.Resolution.UPHELD)
     audit.record(
         actor,
@@ -220,7 +194,6 @@ def redact_post(actor, post: Post, reason: str) -> Post:
         after={"redacted": True, "revisions_purged": revisions, "flags": flags},
     )
     notify.post_redacted(actor, post, reason)
-    live.topic_post_changed(post, "post.redacted")
     if flags:
         _counts_changed(post.topic.board)
     return post
@@ -248,8 +221,7 @@ def set_locked(actor, topic: Topic, locked: bool, reason: str = "") -> Topic:
     _require_topic_moderator(actor, topic)
     if topic.is_locked == locked:
         return topic
-    topic.is_locked = locked
-    topic.save(update_fields=["is_locked"])
+    curation.set_locked(topic, actor, locked)
     audit.record(
         actor,
         Action.TOPIC_LOCKED if locked else Action.TOPIC_UNLOCKED,
@@ -274,7 +246,6 @@ def set_locked(actor, topic: Topic, locked: bool, reason: str = "") -> Topic:
         ),
         reason=reason.strip(),
     )
-    live.topic_changed(topic, "topic.locked" if locked else "topic.unlocked")
     return topic
 
 
@@ -284,8 +255,7 @@ def set_pinned(actor, topic: Topic, pinned: bool) -> Topic:
     _require_topic_moderator(actor, topic)
     if topic.is_pinned == pinned:
         return topic
-    topic.is_pinned = pinned
-    topic.save(update_fields=["is_pinned"])
+    curation.set_pinned(topic, actor, pinned)
     audit.record(
         actor,
         Action.TOPIC_PINNED if pinned else Action.TOPIC_UNPINNED,
@@ -295,7 +265,6 @@ def set_pinned(actor, topic: Topic, pinned: bool) -> Topic:
         before={"pinned": not pinned},
         after={"pinned": pinned},
     )
-    live.topic_changed(topic, "topic.pinned" if pinned else "topic.unpinned")
     return topic
 
 
@@ -309,8 +278,7 @@ def retitle_topic(actor, topic: Topic, title: str, reason: str = "") -> Topic:
     if title == topic.title:
         return topic
     old_title = topic.title
-    topic.title = title
-    topic.save(update_fields=["title"])
+    curation.retitle_topic(topic, actor, title)
     audit.record(
         actor,
         Action.TOPIC_RETITLED,
@@ -330,7 +298,6 @@ def retitle_topic(actor, topic: Topic, title: str, reason: str = "") -> Topic:
         ),
         reason=reason.strip(),
     )
-    live.topic_changed(topic, "topic.retitled")
     return topic
 
 
@@ -345,16 +312,7 @@ def move_topic(actor, topic: Topic, destination: Board, reason: str = "") -> Top
         raise PermissionDenied(_("You can only move topics between boards you moderate."))
     if source.pk == destination.pk:
         return topic
-    posts = topic.post_count
-    Board.objects.filter(pk=source.pk).update(
-        topic_count=F("topic_count") - 1, post_count=F("post_count") - posts
-    )
-    Board.objects.filter(pk=destination.pk).update(
-        topic_count=F("topic_count") + 1, post_count=F("post_count") + posts
-    )
-    topic.board = destination
-    topic.save(update_fields=["board"])
-    search_index.reindex_topic(topic)
+    curation.move_topic(topic, actor, destination)
     audit.record(
         actor,
         Action.TOPIC_MOVED,
@@ -375,7 +333,6 @@ def move_topic(actor, topic: Topic, destination: Board, reason: str = "") -> Top
         ),
         reason=reason.strip(),
     )
-    live.topic_changed(topic, "topic.moved")
     return topic
 
 
@@ -399,31 +356,6 @@ def merge_topics(actor, source: Topic, target: Topic, reason: str = "") -> Topic
     for topic in (source, target):
         _require_topic_moderator(actor, topic)
     offset = target.post_count
-    moved = list(Post.objects.filter(topic=source).order_by("number"))
-    for post in moved:
-        post.topic = target
-        post.number = offset + post.number
-    Post.objects.bulk_update(moved, ["topic", "number"])
-    for post in moved:
-        search_index.index_post(post)
-    target.post_count = offset + source.post_count
-    target.reply_count = target.reply_count + source.post_count
-    if source.last_posted_at > target.last_posted_at:
-        target.last_posted_at = source.last_posted_at
-        target.last_poster_id = source.last_poster_id
-    if target.accepted_post_id is None and source.accepted_post_id is not None:
-        target.accepted_post_id = source.accepted_post_id
-    target.save(
-        update_fields=[
-            "post_count", "reply_count", "last_posted_at", "last_poster", "accepted_post"
-        ]
-    )  # fmt: skip
-    target.tags.add(*source.tags.all())
-    search_index.reindex_topic(target)
-    Board.objects.filter(pk=source.board_id).update(
-        topic_count=F("topic_count") - 1, post_count=F("post_count") - source.post_count
-    )
-    Board.objects.filter(pk=target.board_id).update(post_count=F("post_count") + source.post_count)
     audit.record(
         actor,
         Action.TOPIC_MERGED,
@@ -446,12 +378,7 @@ def merge_topics(actor, source: Topic, target: Topic, reason: str = "") -> Topic
         ),
         reason=reason.strip(),
     )
-    live.topic_changed(source, "topic.merged", merged_into=target.pk)
-    TopicReadState.objects.filter(topic=source).delete()
-    TopicRedirect.objects.filter(topic=source).update(topic=target)
-    TopicRedirect.objects.create(old_topic_id=source.pk, topic=target)
-    source.delete()
-    live.topic_changed(target, "topic.merged")
+    curation.merge_topics(source, target, actor)
     return target
 
 
@@ -462,9 +389,7 @@ def merge_topics(actor, source: Topic, target: Topic, reason: str = "") -> Topic
 def create_board(actor, **fields) -> Board:
     if not permissions.can_create_board(actor):
         raise PermissionDenied(_("Only site moderators create boards."))
-    board = Board(**fields)
-    board.full_clean()
-    board.save()
+    board = curation.create_board(**fields)
     audit.record(actor, Action.BOARD_CREATED, board=board, label=board.name_ja, after={
         "slug": board.slug, "join_policy": board.join_policy
     })  # fmt: skip
@@ -485,11 +410,9 @@ def update_board(actor, board: Board, **changes) -> Board:
             raise ValueError(name)
         if getattr(board, name) != value:
             before[name], after[name] = getattr(board, name), value
-            setattr(board, name, value)
     if not after:
         return board
-    board.full_clean()
-    board.save(update_fields=list(after))
+    curation.update_board(board, after)
     audit.record(
         actor, Action.BOARD_UPDATED, board=board, label=board.name_ja, before=before, after=after
     )

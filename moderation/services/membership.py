@@ -4,17 +4,16 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_verified_member
-from forums import live, permissions
+from forums import curation, permissions
 from forums.models import Board, Membership
 from forums.queries import membership_of
 from moderation import audit, notify, queries
 from moderation.audit import Action
+from moderation.live import moderation_counts_changed
 
 
 def _require_moderator(actor, board: Board) -> Membership | None:
@@ -25,15 +24,7 @@ def _require_moderator(actor, board: Board) -> Membership | None:
 
 
 def _counts_changed(board: Board) -> None:
-    live.moderation_counts_changed(queries.moderator_ids(board))
-
-
-def _adjust_member_count(board: Board, change: int) -> None:
-    if change:
-        # Never below zero, even for a board whose counter was set by hand.
-        Board.objects.filter(pk=board.pk).update(
-            member_count=Greatest(F("member_count") + change, Value(0))
-        )
+    moderation_counts_changed(queries.moderator_ids(board))
 
 
 @transaction.atomic
@@ -45,12 +36,8 @@ def approve_requests(actor, board: Board, membership_ids) -> list[Membership]:
         .select_related("user", "board")
         .filter(board=board, pk__in=list(membership_ids), state=Membership.State.PENDING)
     )
-    now = timezone.now()
+    curation.approve_requests(actor, pending)
     for membership in pending:
-        membership.state = Membership.State.ACTIVE
-        membership.decided_at = now
-        membership.decided_by = actor
-        membership.save(update_fields=["state", "decided_at", "decided_by"])
         audit.record(
             actor,
             Action.MEMBERSHIP_APPROVED,
@@ -60,7 +47,6 @@ def approve_requests(actor, board: Board, membership_ids) -> list[Membership]:
             after={"state": Membership.State.ACTIVE},
         )
         notify.join_request_approved(actor, membership)
-    _adjust_member_count(board, len(pending))
     if pending:
         _counts_changed(board)
     return pending
@@ -80,11 +66,7 @@ def reject_request(actor, membership: Membership, message: str) -> Membership:
     )
     if membership.state != Membership.State.PENDING:
         return membership
-    membership.state = Membership.State.REJECTED
-    membership.decided_at = timezone.now()
-    membership.decided_by = actor
-    membership.decision_reason = message
-    membership.save(update_fields=["state", "decided_at", "decided_by", "decision_reason"])
+    curation.reject_request(actor, membership, message)
     audit.record(
         actor,
         Action.MEMBERSHIP_REJECTED,
@@ -119,8 +101,7 @@ def remove_member(actor, membership: Membership, reason: str) -> None:
     if membership.state != Membership.State.ACTIVE:
         return
     reason = reason.strip()
-    membership.delete()
-    _adjust_member_count(board, -1)
+    curation.remove_member(membership)
     audit.record(
         actor,
         Action.MEMBERSHIP_REMOVED,
@@ -130,7 +111,6 @@ def remove_member(actor, membership: Membership, reason: str) -> None:
         before={"state": Membership.State.ACTIVE, "role": membership.role},
     )
     notify.member_removed(actor, membership.user, board, reason)
-    live.member_access_changed(membership.user)
     if membership.role == Membership.Role.MODERATOR:
         queries.role_changed(membership.user_id)
 
@@ -158,15 +138,9 @@ def ban_member(actor, board: Board, user, reason: str, until: datetime | None = 
     before = {"state": membership.state if membership.pk else None, "role": membership.role}
     if membership.pk and membership.is_banned and membership.banned_until == until:
         return membership  # the same ban again: nothing changes
-    was_active = membership.pk is not None and membership.is_active
-    membership.state = Membership.State.BANNED
-    membership.role = Membership.Role.MEMBER
-    membership.banned_until = until
-    membership.decision_reason = reason
-    membership.decided_by = actor
-    membership.decided_at = timezone.now()
-    membership.save()
-    _adjust_member_count(board, -1 if was_active else 0)
+    membership = curation.ban_member(
+        actor, board, user, membership if membership.pk else None, reason, until
+    )
     audit.record(
         actor,
         Action.MEMBERSHIP_BANNED,
@@ -177,7 +151,6 @@ def ban_member(actor, board: Board, user, reason: str, until: datetime | None = 
         after={"state": Membership.State.BANNED, "until": until.isoformat() if until else None},
     )
     notify.member_banned(actor, membership, reason)
-    live.member_access_changed(user)
     if before["role"] == Membership.Role.MODERATOR:
         queries.role_changed(user.pk)
     return membership
@@ -193,7 +166,7 @@ def unban_member(actor, board: Board, user) -> None:
     )
     if membership is None:
         return
-    membership.delete()
+    curation.lift_ban(membership)
     audit.record(
         actor,
         Action.MEMBERSHIP_UNBANNED,
@@ -219,8 +192,7 @@ def set_moderator(actor, membership: Membership, make_moderator: bool) -> Member
     if membership.role == role:
         return membership
     before = {"role": membership.role}
-    membership.role = role
-    membership.save(update_fields=["role"])
+    curation.set_role(membership, role)
     audit.record(
         actor,
         Action.MEMBERSHIP_PROMOTED if make_moderator else Action.MEMBERSHIP_DEMOTED,
@@ -231,7 +203,7 @@ def set_moderator(actor, membership: Membership, make_moderator: bool) -> Member
     )
     notify.moderator_role_changed(actor, membership)
     queries.role_changed(membership.user_id)
-    live.moderation_counts_changed([membership.user_id])
+    moderation_counts_changed([membership.user_id])
     return membership
 
 
@@ -249,13 +221,7 @@ def invite_member(actor, board: Board, user) -> Membership:
             raise ValidationError(_("This member is banned from the board; lift the ban first."))
     before = {"state": membership.state if membership else None}
     was_pending = membership is not None and membership.state == Membership.State.PENDING
-    membership = membership or Membership(user=user, board=board)
-    membership.board = board
-    membership.state = Membership.State.INVITED
-    membership.role = Membership.Role.MEMBER
-    membership.decided_by = actor
-    membership.decided_at = timezone.now()
-    membership.save()
+    membership = curation.invite_member(actor, board, user, membership)
     audit.record(
         actor,
         Action.MEMBERSHIP_INVITED,

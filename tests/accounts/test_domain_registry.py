@@ -31,7 +31,7 @@ def test_review_queue_explains_instead_of_offering_to_register_a_personal_domain
 ):
     applicant = UserFactory(status=User.Status.PENDING, email=email)
 
-    html = login(site_moderator).get(reverse("accounts:review_queue")).content.decode()
+    html = login(site_moderator).get(reverse("moderation:review_queue")).content.decode()
 
     assert f'id="register-{applicant.pk}"' not in html
     assert "can never be registered" in html or "登録できません" in html
@@ -45,9 +45,9 @@ def test_forged_registration_of_a_personal_domain_is_refused_at_both_doors(
     client = login(site_moderator)
 
     from_queue = client.post(
-        reverse("accounts:approve", args=[applicant.pk]), {"register_domain": "on"}
+        reverse("moderation:approve_member", args=[applicant.pk]), {"register_domain": "on"}
     )
-    from_profile = client.post(reverse("accounts:register_domain", args=[applicant.pk]))
+    from_profile = client.post(reverse("moderation:register_domain", args=[applicant.pk]))
 
     assert not MunicipalityDomain.objects.exists()
     assert messages_of(from_queue) and messages_of(from_profile)
@@ -62,7 +62,7 @@ def test_profile_page_explains_why_a_personal_domain_cannot_be_registered(login,
     html = login(site_moderator).get(reverse("accounts:profile", args=[member.pk])).content
     html = html.decode()
 
-    assert reverse("accounts:register_domain", args=[member.pk]) not in html
+    assert reverse("moderation:register_domain", args=[member.pk]) not in html
     assert "yahoo.co.jp" in html
 
 
@@ -72,7 +72,7 @@ def test_profile_page_explains_why_a_personal_domain_cannot_be_registered(login,
 def test_unregistered_lg_jp_applicant_is_shown_as_strong_evidence(login, site_moderator):
     applicant = UserFactory(status=User.Status.PENDING, email="kondo@city.sakai.lg.jp")
 
-    response = login(site_moderator).get(reverse("accounts:review_queue"))
+    response = login(site_moderator).get(reverse("moderation:review_queue"))
 
     [assessment] = response.context["assessments"]
     assert assessment.member == applicant
@@ -84,7 +84,7 @@ def test_unregistered_lg_jp_applicant_is_shown_as_strong_evidence(login, site_mo
 def test_a_registered_lg_jp_domain_takes_effect_at_once(login, site_moderator):
     member = UserFactory(email="clerk@city.sakai.lg.jp")
 
-    login(site_moderator).post(reverse("accounts:register_domain", args=[member.pk]))
+    login(site_moderator).post(reverse("moderation:register_domain", args=[member.pk]))
 
     registration = MunicipalityDomain.objects.get(domain="city.sakai.lg.jp")
     assert registration.in_effect
@@ -101,18 +101,18 @@ def test_other_domain_waits_for_a_second_moderator_and_the_proposer_cannot_confi
     login, site_moderator, second_moderator
 ):
     member = UserFactory(email="clerk@city.example.jp")
-    login(site_moderator).post(reverse("accounts:register_domain", args=[member.pk]))
+    login(site_moderator).post(reverse("moderation:register_domain", args=[member.pk]))
     registration = MunicipalityDomain.objects.get(domain="city.example.jp")
     assert not registration.in_effect
 
     response = login(site_moderator).post(
-        reverse("accounts:confirm_domain", args=[registration.pk])
+        reverse("moderation:confirm_domain", args=[registration.pk])
     )
     registration.refresh_from_db()
     assert not registration.in_effect
     assert messages_of(response)
 
-    login(second_moderator).post(reverse("accounts:confirm_domain", args=[registration.pk]))
+    login(second_moderator).post(reverse("moderation:confirm_domain", args=[registration.pk]))
     registration.refresh_from_db()
     assert registration.in_effect
     assert registration.confirmed_by == second_moderator
@@ -130,10 +130,10 @@ def test_domain_list_shows_proposals_with_confirm_only_for_another_moderator(
     proposal = MunicipalityDomain.objects.create(
         municipality=municipality, domain="city.example.jp", registered_by=site_moderator
     )
-    confirm_url = reverse("accounts:confirm_domain", args=[proposal.pk])
+    confirm_url = reverse("moderation:confirm_domain", args=[proposal.pk])
 
-    own = login(site_moderator).get(reverse("accounts:domains")).content.decode()
-    other = login(second_moderator).get(reverse("accounts:domains")).content.decode()
+    own = login(site_moderator).get(reverse("moderation:domains")).content.decode()
+    other = login(second_moderator).get(reverse("moderation:domains")).content.decode()
 
     assert "city.example.jp" in own and confirm_url not in own
     assert confirm_url in other
@@ -145,7 +145,7 @@ def test_the_registered_organisation_only(login, site_moderator):
     other = MunicipalityFactory(code="272264", name="藤井寺市", kana="フジイデラシ")
     member = UserFactory(email="x@city.habikino.lg.jp", municipality=other)
 
-    login(site_moderator).post(reverse("accounts:register_domain", args=[member.pk]))
+    login(site_moderator).post(reverse("moderation:register_domain", args=[member.pk]))
 
     assert MunicipalityDomain.objects.get().municipality.name == "羽曳野市"
 
@@ -164,7 +164,7 @@ def test_removing_a_domain_lists_the_members_it_verified_for_a_check(login, site
     client = login(site_moderator)
 
     response = client.post(
-        reverse("accounts:remove_domain", args=[registration.pk]), {"reason": "別団体のドメイン"}
+        reverse("moderation:remove_domain", args=[registration.pk]), {"reason": "別団体のドメイン"}
     )
 
     assert response.status_code == 302
@@ -177,7 +177,7 @@ def test_removing_a_domain_lists_the_members_it_verified_for_a_check(login, site
     entry = AuditEntry.objects.get(action="domain.removed")
     assert (entry.reason, entry.after) == ("別団体のドメイン", {"members_to_check": 1})
 
-    client.post(reverse("accounts:approve", args=[through_it.pk]))
+    client.post(reverse("moderation:approve_member", args=[through_it.pk]))
     through_it.refresh_from_db()
     assert not through_it.needs_recheck
     assert AuditEntry.objects.filter(action="user.rechecked", target_user=through_it).exists()
@@ -187,7 +187,7 @@ def test_removing_a_domain_needs_a_reason(login, site_moderator):
     registration = MunicipalityDomainFactory()
 
     login(site_moderator).post(
-        reverse("accounts:remove_domain", args=[registration.pk]), {"reason": "  "}
+        reverse("moderation:remove_domain", args=[registration.pk]), {"reason": "  "}
     )
 
     assert MunicipalityDomain.objects.exists()
@@ -198,7 +198,7 @@ def test_hostile_removal_reason_is_stored_as_text_and_shown_escaped(login, site_
     payload = '<script>alert(1)</script><img src=x onerror="alert(2)">'
     client = login(site_moderator)
 
-    client.post(reverse("accounts:remove_domain", args=[registration.pk]), {"reason": payload})
+    client.post(reverse("moderation:remove_domain", args=[registration.pk]), {"reason": payload})
 
     assert AuditEntry.objects.get(action="domain.removed").reason == payload
     html = client.get(reverse("moderation:site_log")).content.decode()
@@ -218,9 +218,9 @@ def test_only_site_moderators_see_or_change_the_registry(request, client, login,
         client = login(request.getfixturevalue(role))
 
     pages = [
-        client.get(reverse("accounts:domains")),
-        client.post(reverse("accounts:confirm_domain", args=[registration.pk])),
-        client.post(reverse("accounts:remove_domain", args=[registration.pk]), {"reason": "x"}),
+        client.get(reverse("moderation:domains")),
+        client.post(reverse("moderation:confirm_domain", args=[registration.pk])),
+        client.post(reverse("moderation:remove_domain", args=[registration.pk]), {"reason": "x"}),
     ]
 
     for response in pages:
@@ -236,10 +236,10 @@ def test_domain_list_query_count_does_not_grow(
     settings.REQUIRE_MFA_FOR_MODERATORS = False
     client = login(site_moderator)
     MunicipalityDomainFactory()
-    client.get(reverse("accounts:domains"))
+    client.get(reverse("moderation:domains"))
     with django_assert_num_queries(5) as first:
-        client.get(reverse("accounts:domains"))
+        client.get(reverse("moderation:domains"))
     for number in range(5):
         MunicipalityDomainFactory(domain=f"city.town{number}.lg.jp", registered_by=site_moderator)
     with django_assert_num_queries(len(first.captured_queries)):
-        client.get(reverse("accounts:domains"))
+        client.get(reverse("moderation:domains"))

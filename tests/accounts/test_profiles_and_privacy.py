@@ -119,7 +119,7 @@ def test_new_department_closes_the_previous_assignment_and_opens_a_new_one(
 
     assert response.status_code == 302
     # A new department is a transfer: the member is shown their new field's boards and people.
-    assert response.url == reverse("forums:transfer_suggestions")
+    assert response.url == reverse("fields:for_department")
     transferred_member.refresh_from_db()
     assert (transferred_member.department, transferred_member.position) == ("生活福祉課", "主任")
     previous, current = Assignment.objects.filter(user=transferred_member).order_by("id")
@@ -322,8 +322,8 @@ def test_every_member_response_carries_noindex_and_is_private(login, verified_us
 def test_forbidden_and_method_not_allowed_responses_carry_noindex(login, verified_user):
     client = login(verified_user)
 
-    forbidden = client.get(reverse("accounts:review_queue"))
-    not_allowed = client.get(reverse("accounts:approve", args=[verified_user.pk]))
+    forbidden = client.get(reverse("moderation:review_queue"))
+    not_allowed = client.get(reverse("moderation:approve_member", args=[verified_user.pk]))
 
     assert (forbidden.status_code, not_allowed.status_code) == (403, 405)
     assert "noindex" in forbidden["X-Robots-Tag"]

@@ -41,11 +41,11 @@ def test_moderator_approves_a_pending_applicant_and_registers_their_domain(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("accounts:approve", args=[applicant.pk]), {"register_domain": "on"}
+            reverse("moderation:approve_member", args=[applicant.pk]), {"register_domain": "on"}
         )
 
     assert response.status_code == 302
-    assert response.url == reverse("accounts:review_queue")
+    assert response.url == reverse("moderation:review_queue")
     applicant.refresh_from_db()
     assert applicant.status == User.Status.VERIFIED
     assert applicant.domain_mismatch is False
@@ -67,7 +67,7 @@ def test_approval_e_mail_is_sent_only_once_the_decision_is_committed(
     login, site_moderator, applicant, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        login(site_moderator).post(reverse("accounts:approve", args=[applicant.pk]))
+        login(site_moderator).post(reverse("moderation:approve_member", args=[applicant.pk]))
 
     assert mail.outbox == []
     assert len(callbacks) == 1
@@ -77,7 +77,7 @@ def test_approving_without_the_checkbox_registers_no_domain(
     login, site_moderator, applicant, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        login(site_moderator).post(reverse("accounts:approve", args=[applicant.pk]))
+        login(site_moderator).post(reverse("moderation:approve_member", args=[applicant.pk]))
 
     applicant.refresh_from_db()
     assert applicant.status == User.Status.VERIFIED
@@ -90,7 +90,7 @@ def test_later_sign_up_with_a_confirmed_domain_is_verified_automatically(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         login(site_moderator).post(
-            reverse("accounts:approve", args=[applicant.pk]), {"register_domain": "on"}
+            reverse("moderation:approve_member", args=[applicant.pk]), {"register_domain": "on"}
         )
     early = UserFactory(
         status=User.Status.UNVERIFIED,
@@ -102,7 +102,7 @@ def test_later_sign_up_with_a_confirmed_domain_is_verified_automatically(
 
     second = UserFactory(is_site_moderator=True, full_name="佐藤 次郎")
     registration = MunicipalityDomain.objects.get(domain="habikino-city.jp")
-    login(second).post(reverse("accounts:confirm_domain", args=[registration.pk]))
+    login(second).post(reverse("moderation:confirm_domain", args=[registration.pk]))
     colleague = UserFactory(
         status=User.Status.UNVERIFIED,
         email="suzuki.hanako@habikino-city.jp",
@@ -124,7 +124,7 @@ def test_moderator_confirms_a_verified_member_whose_domain_did_not_match(
     assert mismatched in queries.review_queue()
 
     with django_capture_on_commit_callbacks(execute=True):
-        login(site_moderator).post(reverse("accounts:approve", args=[mismatched.pk]))
+        login(site_moderator).post(reverse("moderation:approve_member", args=[mismatched.pk]))
 
     mismatched.refresh_from_db()
     assert mismatched.status == User.Status.VERIFIED
@@ -141,7 +141,7 @@ def test_registering_a_domain_already_owned_by_another_municipality_is_refused(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = login(site_moderator).post(
-            reverse("accounts:approve", args=[applicant.pk]), {"register_domain": "on"}
+            reverse("moderation:approve_member", args=[applicant.pk]), {"register_domain": "on"}
         )
 
     assert response.status_code == 302
@@ -161,7 +161,7 @@ def test_moderator_rejects_an_applicant_with_a_reason_that_is_e_mailed(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = login(site_moderator).post(
-            reverse("accounts:reject", args=[applicant.pk]), {"reason": reason}
+            reverse("moderation:reject_member", args=[applicant.pk]), {"reason": reason}
         )
 
     assert response.status_code == 302
@@ -179,7 +179,8 @@ def test_rejected_applicant_reads_the_reason_and_asks_for_another_review(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         login(site_moderator).post(
-            reverse("accounts:reject", args=[applicant.pk]), {"reason": "確認できませんでした。"}
+            reverse("moderation:reject_member", args=[applicant.pk]),
+            {"reason": "確認できませんでした。"},
         )
     client = login(applicant)
 
@@ -197,11 +198,11 @@ def test_rejecting_without_a_reason_is_refused_and_the_applicant_still_waits(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = login(site_moderator).post(
-            reverse("accounts:reject", args=[applicant.pk]), {"reason": "   "}
+            reverse("moderation:reject_member", args=[applicant.pk]), {"reason": "   "}
         )
 
     assert response.status_code == 302
-    assert response.url == reverse("accounts:review_queue")
+    assert response.url == reverse("moderation:review_queue")
     assert len(messages_of(response, "error")) == 1
     applicant.refresh_from_db()
     assert applicant.status == User.Status.PENDING
@@ -213,7 +214,7 @@ def test_a_verified_member_cannot_be_rejected(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         login(site_moderator).post(
-            reverse("accounts:reject", args=[verified_user.pk]), {"reason": "間違い"}
+            reverse("moderation:reject_member", args=[verified_user.pk]), {"reason": "間違い"}
         )
 
     verified_user.refresh_from_db()
@@ -225,21 +226,21 @@ def test_a_verified_member_cannot_be_rejected(
 
 
 def test_queue_page_lists_the_pending_applicant_with_their_note(login, site_moderator, applicant):
-    response = login(site_moderator).get(reverse("accounts:review_queue"))
+    response = login(site_moderator).get(reverse("moderation:review_queue"))
 
     assert response.status_code == 200
     html = response.content.decode()
     assert "田中 一郎" in html
     assert "tanaka.ichiro@habikino-city.jp" in html
     assert "代表番号 072-958-1111 の生活福祉課です。" in html
-    assert reverse("accounts:approve", args=[applicant.pk]) in html
-    assert reverse("accounts:reject", args=[applicant.pk]) in html
+    assert reverse("moderation:approve_member", args=[applicant.pk]) in html
+    assert reverse("moderation:reject_member", args=[applicant.pk]) in html
 
 
 def test_queue_page_does_not_list_members_who_need_nothing(
     login, site_moderator, applicant, verified_user
 ):
-    response = login(site_moderator).get(reverse("accounts:review_queue"))
+    response = login(site_moderator).get(reverse("moderation:review_queue"))
 
     assert [item.member for item in response.context["assessments"]] == [applicant]
 
@@ -247,8 +248,8 @@ def test_queue_page_does_not_list_members_who_need_nothing(
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("accounts:approve", {"register_domain": "on"}),
-        ("accounts:reject", {"reason": "理由"}),
+        ("moderation:approve_member", {"register_domain": "on"}),
+        ("moderation:reject_member", {"reason": "理由"}),
     ],
 )
 def test_ordinary_member_cannot_decide_on_applicants(login, verified_user, applicant, name, data):
@@ -261,18 +262,18 @@ def test_ordinary_member_cannot_decide_on_applicants(login, verified_user, appli
 
 
 def test_ordinary_member_cannot_open_the_queue(login, verified_user, applicant):
-    assert login(verified_user).get(reverse("accounts:review_queue")).status_code == 403
+    assert login(verified_user).get(reverse("moderation:review_queue")).status_code == 403
 
 
 def test_pending_applicant_cannot_open_the_queue(login, applicant):
-    response = login(applicant).get(reverse("accounts:review_queue"))
+    response = login(applicant).get(reverse("moderation:review_queue"))
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:status")
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client, applicant):
-    queue = reverse("accounts:review_queue")
+    queue = reverse("moderation:review_queue")
 
     response = client.get(queue)
 
@@ -282,7 +283,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, applicant):
 
 
 def test_anonymous_visitor_cannot_approve(client, applicant):
-    response = client.post(reverse("accounts:approve", args=[applicant.pk]))
+    response = client.post(reverse("moderation:approve_member", args=[applicant.pk]))
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
@@ -293,8 +294,8 @@ def test_anonymous_visitor_cannot_approve(client, applicant):
 def test_approve_and_reject_only_accept_post(login, site_moderator, applicant):
     client = login(site_moderator)
 
-    assert client.get(reverse("accounts:approve", args=[applicant.pk])).status_code == 405
-    assert client.get(reverse("accounts:reject", args=[applicant.pk])).status_code == 405
+    assert client.get(reverse("moderation:approve_member", args=[applicant.pk])).status_code == 405
+    assert client.get(reverse("moderation:reject_member", args=[applicant.pk])).status_code == 405
 
 
 # --- Cost of the queue page ------------------------------------------------------------------
@@ -310,17 +311,17 @@ def test_queue_page_query_count_does_not_grow_with_applicants(
 ):
     settings.REQUIRE_MFA_FOR_MODERATORS = False  # the TOTP check would add one query
     client = login(site_moderator)
-    client.get(reverse("accounts:review_queue"))  # warm up anything cached per process
+    client.get(reverse("moderation:review_queue"))  # warm up anything cached per process
 
     with django_assert_max_num_queries(QUEUE_PAGE_QUERIES):
-        assert client.get(reverse("accounts:review_queue")).status_code == 200
+        assert client.get(reverse("moderation:review_queue")).status_code == 200
 
     for number in range(10):
         UserFactory(status=User.Status.PENDING, email=f"applicant{number}@example.jp")
     UserFactory.create_batch(3, domain_mismatch=True)
 
     with django_assert_max_num_queries(QUEUE_PAGE_QUERIES):
-        response = client.get(reverse("accounts:review_queue"))
+        response = client.get(reverse("moderation:review_queue"))
     assert len(response.context["assessments"]) == 14
 
 

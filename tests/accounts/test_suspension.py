@@ -8,9 +8,10 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from accounts import live, services
+from accounts import live
 from accounts.models import User, VerificationEvent
 from forums.consumers import CLOSE_FORBIDDEN, TopicConsumer
+from moderation.services import site as site_moderation
 from tests.factories import UserFactory, make_topic
 
 REASON = "同じ広告を複数の掲示板に繰り返し投稿したため。"
@@ -33,7 +34,7 @@ def refreshed(user: User) -> User:
 
 def test_site_moderator_suspends_a_member_with_a_reason(login, site_moderator, member):
     response = login(site_moderator).post(
-        reverse("accounts:suspend", args=[member.pk]), {"reason": REASON}
+        reverse("moderation:suspend", args=[member.pk]), {"reason": REASON}
     )
 
     assert response.status_code == 302
@@ -53,17 +54,17 @@ def test_moderator_sees_the_reason_and_a_reinstate_button_on_the_profile(
     login, site_moderator, member
 ):
     client = login(site_moderator)
-    client.post(reverse("accounts:suspend", args=[member.pk]), {"reason": REASON})
+    client.post(reverse("moderation:suspend", args=[member.pk]), {"reason": REASON})
 
     html = client.get(reverse("accounts:profile", args=[member.pk])).content.decode()
 
     assert REASON in html
-    assert reverse("accounts:reinstate", args=[member.pk]) in html
+    assert reverse("moderation:reinstate", args=[member.pk]) in html
 
 
 def test_suspension_needs_a_reason(login, site_moderator, member):
     response = login(site_moderator).post(
-        reverse("accounts:suspend", args=[member.pk]), {"reason": "  "}
+        reverse("moderation:suspend", args=[member.pk]), {"reason": "  "}
     )
 
     assert response.status_code == 302
@@ -75,7 +76,7 @@ def test_suspended_member_is_signed_out_on_their_next_request(login, site_modera
     members_browser = login(member)
     assert members_browser.get(reverse("forums:board", args=[board.slug])).status_code == 200
 
-    login(site_moderator).post(reverse("accounts:suspend", args=[member.pk]), {"reason": REASON})
+    login(site_moderator).post(reverse("moderation:suspend", args=[member.pk]), {"reason": REASON})
     response = members_browser.get(reverse("forums:board", args=[board.slug]))
 
     assert response.status_code == 302
@@ -90,7 +91,7 @@ def test_signed_out_suspended_member_cannot_reach_a_board_page(
     login, site_moderator, member, board
 ):
     members_browser = login(member)
-    login(site_moderator).post(reverse("accounts:suspend", args=[member.pk]), {"reason": REASON})
+    login(site_moderator).post(reverse("moderation:suspend", args=[member.pk]), {"reason": REASON})
     members_browser.get(reverse("home"))  # signed out here
 
     response = members_browser.get(reverse("forums:board", args=[board.slug]))
@@ -116,9 +117,9 @@ def test_suspended_member_is_refused_at_sign_in_even_with_the_right_password(sus
 
 def test_reinstating_restores_verified_status_and_access(login, site_moderator, member, board):
     moderators_browser = login(site_moderator)
-    moderators_browser.post(reverse("accounts:suspend", args=[member.pk]), {"reason": REASON})
+    moderators_browser.post(reverse("moderation:suspend", args=[member.pk]), {"reason": REASON})
 
-    response = moderators_browser.post(reverse("accounts:reinstate", args=[member.pk]))
+    response = moderators_browser.post(reverse("moderation:reinstate", args=[member.pk]))
 
     assert response.status_code == 302
     member = refreshed(member)
@@ -132,7 +133,7 @@ def test_reinstating_restores_verified_status_and_access(login, site_moderator, 
 
 def test_ordinary_member_cannot_suspend_anyone(login, member, verified_user):
     response = login(member).post(
-        reverse("accounts:suspend", args=[verified_user.pk]), {"reason": REASON}
+        reverse("moderation:suspend", args=[verified_user.pk]), {"reason": REASON}
     )
 
     assert response.status_code == 403
@@ -140,7 +141,7 @@ def test_ordinary_member_cannot_suspend_anyone(login, member, verified_user):
 
 
 def test_ordinary_member_cannot_reinstate_anyone(login, member, suspended_user):
-    response = login(member).post(reverse("accounts:reinstate", args=[suspended_user.pk]))
+    response = login(member).post(reverse("moderation:reinstate", args=[suspended_user.pk]))
 
     assert response.status_code == 403
     assert refreshed(suspended_user).status == User.Status.SUSPENDED
@@ -148,12 +149,12 @@ def test_ordinary_member_cannot_reinstate_anyone(login, member, suspended_user):
 
 def test_ordinary_member_sees_no_suspend_form_on_a_profile(login, member, verified_user):
     html = login(member).get(reverse("accounts:profile", args=[verified_user.pk])).content
-    assert reverse("accounts:suspend", args=[verified_user.pk]).encode() not in html
+    assert reverse("moderation:suspend", args=[verified_user.pk]).encode() not in html
 
 
 def test_moderator_cannot_suspend_themselves(login, site_moderator):
     response = login(site_moderator).post(
-        reverse("accounts:suspend", args=[site_moderator.pk]), {"reason": REASON}
+        reverse("moderation:suspend", args=[site_moderator.pk]), {"reason": REASON}
     )
 
     assert response.status_code == 302
@@ -164,13 +165,13 @@ def test_moderator_cannot_suspend_themselves(login, site_moderator):
 def test_moderator_cannot_suspend_a_superuser(login, site_moderator):
     admin = UserFactory(is_superuser=True, is_staff=True)
 
-    login(site_moderator).post(reverse("accounts:suspend", args=[admin.pk]), {"reason": REASON})
+    login(site_moderator).post(reverse("moderation:suspend", args=[admin.pk]), {"reason": REASON})
 
     assert refreshed(admin).status == User.Status.VERIFIED
 
 
 def test_anonymous_visitor_cannot_suspend(client, member):
-    response = client.post(reverse("accounts:suspend", args=[member.pk]), {"reason": REASON})
+    response = client.post(reverse("moderation:suspend", args=[member.pk]), {"reason": REASON})
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
@@ -242,7 +243,9 @@ async def test_open_socket_is_closed_when_its_member_is_suspended(
     assert connected
 
     # A real transaction: the notification goes out from on_commit, as in production.
-    await database_sync_to_async(services.suspend_member)(site_moderator, verified_user, REASON)
+    await database_sync_to_async(site_moderation.suspend_member)(
+        site_moderator, verified_user, REASON
+    )
 
     assert await communicator.receive_output(timeout=2) == {
         "type": "websocket.close",
@@ -275,7 +278,9 @@ async def test_socket_of_another_member_stays_open_when_someone_is_suspended(
     assert (await bystander.connect())[0]
     assert (await suspended.connect())[0]
 
-    await database_sync_to_async(services.suspend_member)(site_moderator, verified_user, REASON)
+    await database_sync_to_async(site_moderation.suspend_member)(
+        site_moderator, verified_user, REASON
+    )
 
     assert (await suspended.receive_output(timeout=2))["code"] == CLOSE_FORBIDDEN
     assert await bystander.receive_nothing(timeout=0.3)

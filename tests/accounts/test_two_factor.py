@@ -25,7 +25,7 @@ def test_every_member_can_set_up_totp_after_signing_in(client, verified_user):
 
 def test_moderators_are_sent_to_set_up_totp_when_it_is_required(login, site_moderator, settings):
     settings.REQUIRE_MFA_FOR_MODERATORS = True
-    response = login(site_moderator).get(reverse("accounts:review_queue"))
+    response = login(site_moderator).get(reverse("moderation:review_queue"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
 
@@ -35,8 +35,8 @@ def test_moderators_with_totp_reach_the_queue_when_it_is_required(login, site_mo
     Authenticator.objects.create(
         user=site_moderator, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
     )
-    assert login(site_moderator).get(reverse("accounts:review_queue")).status_code == 200
+    assert login(site_moderator).get(reverse("moderation:review_queue")).status_code == 200
 
 
 def test_without_the_requirement_moderators_work_without_totp(login, site_moderator):
-    assert login(site_moderator).get(reverse("accounts:review_queue")).status_code == 200
+    assert login(site_moderator).get(reverse("moderation:review_queue")).status_code == 200

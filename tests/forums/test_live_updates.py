@@ -9,10 +9,10 @@ from channels.testing import WebsocketCommunicator
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from accounts import services as account_services
 from forums import live, services
 from forums.consumers import CLOSE_FORBIDDEN, TopicConsumer
 from forums.models import Board, Post
+from moderation.services import site as site_moderation
 from tests.factories import BoardFactory, MembershipFactory, UserFactory, make_topic
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -207,5 +207,5 @@ async def test_suspension_closes_the_socket(scene):
     moderator = await sync_to_async(UserFactory)(is_site_moderator=True)
     socket = socket_for(asker, topic)
     await socket.connect()
-    await sync_to_async(account_services.suspend_member)(moderator, asker, "規約違反")
+    await sync_to_async(site_moderation.suspend_member)(moderator, asker, "規約違反")
     assert (await socket.receive_output(timeout=3))["type"] == "websocket.close"

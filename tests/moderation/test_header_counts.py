@@ -49,7 +49,9 @@ def test_counts_change_is_announced_to_the_boards_moderators(
     board, reply, board_moderator, member, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
-    monkeypatch.setattr("forums.live.user_event", lambda ids, event: sent.append((set(ids), event)))
+    monkeypatch.setattr(
+        "moderation.live.user_event", lambda ids, event: sent.append((set(ids), event))
+    )
     MembershipFactory(board=board)
     content.flag_post(member, reply, Flag.Reason.OTHER)
     [(ids, event)] = sent

@@ -123,7 +123,7 @@ def test_moderator_removes_a_member_whose_sockets_are_told(
     login, board, board_moderator, member, django_capture_on_commit_callbacks, monkeypatch
 ):
     told = []
-    monkeypatch.setattr("forums.live.member_access_changed", told.append)
+    monkeypatch.setattr("forums.curation.member_access_changed", told.append)
     url = reverse("moderation:member_remove", args=[board.slug, member.pk])
     with django_capture_on_commit_callbacks(execute=True):
         login(board_moderator).post(url, {"reason": "退職されたため。"})

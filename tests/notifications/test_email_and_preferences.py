@@ -120,7 +120,11 @@ def test_digest_unsubscribe_turns_off_every_digest_kind(client, asker):
     client.post(url)
 
     preferences = dict(asker.email_preferences.values_list("kind", "delivery"))
-    assert preferences == {Kind.NEW_TOPIC: Delivery.OFF, Kind.HELPFUL: Delivery.OFF}
+    assert preferences == {
+        Kind.NEW_TOPIC: Delivery.OFF,
+        Kind.HELPFUL: Delivery.OFF,
+        Kind.QUESTION: Delivery.OFF,
+    }
 
 
 def test_a_forged_unsubscribe_link_does_nothing(client, asker):

@@ -4,12 +4,12 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from accounts import services as account_services
 from accounts.models import User
 from forums import services as forum_services
 from forums.models import Board, Membership
 from moderation.services import content as moderation_content
 from moderation.services import membership as moderation_membership
+from moderation.services import site as site_moderation
 from notifications.models import Kind
 from notifications.text import describe
 from tests.factories import BoardFactory, MembershipFactory, UserFactory, make_reply
@@ -106,7 +106,7 @@ def test_moderation_notice_in_english_for_an_english_member(
 def test_verification_decided_is_one_notification_and_one_e_mail(site_moderator, committed):
     applicant = UserFactory(status=User.Status.PENDING, full_name="田中 一郎")
     with committed():
-        account_services.approve_member(site_moderator, applicant)
+        site_moderation.approve_member(site_moderator, applicant)
 
     [notification] = notifications_of(applicant)
     assert notification.kind == Kind.VERIFICATION

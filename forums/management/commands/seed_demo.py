@@ -1,5 +1,6 @@
 """Demo data so that a newcomer sees a living site: staff, boards, questions and answers."""
 
+from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -9,6 +10,8 @@ from accounts import services as account_services
 from accounts.models import Municipality, MunicipalityDomain, User
 from forums import services
 from forums.models import Board, Membership, Topic, WorkField
+from moderation.models import AuditEntry, Flag
+from moderation.services import content, membership
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -102,6 +105,7 @@ class Command(BaseCommand):
             boards = self.create_boards(staff)
             self.create_topics(staff, boards)
             self.create_moderation_work(staff, boards)
+            call_command("seed_fields_demo", stdout=self.stdout)
         call_command("seed_conversations", stdout=self.stdout)
         self.print_logins(staff)
 
@@ -145,8 +149,6 @@ class Command(BaseCommand):
         return people
 
     def confirm_email(self, person: User) -> User:
-        from allauth.account.models import EmailAddress
-
         EmailAddress.objects.update_or_create(
             user=person, email=person.email, defaults={"verified": True, "primary": True}
         )
@@ -210,9 +212,6 @@ class Command(BaseCommand):
 
     def create_moderation_work(self, staff, boards) -> None:
         """Pending join requests, a flagged post and some audit history, once."""
-        from moderation.models import AuditEntry, Flag
-        from moderation.services import content, membership
-
         moderator = staff[0]
         procurement = boards["procurement"]
         for index, message in ASKING_TO_JOIN.items():

@@ -1,8 +1,4 @@
-"""E-mails about a member's own account, in their language.
-
-The decision on a verification is delivered by ``notifications`` (in the app and, from the task
-worker once the change commits, by e-mail); this module keeps the wording of that e-mail.
-"""
+"""The wording of a verification decision (in the app and by e-mail), in the member's language."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -25,12 +21,6 @@ def verification_decision_message(
             "site_name": settings.SITE_NAME,
             "url": settings.SITE_URL + path,
         }
-        subject = render_to_string("accounts/email/verification_subject.txt", context)
-        body = render_to_string("accounts/email/verification_body.txt", context)
+        subject = render_to_string("notifications/email/verification_subject.txt", context)
+        body = render_to_string("notifications/email/verification_body.txt", context)
     return " ".join(subject.split()), body, path
-
-
-def send_verification_decision(member: User, *, approved: bool, reason: str = "") -> None:
-    from notifications.services import notify_verification_decided
-
-    notify_verification_decided(member, approved=approved, reason=reason)

@@ -1,0 +1,199 @@
+"""Specs for dated assignments: planned moves from a date, concurrent posts, secondments, the
+timeline on the profile, and the greeting with the new field's page on the first day."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts import services
+from accounts.models import Assignment
+from forums.models import Post
+from tests.factories import MembershipFactory, UserFactory, make_topic
+
+from .conftest import today, worked
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def taxman(places):
+    member = UserFactory(
+        full_name="税務 太郎", municipality=places["habikino"], department="税務課"
+    )
+    worked(member, places["habikino"], "税務課", datetime.date(2020, 4, 1))
+    return member
+
+
+def travel_to(monkeypatch, day: datetime.date) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+
+
+def plan_welfare_move(client, start: datetime.date, **extra):
+    data = {
+        "municipality": "羽曳野市",
+        "department": "生活福祉課",
+        "position": "ケースワーカー",
+        "kind": "post",
+        "field": "",
+        "started_on": start.isoformat(),
+        "ended_on": "",
+    }
+    data.update(extra)
+    return client.post("/account/assignments/", data)
+
+
+def test_a_planned_move_waits_for_its_first_day(login, taxman):
+    start = today() + 30 * DAY
+    response = plan_welfare_move(login(taxman), start)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/fields/public-assistance/"  # to prepare for the move
+    taxman.refresh_from_db()
+    assert taxman.department == "税務課"  # still the current job
+    assert taxman.next_move_on == start
+    old, new = (
+        Assignment.objects.get(user=taxman, department="税務課"),
+        Assignment.objects.get(user=taxman, department="生活福祉課"),
+    )
+    assert old.ended_on == start - DAY
+    assert (new.state, new.field.slug) == ("planned", "public-assistance")
+
+
+def test_on_the_first_day_the_member_is_greeted_with_the_new_fields_page_once(
+    login, taxman, monkeypatch
+):
+    start = today() + 30 * DAY
+    client = login(taxman)
+    plan_welfare_move(client, start)
+    travel_to(monkeypatch, start)
+
+    first = client.get("/", HTTP_ACCEPT="text/html")
+    assert first.status_code == 302 and first["Location"] == "/fields/public-assistance/"
+    page = client.get(first["Location"]).content.decode()
+    assert 'id="welcome-heading"' in page
+
+    assert client.get("/").status_code == 200  # once only
+    assert 'id="welcome-heading"' not in client.get("/fields/public-assistance/").content.decode()
+    taxman.refresh_from_db()
+    assert (taxman.department, taxman.position, taxman.next_move_on) == (
+        "生活福祉課",
+        "ケースワーカー",
+        None,
+    )
+
+
+def test_posts_keep_the_department_the_author_had_when_posting(login, taxman, monkeypatch):
+    board = MembershipFactory(user=taxman).board
+    start = today() + 30 * DAY
+    client = login(taxman)
+    plan_welfare_move(client, start)
+    before = make_topic(taxman, board, title="住民税の特別徴収について")
+    travel_to(monkeypatch, start)
+    client.get("/")
+    taxman.refresh_from_db()
+    after = make_topic(taxman, board, title="扶養照会について")
+
+    departments = dict(
+        Post.objects.filter(number=1).values_list("topic__title", "author_department")
+    )
+    assert departments[before.title] == "税務課"
+    assert departments[after.title] == "生活福祉課"
+
+
+def test_a_script_request_on_the_first_day_starts_the_move_without_redirecting(
+    login, taxman, monkeypatch
+):
+    start = today() + DAY
+    client = login(taxman)
+    plan_welfare_move(client, start)
+    travel_to(monkeypatch, start)
+    response = client.get("/notifications/count/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    taxman.refresh_from_db()
+    assert taxman.department == "生活福祉課"
+
+
+def test_cancelling_a_planned_move_reopens_the_current_post(login, taxman):
+    start = today() + 30 * DAY
+    client = login(taxman)
+    plan_welfare_move(client, start)
+    planned = Assignment.objects.get(user=taxman, department="生活福祉課")
+
+    client.post(f"/account/assignments/{planned.pk}/delete/")
+
+    assert not Assignment.objects.filter(pk=planned.pk).exists()
+    assert Assignment.objects.get(user=taxman, department="税務課").ended_on is None
+    taxman.refresh_from_db()
+    assert taxman.next_move_on is None
+
+
+def test_a_concurrent_post_runs_beside_the_regular_post(login, taxman):
+    client = login(taxman)
+    plan_welfare_move(client, today(), department="選挙管理委員会事務局", kind="concurrent")
+    assert Assignment.objects.get(user=taxman, department="税務課").ended_on is None
+    taxman.refresh_from_db()
+    assert taxman.department == "税務課"
+    concurrent = Assignment.objects.get(user=taxman, department="選挙管理委員会事務局")
+    assert (concurrent.state, concurrent.field.slug) == ("current", "elections")
+
+
+def test_a_secondment_is_where_the_member_works_while_the_home_post_stays(taxman, places):
+    services.add_assignment(
+        taxman,
+        municipality=places["osaka"],
+        department="健康医療部 感染症対策課",
+        kind=Assignment.Kind.SECONDMENT,
+        started_on=today(),
+        ended_on=today() + 700 * DAY,
+    )
+    taxman.refresh_from_db()
+    assert (taxman.municipality, taxman.department) == (places["osaka"], "健康医療部 感染症対策課")
+    assert Assignment.objects.get(user=taxman, department="税務課").ended_on is None
+
+
+def test_the_member_corrects_the_field_of_an_assignment(login, taxman, registry):
+    assignment = Assignment.objects.get(user=taxman)
+    login(taxman).post(
+        f"/account/assignments/{assignment.pk}/field/", {"field": registry["tax-collection"].pk}
+    )
+    assignment.refresh_from_db()
+    assert (assignment.field.slug, assignment.field_chosen_by_member) == ("tax-collection", True)
+
+
+def test_nobody_changes_someone_elses_assignments(login, taxman, verified_user):
+    assignment = Assignment.objects.get(user=taxman)
+    client = login(verified_user)
+    assert client.post(f"/account/assignments/{assignment.pk}/delete/").status_code == 403
+    assert client.post(f"/account/assignments/{assignment.pk}/field/", {}).status_code == 403
+    assert Assignment.objects.filter(pk=assignment.pk, field__slug="tax-residents").exists()
+
+
+def test_an_end_before_the_start_is_refused_and_everything_typed_is_kept(login, taxman):
+    response = plan_welfare_move(login(taxman), today(), ended_on=(today() - 10 * DAY).isoformat())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "生活福祉課" in page and "ケースワーカー" in page
+    assert 'aria-invalid="true"' in page
+    assert not Assignment.objects.filter(user=taxman, department="生活福祉課").exists()
+
+
+def test_the_profile_shows_the_timeline_with_planned_current_and_past_posts(
+    login, taxman, verified_user
+):
+    plan_welfare_move(login(taxman), today() + 30 * DAY)
+    services.add_assignment(
+        taxman,
+        municipality=taxman.municipality,
+        department="選挙管理委員会事務局",
+        kind=Assignment.Kind.CONCURRENT,
+        started_on=datetime.date(2021, 4, 1),
+        ended_on=datetime.date(2022, 3, 31),
+    )
+    page = login(verified_user).get(f"/members/{taxman.pk}/").content.decode()
+    timeline = page.split('class="plain-list profile-timeline"')[1]
+    # Newest start first: the planned move, the concurrent post of 2021, the post since 2020.
+    assert timeline.index("生活福祉課") < timeline.index("選挙管理") < timeline.index("税務課")
+    assert "badge--pending" in page  # planned
+    assert "/fields/public-assistance/" in page
+    assert taxman.email not in page
