@@ -41,6 +41,11 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default="8000")
     parser.add_argument("--workers", default="1", help="uvicorn worker processes")
+    parser.add_argument(
+        "--demo-sign-ins",
+        action="store_true",
+        help="print the demo sign-ins once the worker has sent what was queued (make run)",
+    )
     options = parser.parse_args()
 
     # Fixed commands of our own, no shell: nothing from outside reaches them but the options.
@@ -59,6 +64,13 @@ def main() -> int:
         subprocess.Popen(command, cwd=BASE_DIR, start_new_session=True)  # noqa: S603
         for command in (web, worker)
     ]
+    if options.demo_sign_ins:
+        # Last in the terminal, after the worker's first lines: what to sign in with.
+        subprocess.Popen(  # noqa: S603
+            _manage("seed_demo", "--sign-ins-only", "--wait-for-queue", "30",
+                    "--url", f"http://{options.host}:{options.port}/"),
+            cwd=BASE_DIR,
+        )  # fmt: skip
     stopping = False
 
     def request_stop(signum, frame):

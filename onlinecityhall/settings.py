@@ -242,13 +242,15 @@ MFA_TOTP_ISSUER = "Online City Hall"
 REQUIRE_MFA_FOR_MODERATORS = env_bool("REQUIRE_MFA_FOR_MODERATORS", default=False)
 
 # --- E-mail -----------------------------------------------------------------------------------
-# The console by default; SMTP as soon as EMAIL_HOST is set (or any EMAIL_BACKEND named).
+# Without SMTP: one line per message in the terminal, the whole message in EMAIL_FILE_PATH;
+# SMTP as soon as EMAIL_HOST is set (or any EMAIL_BACKEND named).
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if env_str("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    else "onlinecityhall.mail.OneLinePerMessageBackend",
 )
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

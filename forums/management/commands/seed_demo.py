@@ -1,5 +1,7 @@
 """Demo data so that a newcomer sees a living site: staff, boards, questions and answers."""
 
+import time
+
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -12,6 +14,7 @@ from forums import services
 from forums.models import Board, Membership, Topic, WorkField
 from moderation.models import AuditEntry, Flag
 from moderation.services import content, membership
+from notifications import task_queue
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -97,7 +100,27 @@ ASKING_TO_JOIN = {
 class Command(BaseCommand):
     help = "Create demo municipalities, staff, boards, topics and replies (safe to run again)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--sign-ins-only",
+            action="store_true",
+            help="only print the demo sign-ins (make run does, once the site is up)",
+        )
+        parser.add_argument(
+            "--wait-for-queue",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="first wait (at most this long) until the task worker has sent what is queued",
+        )
+        parser.add_argument("--url", default="", help="the address the site runs at")
+
     def handle(self, *args, **options):
+        if options["sign_ins_only"]:
+            self.wait_for_queue(options["wait_for_queue"])
+            staff = [User.objects.get(email=row[0]) for row in STAFF]
+            self.print_logins(staff, url=options["url"])
+            return
         if not Municipality.objects.exists():
             call_command("load_municipalities", stdout=self.stdout)
         with transaction.atomic():
@@ -236,9 +259,25 @@ class Command(BaseCommand):
             helper = Membership.objects.get(user=staff[1], board=vaccination)
             membership.set_moderator(moderator, helper, True)
 
-    def print_logins(self, staff) -> None:
+    def wait_for_queue(self, seconds: int) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            time.sleep(1)
+            if not task_queue.queue_stats()["queue_depth"]:
+                time.sleep(1)  # the line of the last message it sent
+                return
+
+    def print_logins(self, staff, url: str = "") -> None:
+        self.stdout.write("")
+        if url:
+            self.stdout.write(self.style.SUCCESS(f"Online City Hall is running at {url}"))
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for index, person in enumerate(staff):
             role = " (site moderator)" if index == 0 else ""
             self.stdout.write(f"  {person.email} / {DEMO_PASSWORD}{role}")
         self.stdout.write(f"  applicant@example.com / {DEMO_PASSWORD} (waiting for review)")
+        if User.objects.filter(email="takahashi@mhlw.go.jp").exists():
+            self.stdout.write(f"  takahashi@mhlw.go.jp / {DEMO_PASSWORD} (ministry, seconded)")
+        self.stdout.write(
+            "E-mails are not sent: each one is a line here, and the whole message is in sent-mail/."
+        )
