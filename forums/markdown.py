@@ -52,3 +52,21 @@ def quote_markdown(text: str, author_name: str = "", number: int | None = None) 
             heading = _("%(name)s wrote:") % {"name": name}
         lines = [f"> **{heading}**", ">", *lines]
     return "\n".join(lines) + "\n\n"
+
+
+def markdown_to_text(text: str) -> str:
+    """What a reader sees of a post, as plain text: Markdown markers (list bullets, rules,
+    emphasis, quote marks, table pipes, link targets) dropped, blocks separated by spaces."""
+    words: list[str] = []
+    for token in _renderer.parse(text):
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    words.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    words.append(" ")
+            words.append(" ")
+        elif token.type in ("fence", "code_block"):
+            words.append(token.content)
+            words.append(" ")
+    return " ".join("".join(words).split())
