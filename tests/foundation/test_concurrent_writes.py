@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
@@ -104,7 +105,7 @@ def wait_until_up(base: str, server: subprocess.Popen) -> None:
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=2):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not listening yet, or too busy starting to answer
             time.sleep(0.3)
     raise AssertionError("the site did not start")
 
@@ -163,7 +164,8 @@ def test_twenty_concurrent_posters_lose_nothing_with_the_worker_running(tmp_path
 
     statuses = [status for status, _ in results]
     assert len(results) == POSTERS * REPLIES_EACH
-    assert statuses == [302] * len(results), (statuses, server_log[-5000:])
+    answers = dict(Counter(statuses))
+    assert answers == {302: len(results)}, (f"answers by status: {answers}", server_log[-3000:])
     assert all("#post-" in location for _, location in results)
     assert "database is locked" not in server_log
     assert "Traceback" not in server_log, server_log[-5000:]

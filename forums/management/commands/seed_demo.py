@@ -13,7 +13,7 @@ from accounts.models import Municipality, MunicipalityDomain, User
 from forums import services
 from forums.models import Board, Membership, Topic, WorkField
 from moderation.models import AuditEntry, Flag
-from moderation.services import content, membership
+from moderation.services import content, membership, site
 from notifications import task_queue
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
@@ -56,6 +56,18 @@ STAFF = [
     ("kato@city.kunitachi.lg.jp", "加藤 由美", "加藤（国立市）", "132152", "生活福祉課",
      "ケースワーカー"),
 ]  # fmt: skip
+SITE_MODERATORS = (0, 4)  # two, so that a domain outside lg.jp / go.jp can be confirmed
+# Applicants as site moderators meet them: (e-mail, name, display name, code, department, note)
+APPLICANTS = [
+    ("nakamura@city.sakai.lg.jp", "中村 優子", "中村（堺市）", "271403", "健康福祉局 保健所",
+     ""),
+    ("kimura.takuya@gmail.com", "木村 拓也", "木村（国立市）", "132152", "子育て支援課",
+     "庁内メールは外部のサイトに登録できないため、個人のアドレスで申請しました。"
+     "国立市役所の代表番号（042-576-2111）から子育て支援課の木村につないでいただけます。"),
+    ("okada@city.fuchu.hiroshima.jp", "岡田 直樹", "岡田（府中市）", "342084", "総務課", ""),
+]  # fmt: skip
+# Registered by the first site moderator; in effect once the second confirms it.
+PROPOSED_DOMAIN = ("342084", "city.fuchu.hiroshima.jp")
 DOMAINS = {
     "272221": "city.habikino.lg.jp",
     "281000": "city.kobe.lg.jp",
@@ -153,10 +165,12 @@ class Command(BaseCommand):
                     municipality=Municipality.objects.get(code=code),
                     department=department,
                     position=position,
-                    is_site_moderator=index == 0,
+                    is_site_moderator=index in SITE_MODERATORS,
                 )
                 person = self.confirm_email(person)
             people.append(person)
+        moderators = [people[index].pk for index in SITE_MODERATORS]
+        User.objects.filter(pk__in=moderators).update(is_site_moderator=True)
         applicant = User.objects.filter(email="applicant@example.com").first()
         if applicant is None:
             applicant = User.objects.create_user(
@@ -169,7 +183,30 @@ class Command(BaseCommand):
                 review_note="札幌市役所の代表番号から内線で確認できます。",
             )
             self.confirm_email(applicant)
+        self.create_applicants(people)
         return people
+
+    def create_applicants(self, staff) -> None:
+        """An lg.jp address not yet registered (strong evidence), a personal address that can
+        only be approved one person at a time, and a domain outside lg.jp waiting for the second
+        site moderator, with a colleague who signed up with it meanwhile."""
+        code, domain = PROPOSED_DOMAIN
+        if not MunicipalityDomain.objects.filter(domain=domain).exists():
+            site.register_municipality_domain(
+                staff[SITE_MODERATORS[0]], Municipality.objects.get(code=code), domain
+            )
+        for email, full_name, display, code, department, note in APPLICANTS:
+            if not User.objects.filter(email=email).exists():
+                person = User.objects.create_user(
+                    email,
+                    DEMO_PASSWORD,
+                    full_name=full_name,
+                    display_name=display,
+                    municipality=Municipality.objects.get(code=code),
+                    department=department,
+                    review_note=note,
+                )
+                self.confirm_email(person)
 
     def confirm_email(self, person: User) -> User:
         EmailAddress.objects.update_or_create(
@@ -273,7 +310,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Online City Hall is running at {url}"))
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for index, person in enumerate(staff):
-            role = " (site moderator)" if index == 0 else ""
+            role = " (site moderator)" if index in SITE_MODERATORS else ""
             self.stdout.write(f"  {person.email} / {DEMO_PASSWORD}{role}")
         self.stdout.write(f"  applicant@example.com / {DEMO_PASSWORD} (waiting for review)")
         if User.objects.filter(email="takahashi@mhlw.go.jp").exists():
