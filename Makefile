@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: install run serve test lint check-deploy messages bench-pages bench-notifications bench-weight bench-live clean
+.PHONY: install run serve test lint check-deploy messages bench-pages bench-notifications bench-weight bench-live bench-attachments clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ bench-weight: install
 # (PostgreSQL och_bench_live + Redis db 7), e.g. make bench-live BENCH_ARGS='--clients 1000'.
 bench-live: install
 	$(BIN)/python bench/live.py $(BENCH_ARGS)
+
+# Upload and processing of a 20 MB PDF and a 12-megapixel photo; topic page with 10 images.
+bench-attachments: install
+	$(BIN)/python bench/attachments.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

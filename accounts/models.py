@@ -216,6 +216,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     review_note = models.TextField(_("note for the reviewer"), max_length=1000, blank=True)
     status_reason = models.TextField(_("reason"), max_length=1000, blank=True)
     is_site_moderator = models.BooleanField(_("site moderator"), default=False)
+    # 0: no photo (pages draw initials); otherwise the version of the stored avatar photo, so
+    # that its URL changes with it and browsers may cache each version for good.
+    avatar_version = models.PositiveIntegerField(default=0)
 
     is_staff = models.BooleanField(_("Django admin access"), default=False)
     is_active = models.BooleanField(default=True)

@@ -328,3 +328,10 @@ def update_profile(member: User, **changes) -> User:
             position=member.position
         )
     return member
+
+
+def set_avatar_version(member: User, version: int) -> None:
+    """Point the member at a new avatar photo (or none, with 0); the photo is stored by the
+    attachments app."""
+    User.objects.filter(pk=member.pk).update(avatar_version=version)
+    member.avatar_version = version

@@ -40,9 +40,9 @@ def _refusal() -> PermissionDenied:
     return PermissionDenied(_("This member cannot receive a conversation from you."))
 
 
-def _check_contacts(user, recipients) -> None:
+def _check_contacts(user, recipients, field=None) -> None:
     for recipient in recipients:
-        if not queries.may_contact(user, recipient):
+        if not queries.may_contact(user, recipient, field):
             raise _refusal()
 
 
@@ -67,9 +67,13 @@ def _existing_submission(author, token: str) -> Message | None:
 # --- Starting and writing -------------------------------------------------------------------
 
 
-def start_conversation(starter, recipients, body: str, title: str = "", token: str = ""):
+def start_conversation(
+    starter, recipients, body: str, title: str = "", token: str = "", field=None
+):
     """Open a conversation with one or more members and its first message. The same form
-    token twice returns the first conversation."""
+    token twice returns the first conversation. ``field``: the field of work the question is
+    about, when it comes from that field's people to ask (their "ask me" lets it through a
+    narrower contact setting)."""
     existing = _existing_submission(starter, token)
     if existing is not None:
         return existing.conversation
@@ -87,7 +91,7 @@ def start_conversation(starter, recipients, body: str, title: str = "", token: s
             )
             % {"limit": settings.CONVERSATION_NEW_MEMBER_DAILY_LIMIT}
         )
-    _check_contacts(starter, recipients)
+    _check_contacts(starter, recipients, field)
     try:
         with transaction.atomic():
             now = timezone.now()
@@ -152,6 +156,9 @@ def _write(author, conversation, body: str, reply_to=None, token: str = "") -> M
         last_read_number=number, last_read_at=now
     )
     live.message_created(message)
+    # Whoever writes has read everything before: their read receipt moves too.
+    seat = Participant(conversation=conversation, user=author, last_read_number=number)
+    live.read_advanced(seat, author.full_name, queries.settings_of(author).read_receipts)
     _notify(author, conversation, message)
     return message
 
@@ -303,18 +310,19 @@ def leave_conversation(user, conversation) -> None:
     live.participants_changed(conversation, departed=[user])
 
 
-@transaction.atomic
 def mark_read(user, seat: Participant, number: int) -> bool:
-    """Remember how far the member has read; writes only when they read further."""
+    """Remember how far the member has read; writes (and opens a transaction) only when they
+    read further."""
     number = min(number, seat.conversation.message_count)
     if number <= seat.last_read_number:
         return False
-    Participant.objects.filter(pk=seat.pk).update(
-        last_read_number=Greatest(F("last_read_number"), number), last_read_at=timezone.now()
-    )
-    seat.last_read_number = number
-    notifications.private_conversation_read(user, seat.conversation.get_absolute_url())
-    live.read_advanced(seat, user.full_name, queries.settings_of(user).read_receipts)
+    with transaction.atomic():
+        Participant.objects.filter(pk=seat.pk).update(
+            last_read_number=Greatest(F("last_read_number"), number), last_read_at=timezone.now()
+        )
+        seat.last_read_number = number
+        notifications.private_conversation_read(user, seat.conversation.get_absolute_url())
+        live.read_advanced(seat, user.full_name, queries.settings_of(user).read_receipts)
     return True
 
 

@@ -49,6 +49,7 @@ async def conversation_event_stream(request, conversation_id: int):
                 return
             for event in missed:
                 yield _format(event)
+            yield _format(await sync_to_async(live.reads_event)(conversation_id, user_id))
             deadline = time.monotonic() + STREAM_SECONDS
             while time.monotonic() < deadline:
                 try:

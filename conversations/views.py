@@ -27,6 +27,7 @@ from conversations.forms import (
     parse_number,
 )
 from conversations.models import Message, MessageReport
+from fields.queries import field_by_slug
 from forums.forms import new_token
 from forums.markdown import quote_markdown, render_markdown
 
@@ -98,7 +99,8 @@ def conversation_new(request):
         for member in _verified_members(parse_ids(source.getlist("to")))
         if member.pk != request.user.pk
     ]
-    refused = [member for member in chosen if not queries.may_contact(request.user, member)]
+    field = field_by_slug(source.get("field", "")[:50]) if source.get("field") else None
+    refused = [member for member in chosen if not queries.may_contact(request.user, member, field)]
     chosen = [member for member in chosen if member not in refused]
     if request.method == "POST":
         form = NewConversationForm(request.POST)
@@ -111,6 +113,7 @@ def conversation_new(request):
                     data["body"],
                     title=data["title"],
                     token=data["submission_token"],
+                    field=field,
                 )
             except (PermissionDenied, ValidationError) as error:
                 form.add_error(None, _errors(error))
@@ -130,6 +133,7 @@ def conversation_new(request):
         "candidates": candidates,
         "preview": preview,
         "max_participants": settings.CONVERSATION_MAX_PARTICIPANTS,
+        "field": field,
     }
     status = 400 if request.method == "POST" and (form.errors or refused) else 200
     return render(request, "conversations/new.html", context, status=status)
@@ -166,12 +170,12 @@ def _detail_context(request, conversation, seat, form=None, preview=None) -> dic
         "messages_shown": message_list,
         "has_older": has_older,
         "participants": participants,
-        "participants_html": live.render_participants(conversation),
+        "participants_html": live.render_participants(conversation, participants),
         "form": form,
         "preview": preview,
         "viewer_id": user.pk,
         "can_manage": permissions.can_manage_participants(user, conversation, seat),
-        "reads": queries.read_states(conversation, user),
+        "reads": queries.read_states(conversation, user, participants),
         "shows_receipts": queries.settings_of(user).read_receipts,
     }
 

@@ -16,6 +16,8 @@ from fields.models import CalendarEntry, Field, GuideRevision, HandoverNote
 from forums.models import Board, Membership, Topic
 from forums.permissions import can_view_board
 from forums.queries import with_reader_state
+from meetings.permissions import can_view_meetings
+from meetings.queries import upcoming_for_boards
 
 
 def field_for_board(board: Board) -> Field | None:
@@ -57,6 +59,16 @@ def readable_boards_of_field(user, field: Field) -> list[BoardOfField]:
         for board in boards
         if can_view_board(user, board, memberships.get(board.pk))
     ]
+
+
+def upcoming_meetings(user, boards: list[BoardOfField], limit: int = 5) -> list:
+    """Exchange meetings of the field's boards the member may see (none: no query)."""
+    board_ids = [
+        entry.board.pk for entry in boards if can_view_meetings(user, entry.board, entry.membership)
+    ]
+    if not board_ids:
+        return []
+    return upcoming_for_boards(board_ids, viewer=user, limit=limit)
 
 
 def current_guide(field: Field) -> GuideRevision | None:

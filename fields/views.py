@@ -104,6 +104,7 @@ def field_detail(request, slug):
             queries.people_to_ask(user, field)[:PEOPLE_ON_FIELD_PAGE], field
         ),
         "handover_notes": queries.shared_handover_notes(user, field, limit=5),
+        "meetings": queries.upcoming_meetings(user, boards),
         "welcome": welcome is not None,
         "can_manage": permissions.can_manage_field(user),
     }

@@ -142,6 +142,7 @@ def topic_posts(topic: Topic, user, page: int) -> list[Post]:
     posts = (
         Post.objects.filter(topic=topic, number__gte=first, number__lt=first + POSTS_PER_PAGE)
         .select_related("author", "author_municipality")
+        .prefetch_related("attachments")
         .annotate(marked_helpful=Exists(HelpfulMark.objects.filter(post=OuterRef("pk"), user=user)))
         .order_by("number")
     )

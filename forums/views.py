@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
+from attachments.forms import PostFiles, blank_context
+from attachments.queries import quote_links
 from forums import access, live, permissions, queries, services
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
@@ -120,11 +122,13 @@ def topic_new(request, slug):
         messages.error(request, _("Join this board to start a topic."))
         return redirect(board)
     preview = None
+    files = PostFiles(request, board)
     if request.method == "POST":
         form = TopicForm(request.POST)
+        files.bind()
         if form.is_valid():
             data = form.cleaned_data
-            if "preview" in request.POST:
+            if "preview" in request.POST or not files.is_valid:
                 preview = render_markdown(data["body"])
             else:
                 try:
@@ -136,17 +140,17 @@ def topic_new(request, slug):
                         tags=data["tags"],
                         token=data["submission_token"],
                     )
-                except PermissionDenied as error:
-                    messages.error(request, str(error))
+                    files.attach_to(topic.posts.get(number=1))
+                except (PermissionDenied, ValidationError) as error:
+                    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
                 else:
                     return redirect(
                         topic.get_absolute_url() + _accepted_query(data["submission_token"])
                     )
     else:
         form = TopicForm(initial={"submission_token": new_token()})
-    return render(
-        request, "forums/topic_new.html", {"board": board, "form": form, "preview": preview}
-    )
+    context = {"board": board, "form": form, "preview": preview, **files.context()}
+    return render(request, "forums/topic_new.html", context)
 
 
 def _accepted_query(token: str, joiner: str = "?") -> str:
@@ -155,7 +159,9 @@ def _accepted_query(token: str, joiner: str = "?") -> str:
     return f"{joiner}{urlencode({'accepted': token})}" if token else ""
 
 
-def _topic_context(request, topic, membership, page: int, reply_form=None, preview=None) -> dict:
+def _topic_context(
+    request, topic, membership, page: int, reply_form=None, preview=None, files=None
+) -> dict:
     user = request.user
     posts = queries.topic_posts(topic, user, page)
     accepted = None
@@ -174,11 +180,15 @@ def _topic_context(request, topic, membership, page: int, reply_form=None, previ
             if quoted_post is not None:
                 body = quote_markdown(
                     quoted_post.body, str(quoted_post.author), number=quoted_post.number
-                )
-                initial.update(body=body, reply_to=quoted_post.pk)
+                ).rstrip("\n") + quote_links(quoted_post)
+                initial.update(body=body + "\n\n", reply_to=quoted_post.pk)
         reply_form = ReplyForm(initial=initial)
     page_count = queries.topic_page_count(topic)
+    files_context = {}
+    if can_reply:
+        files_context = files.context() if files is not None else blank_context(topic.board)
     return {
+        **files_context,
         "topic": topic,
         "board": topic.board,
         "membership": membership,
@@ -231,7 +241,8 @@ def topic_detail(request, topic_id, slug=None):
 def topic_reply(request, topic_id):
     topic, membership = _topic_for(request, topic_id)
     form = ReplyForm(request.POST)
-    if form.is_valid() and "preview" not in request.POST:
+    files = PostFiles(request, topic.board).bind()
+    if form.is_valid() and files.is_valid and "preview" not in request.POST:
         data = form.cleaned_data
         reply_to = None
         if data["reply_to"]:
@@ -240,8 +251,9 @@ def topic_reply(request, topic_id):
             post = services.post_reply(
                 request.user, topic, data["body"], reply_to=reply_to, token=data["submission_token"]
             )
-        except PermissionDenied as error:
-            messages.error(request, str(error))
+            files.attach_to(post)
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
             return redirect(
                 f"{topic.get_absolute_url()}?page={queries.page_of_number(post.number)}"
@@ -249,8 +261,10 @@ def topic_reply(request, topic_id):
             )
     preview = render_markdown(form.cleaned_data["body"]) if form.is_valid() else None
     page = queries.topic_page_count(topic)
-    context = _topic_context(request, topic, membership, page, reply_form=form, preview=preview)
-    status = 200 if form.is_valid() or "preview" in request.POST else 400
+    context = _topic_context(
+        request, topic, membership, page, reply_form=form, preview=preview, files=files
+    )
+    status = 200 if (form.is_valid() and files.is_valid) or "preview" in request.POST else 400
     return render(request, "forums/topic_detail.html", context, status=status)
 
 
@@ -274,20 +288,29 @@ def post_edit(request, post_id):
     initial = {"body": post.body, "title": post.topic.title}
     form = EditPostForm(initial=initial, with_title=post.is_first)
     preview = None
+    files = PostFiles(request, post.topic.board, post)
     if request.method == "POST":
         form = EditPostForm(request.POST, with_title=post.is_first)
+        files.bind()
         if form.is_valid():
-            if "preview" in request.POST:
+            if "preview" in request.POST or not files.is_valid:
                 preview = render_markdown(form.cleaned_data["body"])
             else:
-                services.edit_post(
-                    request.user, post, form.cleaned_data["body"], form.cleaned_data.get("title")
-                )
-                messages.success(request, _("Your post was updated."))
-                return redirect("forums:post", post_id=post.pk)
-    return render(
-        request, "forums/post_edit.html", {"post": post, "form": form, "preview": preview}
-    )
+                try:
+                    services.edit_post(
+                        request.user,
+                        post,
+                        form.cleaned_data["body"],
+                        form.cleaned_data.get("title"),
+                    )
+                    files.attach_to(post)
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    messages.success(request, _("Your post was updated."))
+                    return redirect("forums:post", post_id=post.pk)
+    context = {"post": post, "form": form, "preview": preview, **files.context()}
+    return render(request, "forums/post_edit.html", context)
 
 
 @verified_required

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from forums import services as forum_services
 from forums.queries import membership_of
@@ -145,9 +146,9 @@ def update_meeting(actor, meeting: Meeting, **changes) -> Meeting:
         notifications.notify_meeting(
             recipients_of(meeting),
             actor,
-            _words("Meeting moved: %(title)s", title=meeting.title),
+            _words(gettext_noop("Meeting moved: %(title)s"), title=meeting.title),
             _words(
-                "“%(title)s” was moved from %(before)s to %(after)s (Japan time).",
+                gettext_noop("“%(title)s” was moved from %(before)s to %(after)s (Japan time)."),
                 title=meeting.title,
                 before=before,
                 after=after,
@@ -180,12 +181,14 @@ def cancel_meeting(actor, meeting: Meeting, reason: str = "") -> Meeting:
         _("This meeting was cancelled.") + (f"\n\n{meeting.cancel_reason}" if reason else ""),
     )
     message = _words(
-        "“%(title)s” on %(when)s was cancelled.", title=meeting.title, when=when_text(meeting)
+        gettext_noop("“%(title)s” on %(when)s was cancelled."),
+        title=meeting.title,
+        when=when_text(meeting),
     )
     notifications.notify_meeting(
         recipients_of(meeting),
         actor,
-        _words("Meeting cancelled: %(title)s", title=meeting.title),
+        _words(gettext_noop("Meeting cancelled: %(title)s"), title=meeting.title),
         message,
         reason=meeting.cancel_reason,
         path=meeting.get_absolute_url(),
@@ -243,9 +246,9 @@ def _fill_free_seats(meeting: Meeting) -> list[int]:
     notifications.notify_meeting(
         user_ids,
         None,
-        _words("A seat is yours: %(title)s", title=meeting.title),
+        _words(gettext_noop("A seat is yours: %(title)s"), title=meeting.title),
         _words(
-            "A seat became free at “%(title)s” (%(when)s): you are now attending.",
+            gettext_noop("A seat became free at “%(title)s” (%(when)s): you are now attending."),
             title=meeting.title,
             when=when_text(meeting),
         ),

@@ -57,6 +57,9 @@ class AuditEntry(models.Model):
         DOMAIN_CONFIRMED = "domain.confirmed", _("Domain registration confirmed")
         DOMAIN_REMOVED = "domain.removed", _("Domain registration removed")
         USER_RECHECKED = "user.rechecked", _("Member checked again")
+        ATTACHMENT_REMOVED = "attachment.removed", _("Attachment removed")
+        ATTACHMENT_INFECTED = "attachment.infected", _("Attachment refused: malware found")
+        AVATAR_REMOVED = "avatar.removed", _("Avatar removed")
         CONVERSATION_REPORT_VIEWED = (
             "conversation.report_viewed",
             _("Reported private message read"),

@@ -51,6 +51,7 @@ def main() -> int:
     # Fixed commands of our own, no shell: nothing from outside reaches them but the options.
     subprocess.run(_manage("rerun_tasks", "--interrupted", "10"), check=True)  # noqa: S603
     subprocess.run(_manage("send_digests", "--schedule"), check=True)  # noqa: S603
+    subprocess.run(_manage("clean_attachments", "--schedule"), check=True)  # noqa: S603
     subprocess.run(_manage("route_questions", "--schedule"), check=True)  # noqa: S603
     web = [
         *(sys.executable, "-m", "uvicorn", "onlinecityhall.asgi:application"),

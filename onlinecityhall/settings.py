@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "accounts",
     "forums",
     "search",
+    "attachments",
     "moderation",
     "django_tasks",
     "django_tasks_db",
@@ -288,6 +289,48 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / env_str("MEDIA_DIR", "media")
 MEDIA_URL = "/media/"
+
+# --- Attachments and avatars ----------------------------------------------------------------
+# Files are private: never under a public URL, always served by a view that checks the reader.
+# The local disk by default; ATTACHMENTS_S3_BUCKET switches to S3-compatible object storage.
+MB = 1024 * 1024
+ATTACHMENTS_MAX_FILES = env_int("ATTACHMENTS_MAX_FILES", 10)
+ATTACHMENTS_MAX_BYTES = env_int("ATTACHMENTS_MAX_MB", 20) * MB
+ATTACHMENTS_MEMBER_DAILY_BYTES = env_int("ATTACHMENTS_MEMBER_DAILY_MB", 200) * MB
+ATTACHMENTS_BOARD_BYTES = env_int("ATTACHMENTS_BOARD_MB", 10_240) * MB
+ATTACHMENTS_PENDING_HOURS = env_int("ATTACHMENTS_PENDING_HOURS", 24)
+# stream (the view sends the bytes), redirect (a short-lived signed URL of the object storage)
+# or accel (nginx sends the file named in X-Accel-Redirect, under ATTACHMENTS_ACCEL_PREFIX).
+ATTACHMENTS_DELIVERY = env_str("ATTACHMENTS_DELIVERY", "stream")
+ATTACHMENTS_ACCEL_PREFIX = env_str("ATTACHMENTS_ACCEL_PREFIX", "/protected-files/")
+ATTACHMENTS_SIGNED_URL_SECONDS = env_int("ATTACHMENTS_SIGNED_URL_SECONDS", 60)
+# ClamAV: a Unix socket (CLAMD_SOCKET) or CLAMD_HOST/CLAMD_PORT; unset means scanning is off.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET")
+CLAMD_HOST = env_str("CLAMD_HOST")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+ATTACHMENTS_S3_BUCKET = env_str("ATTACHMENTS_S3_BUCKET")
+if ATTACHMENTS_S3_BUCKET:
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATTACHMENTS_S3_BUCKET,
+            "endpoint_url": env_str("ATTACHMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("ATTACHMENTS_S3_REGION") or None,
+            "access_key": env_str("ATTACHMENTS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("ATTACHMENTS_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("ATTACHMENTS_S3_PREFIX"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": ATTACHMENTS_SIGNED_URL_SECONDS,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": None},
+    }
 
 # --- Security ---------------------------------------------------------------------------------
 # Behind a TLS-terminating proxy, set DJANGO_SECURE_PROXY_SSL_HEADER=1 so that Django trusts

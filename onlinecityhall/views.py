@@ -65,6 +65,10 @@ async def healthz(request):
         report["tasks"] = await sync_to_async(queue_stats)()
     except Exception as error:  # noqa: BLE001
         report["tasks"] = f"error: {type(error).__name__}"
+    # Informational too: "off" without CLAMD_SOCKET / CLAMD_HOST, so nobody assumes it is on.
+    from attachments import scanning
+
+    report["malware_scanning"] = await sync_to_async(scanning.status)()
     return JsonResponse(report, status=200 if healthy else 503)
 
 

@@ -6,8 +6,8 @@ rolled-back save never broadcasts. Channel layers deliver at most once; a page t
 gap in the sequence (or reconnects) asks for ``events_since`` over HTTP or on connecting.
 
 Event shapes (JSON, as sent to sockets and by the catch-up endpoint):
-- ``row.saved``: ``{"type", "table_id", "sequence", "row_id", "version", "prefecture",
-  "kind", "html", "summary_html", "charts_html", "answered"}``; ``html`` is the row as
+- ``row.saved``: ``{"type", "table_id", "sequence", "row_id", "organisation", "version",
+  "prefecture", "kind", "html", "summary_html", "charts_html", "answered"}``; ``html`` is the row as
   ``progress.rendering.row_html`` draws it for everybody; the summary row and the charts are
   rendered once per event with the table as it is after the save.
 - ``table.closed`` / ``table.reopened``: ``{"type", "table_id", "sequence"}`` (pages reload).
@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 
 from progress.models import ProgressEvent, ProgressRow, ProgressTable
 from progress.presentation import charts_context, summary_context
-from progress.queries import columns_of
+from progress.queries import columns_of, rows_of
 from progress.rendering import row_html
 
 logger = logging.getLogger(__name__)
@@ -85,9 +85,7 @@ def render_events(events: list[ProgressEvent]) -> list[dict]:
         return []
     table = ProgressTable.objects.get(pk=events[0].table_id)
     columns = columns_of(table)
-    rows = list(
-        ProgressRow.objects.filter(table=table).select_related("municipality", "updated_by")
-    )
+    rows = rows_of(table)
     by_id = {row.pk: row for row in rows}
     payloads = []
     last_row_event = max(
@@ -99,6 +97,7 @@ def render_events(events: list[ProgressEvent]) -> list[dict]:
         if row is not None:
             payload.update(
                 row_id=row.pk,
+                organisation=row.municipality_id,
                 version=row.version,
                 prefecture=row.municipality.code[:2],
                 kind=row.municipality.kind,

@@ -43,6 +43,24 @@ MAX_POSITION = 16383  # PostgreSQL keeps positions up to this, and 256 of them p
 MAX_POSITIONS_PER_TOKEN = 256
 
 
+# Other apps add text to a post's document (attachments: file names and their text) by
+# registering ``provider(post_ids) -> {post_id: text}`` from their AppConfig.ready.
+_text_providers: list = []
+
+
+def register_text_provider(provider) -> None:
+    if provider not in _text_providers:
+        _text_providers.append(provider)
+
+
+def _extra_texts(post_ids) -> dict[int, str]:
+    extra: dict[int, str] = {}
+    for provider in _text_providers:
+        for post_id, text in provider(post_ids).items():
+            extra[post_id] = f"{extra[post_id]}\n{text}" if post_id in extra else text
+    return extra
+
+
 def is_searchable(post: Post) -> bool:
     return post.deleted_at is None and getattr(post, "hidden_at", None) is None
 
@@ -113,7 +131,8 @@ def _document(post: Post, topic: Topic) -> tuple[tuple, list[str], list[str]]:
         post.helpful_count,
     )
     title_tokens = tokens(topic.title) if post.number == 1 else []
-    return row, title_tokens, tokens(post.body)
+    extra = _extra_texts([post.pk]).get(post.pk, "")
+    return row, title_tokens, tokens(f"{post.body}\n{extra}" if extra else post.body)
 
 
 def index_post(post: Post) -> None:
@@ -227,8 +246,11 @@ def _post_batches(batch_size: int) -> Iterator[list[tuple]]:
 
 def documents_of(batch: list[tuple]) -> list[tuple[tuple, list[str], list[str]]]:
     documents = []
+    extra = _extra_texts([fields[0] for fields in batch])
     for *fields, title, body in batch:
         row = _row(*fields)
+        if row[0] in extra:
+            body = f"{body}\n{extra[row[0]]}"
         documents.append((row, tokens(title) if row[6] else [], tokens(body)))
     return documents
 

@@ -153,8 +153,10 @@ def test_members_add_and_change_work_in_the_calendar(login, verified_user, regis
     entry.refresh_from_db()
     assert (entry.month, entry.title) == (11, "予算要求（財政課ヒアリング）")
     page = client.get("/fields/vaccination/").content.decode()
-    april, march = page.index("4月"), page.index("3月")
-    assert april < page.index("予算要求（財政課ヒアリング）") < march  # April to March
+    calendar = page.split('class="plain-list fiscal-calendar"')[1]
+    months = [calendar.index(f"<h3>{month}月") for month in (4, 11, 12, 1, 3)]
+    assert months == sorted(months)  # the fiscal year: April first, March last
+    assert months[1] < calendar.index("予算要求（財政課ヒアリング）") < months[2]
 
 
 def test_a_bad_calendar_month_is_a_form_error_that_keeps_the_text(login, verified_user):
@@ -214,3 +216,18 @@ def test_board_helpers_link_boards_and_fields(vaccination_board, registry):
     with CaptureQueriesContext(connection) as queries:
         field_for_board(vaccination_board)
     assert len(queries) == 1
+
+
+def test_upcoming_meetings_of_the_fields_boards_show_for_their_members(
+    login, vaccination_board, registry
+):
+    from tests.meetings.conftest import schedule
+
+    host = MembershipFactory(board=vaccination_board).user
+    schedule(host, vaccination_board, title="接種券発送の意見交換会")
+    member = MembershipFactory(board=vaccination_board).user
+    page = login(member).get("/fields/vaccination/").content.decode()
+    assert 'class="meeting-row' in page and "接種券発送の意見交換会" in page
+    # Meetings are for the board's members, as on the board page (their agenda topic is not).
+    outsider = login(UserFactory()).get("/fields/vaccination/").content.decode()
+    assert 'class="meeting-row' not in outsider

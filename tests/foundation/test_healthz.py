@@ -8,13 +8,15 @@ from channels.layers import InMemoryChannelLayer
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_ok_when_database_and_channel_layer_answer(client):
+def test_healthz_reports_ok_when_database_and_channel_layer_answer(client, settings):
+    settings.CLAMD_SOCKET = settings.CLAMD_HOST = ""
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {
         "database": "ok",
         "channel_layer": "ok",
         "tasks": {"queue_depth": 0, "oldest_waiting_seconds": 0, "failed": 0},
+        "malware_scanning": "off",
     }
     assert "no-cache" in response.headers["Cache-Control"]
 

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts import services as account_services
 from accounts.models import Municipality, MunicipalityDomain, User
@@ -14,7 +15,6 @@ from forums import services
 from forums.models import Board, Membership, Topic, WorkField
 from moderation.models import AuditEntry, Flag
 from moderation.services import content, membership, site
-from notifications import task_queue
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -142,6 +142,8 @@ class Command(BaseCommand):
             self.create_moderation_work(staff, boards)
             call_command("seed_fields_demo", stdout=self.stdout)
         call_command("seed_conversations", stdout=self.stdout)
+        call_command("seed_attachments", stdout=self.stdout)
+        call_command("seed_meetings_demo", stdout=self.stdout)
         self.print_logins(staff)
 
     def create_staff(self) -> list[User]:
@@ -300,7 +302,7 @@ class Command(BaseCommand):
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             time.sleep(1)
-            if not task_queue.queue_stats()["queue_depth"]:
+            if not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists():
                 time.sleep(1)  # the line of the last message it sent
                 return
 

@@ -15,7 +15,7 @@ def existing_registrations_stay_in_effect(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_dated_assignments_and_organisation_kinds'),
+        ('accounts', '0003_avatar_version'),
     ]
 
     operations = [
