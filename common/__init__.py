@@ -1,1 +1,0 @@
-"""Small helpers every app's views share. Not an app: no models, and it imports no app."""
