@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: install run serve test lint check-deploy messages bench-pages bench-notifications bench-weight bench-live clean
+.PHONY: install run serve test lint check-deploy messages bench-pages bench-notifications bench-weight bench-live bench-attachments clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ install: $(STAMP)
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
-	$(MAKE) --no-print-directory serve DJANGO_DEBUG=1
+	$(MAKE) --no-print-directory serve DJANGO_DEBUG=1 RUN_ARGS=--demo-sign-ins
 
 # Serve through the ASGI server with the background task worker beside it (one command; see
 # onlinecityhall/run.py); production sets DJANGO_* / DATABASE_URL / REDIS_URL instead.
@@ -31,7 +31,7 @@ serve: install
 	@echo ""
 	@echo "  Online City Hall is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""
-	$(BIN)/python -m onlinecityhall.run --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/python -m onlinecityhall.run --host $(HOST) --port $(PORT) --workers $(WORKERS) $(RUN_ARGS)
 
 # Lint, migration check and the whole test suite.
 test: install lint
@@ -67,6 +67,10 @@ bench-weight: install
 # (PostgreSQL och_bench_live + Redis db 7), e.g. make bench-live BENCH_ARGS='--clients 1000'.
 bench-live: install
 	$(BIN)/python bench/live.py $(BENCH_ARGS)
+
+# Upload and processing of a 20 MB PDF and a 12-megapixel photo; topic page with 10 images.
+bench-attachments: install
+	$(BIN)/python bench/attachments.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

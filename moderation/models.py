@@ -53,6 +53,13 @@ class AuditEntry(models.Model):
         USER_SUSPENDED = "user.suspended", _("Member suspended")
         USER_REINSTATED = "user.reinstated", _("Member reinstated")
         DOMAIN_REGISTERED = "domain.registered", _("Domain registered")
+        DOMAIN_PROPOSED = "domain.proposed", _("Domain proposed for registration")
+        DOMAIN_CONFIRMED = "domain.confirmed", _("Domain registration confirmed")
+        DOMAIN_REMOVED = "domain.removed", _("Domain registration removed")
+        USER_RECHECKED = "user.rechecked", _("Member checked again")
+        ATTACHMENT_REMOVED = "attachment.removed", _("Attachment removed")
+        ATTACHMENT_INFECTED = "attachment.infected", _("Attachment refused: malware found")
+        AVATAR_REMOVED = "avatar.removed", _("Avatar removed")
         CONVERSATION_REPORT_VIEWED = (
             "conversation.report_viewed",
             _("Reported private message read"),

@@ -11,6 +11,7 @@ worse than telling no one, and the autocomplete shows municipalities to tell the
 
 import re
 
+from accounts.faces import avatar_data
 from forums.models import Board, Membership
 
 MAX_MENTIONS = 20
@@ -84,6 +85,7 @@ def mention_candidates(board: Board, prefix: str) -> list[dict]:
             "display_name": membership.user.display_name,
             "full_name": membership.user.full_name,
             "municipality": str(membership.user.municipality or ""),
+            "avatar": avatar_data(membership.user),
         }
         for membership in members[:AUTOCOMPLETE_LIMIT]
     ]

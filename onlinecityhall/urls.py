@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("progress.urls")),
     path("search/", include("search.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("attachments.urls")),
     path("conversations/", include("conversations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
+from core.params import parse_int
 from search.analysis import MAX_QUERY_LENGTH, clean_query, is_meaningful
 
 
@@ -51,7 +52,8 @@ class SearchForm(forms.Form):
         text = self.cleaned_data["municipality"].strip()
         if not text:
             return None
-        found = Municipality.objects.filter(code=text).first() if text.isdigit() else None
+        is_code = parse_int(text) is not None
+        found = Municipality.objects.filter(code=text).first() if is_code else None
         found = found or Municipality.objects.filter(name=text).order_by("code").first()
         if found is None:
             raise forms.ValidationError(_("No municipality of that name or code is registered."))

@@ -48,6 +48,24 @@ MAX_POSITION = 16383  # PostgreSQL keeps positions up to this, and 256 of them p
 MAX_POSITIONS_PER_TOKEN = 256
 
 
+# Other apps add text to a post's document (attachments: file names and their text) by
+# registering ``provider(post_ids) -> {post_id: text}`` from their AppConfig.ready.
+_text_providers: list = []
+
+
+def register_text_provider(provider) -> None:
+    if provider not in _text_providers:
+        _text_providers.append(provider)
+
+
+def _extra_texts(post_ids) -> dict[int, str]:
+    extra: dict[int, str] = {}
+    for provider in _text_providers:
+        for post_id, text in provider(post_ids).items():
+            extra[post_id] = f"{extra[post_id]}\n{text}" if post_id in extra else text
+    return extra
+
+
 def is_searchable(post: Post) -> bool:
     return post.deleted_at is None and getattr(post, "hidden_at", None) is None
 
@@ -147,7 +165,8 @@ def _document(post: Post, topic: Topic) -> Document:
         topic.accepted_post_id,
         post.helpful_count,
     )
-    return make_document(row, topic.title, post.body)
+    extra = _extra_texts([post.pk]).get(post.pk, "")
+    return make_document(row, topic.title, f"{post.body}\n{extra}" if extra else post.body)
 
 
 def index_post(post: Post) -> None:
@@ -260,8 +279,20 @@ def _post_batches(batch_size: int) -> Iterator[list[tuple]]:
         yield batch
 
 
+def _with_file_texts(batch: list[tuple]) -> list[tuple]:
+    """The batch's rows with the text of each post's files appended to its body."""
+    extra = _extra_texts([fields[0] for fields in batch])
+    return [
+        (*fields, title, f"{body}\n{extra[fields[0]]}" if fields[0] in extra else body)
+        for *fields, title, body in batch
+    ]
+
+
 def documents_of(batch: list[tuple]) -> list[Document]:
-    return [make_document(_row(*fields), title, body) for *fields, title, body in batch]
+    return [
+        make_document(_row(*fields), title, body)
+        for *fields, title, body in _with_file_texts(batch)
+    ]
 
 
 def _documents_in_parallel(
@@ -276,6 +307,7 @@ def _documents_in_parallel(
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
         pending: deque = deque()
         for batch in batches:
+            batch = _with_file_texts(batch)
             rows = [_row(*fields) for *fields, _title, _body in batch]
             items = [
                 (row[6], title, body) for row, (*_f, title, body) in zip(rows, batch, strict=True)

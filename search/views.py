@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import verified_required
 from accounts.models import User
+from core.params import clean_text
 from forums.queries import visible_boards
 from search import queries
 from search.analysis import MAX_QUERY_LENGTH
@@ -52,8 +53,8 @@ def _without_page(params) -> str:
 def similar(request):
     """Topics like the question being typed (title and body), as JSON for
     static/js/similar-topics.js."""
-    title = request.GET.get("title", "")[:MAX_TITLE_LENGTH]
-    body = request.GET.get("body", "")[:MAX_QUERY_LENGTH]
+    title = clean_text(request.GET.get("title", ""), max_length=MAX_TITLE_LENGTH)
+    body = clean_text(request.GET.get("body", ""), max_length=MAX_QUERY_LENGTH)
     boards = [entry.board for entry in visible_boards(request.user)]
     board_id = next((b.pk for b in boards if b.slug == request.GET.get("board")), None)
     topics = queries.similar_topics(

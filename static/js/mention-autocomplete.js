@@ -53,6 +53,7 @@ function enhance(form) {
       suggestions.show(members.map((member) => ({
         text: `${member.display_name}（${member.full_name}${member.municipality ? "・" + member.municipality : ""}）`,
         data: { name: member.display_name },
+        avatar: member.avatar,
       })));
       status.textContent = members.length
         ? (ja ? `候補が${members.length}件あります。上下キーで選べます。` : `${members.length} suggestions; use the arrow keys.`)

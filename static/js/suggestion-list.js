@@ -1,6 +1,21 @@
 // A popup list of suggestions under a text field (the ARIA 1.2 listbox pattern), shared by the
 // municipality field and the @mention suggestions. The field keeps focus; arrows move the
 // highlighted option, the given keys choose it, Escape closes.
+// A member's face as the pages draw it ({% avatar %}): photo, or initials on a colour class.
+function avatarElement({ photo, initials, colour }) {
+  if (photo) {
+    const image = document.createElement("img");
+    Object.assign(image, { src: photo, alt: "", width: 24, height: 24 });
+    image.className = "avatar avatar--s";
+    return image;
+  }
+  const badge = document.createElement("span");
+  badge.className = `avatar avatar--s avatar--c${Number(colour) || 0}`;
+  badge.setAttribute("aria-hidden", "true");
+  badge.textContent = initials;
+  return badge;
+}
+
 export function suggestionList(field, { id, label, onChoose, chooseKeys = ["Enter"] }) {
   const list = document.createElement("ul");
   list.id = id;
@@ -43,6 +58,7 @@ export function suggestionList(field, { id, label, onChoose, chooseKeys = ["Ente
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
       option.textContent = item.text;
+      if (item.avatar) option.prepend(avatarElement(item.avatar));
       Object.assign(option.dataset, item.data || {});
       option.addEventListener("mousedown", (event) => {
         event.preventDefault();

@@ -76,7 +76,12 @@ def test_autocomplete_lists_members_of_the_board_with_their_municipality(
 
     assert response.json() == {
         "members": [
-            {"display_name": "佐藤", "full_name": "佐藤 花子", "municipality": "北海道 札幌市"}
+            {
+                "display_name": "佐藤",
+                "full_name": "佐藤 花子",
+                "municipality": "北海道 札幌市",
+                "avatar": {"photo": "", "initials": "佐", "colour": answerer.pk * 7 % 8},
+            }
         ]
     }
 
