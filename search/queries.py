@@ -13,14 +13,15 @@ form 0.8, by a related word or reading 0.6; a concept in the topic's title count
 A post is a match when it covers enough of the question's weight (all of a one-word query,
 half of a two-concept one, 30 % of a longer question); the accepted answer, "solved" and
 helpful marks add a little, recency only breaks ties. The count is the number of matches
-ranked, so the count and the list always agree.
+ranked, so the count and the list always agree ("more than 1,000" when only the best matches
+of a common word were scored).
 
 Candidates: on SQLite (the embedded default, a small site) every post that holds any concept
 is scored. On PostgreSQL, at a million posts, every post holding a rare concept is scored, and
 for common concepts the best posts in a precomputed quality order (accepted answer, helpful
 marks, then newest; a B-tree walked backwards) among those that hold all of the question's
-heaviest concepts, any two of them, or them in the title: an old exact answer is never dropped
-for its age alone.
+heaviest concepts, any two of them, or one of them in the title: an old exact answer is never
+dropped for its age alone.
 """
 
 import math
