@@ -233,7 +233,8 @@ def add_assignment(
         raise ValidationError({"ended_on": _("The end date is before the start date.")})
     member = User.objects.select_for_update().get(pk=member.pk)
     today = timezone.localdate()
-    if kind == Assignment.Kind.POST:
+    # A post entered for the record (it ended before today) replaces nothing.
+    if kind == Assignment.Kind.POST and (ended_on is None or ended_on >= today):
         replaced = Assignment.objects.filter(
             user=member, kind=Assignment.Kind.POST, started_on__lt=started_on
         ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=started_on))

@@ -18,6 +18,7 @@ from accounts.forms import (
     ReviewNoteForm,
 )
 from accounts.models import User
+from core.params import clean_text
 
 
 @login_required
@@ -45,7 +46,7 @@ def suspended(request):
 @require_GET
 def municipality_search(request):
     """Suggestions for the municipality field of the sign-up and profile forms."""
-    text = request.GET.get("q", "")[:40]
+    text = clean_text(request.GET.get("q", ""), max_length=40)
     results = [
         {"code": municipality.code, "label": str(municipality)}
         for municipality in queries.search_municipalities(text)

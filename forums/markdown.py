@@ -23,18 +23,26 @@ ALLOWED_TAGS = {
     "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+ALIGNMENT_CLASSES = {"align-left", "align-center", "align-right"}
+# markdown-it aligns table columns with style="text-align:…"; the Content-Security-Policy
+# allows no inline style, so the alignment becomes a class (static/css/site.css).
+_ALIGNMENT_STYLE = re.compile(r'<(th|td) style="\s*text-align:\s*(left|center|right)\s*;?\s*"')
+
+
+def alignment_as_class(html: str) -> str:
+    return _ALIGNMENT_STYLE.sub(r'<\1 class="align-\2"', html)
 
 
 def render_markdown(text: str) -> str:
-    html = _renderer.render(text)
+    html = alignment_as_class(_renderer.render(text))
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes={"th": ALIGNMENT_CLASSES, "td": ALIGNMENT_CLASSES},
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
-        filter_style_properties={"text-align"},
     )
 
 

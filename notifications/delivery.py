@@ -8,15 +8,17 @@ queues the e-mails. Re-running a task does not count an event twice: a group row
 latest post it counted.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.live import user_event
+from accounts.live import user_events
 from accounts.models import User
-from forums.models import Board, Membership, Post
+from forums.models import Board, Membership, Post, TopicReadState
 from forums.permissions import can_view_board
 from notifications.mentions import mentioned_user_ids
 from notifications.models import (
@@ -63,6 +65,11 @@ def fan_out_post(post_id: int) -> int:
             BoardSubscription.objects.filter(board=board).values_list("user_id", flat=True)
         )
         watcher_kind = Kind.NEW_TOPIC
+    elif _later_reply_exists(post):
+        # The worker is behind on a busy topic: the later reply's task tells the watchers about
+        # both (its grouped rows count every reply since the last one they counted), so this
+        # one only delivers its own mentions. A backlog of fan-outs collapses into one.
+        watchers, watcher_kind = set(), Kind.REPLY
     else:
         watchers = set(
             TopicSubscription.objects.filter(
@@ -75,6 +82,15 @@ def fan_out_post(post_id: int) -> int:
     recipients.update(dict.fromkeys(mentioned, Kind.MENTION))
     recipients = {user_id: kind for user_id, kind in recipients.items() if user_id in readers}
     return record(recipients, post=post, actor_id=post.author_id)
+
+
+def _later_reply_exists(post: Post) -> bool:
+    return Post.objects.filter(
+        topic_id=post.topic_id,
+        number__gt=post.number,
+        deleted_at__isnull=True,
+        hidden_at__isnull=True,
+    ).exists()
 
 
 def deliver_new_mentions(post_id: int, previous_body: str) -> int:
@@ -138,7 +154,11 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
             kind__in=set(recipients.values()),
         )
     }
-    grouped, new_rows = [], []
+    # A burst of replies to a topic is one e-mail per recipient: a grouped (still unread) row
+    # is e-mailed again only when the topic had been quiet for a while before this event.
+    quiet_since = now - timedelta(minutes=settings.NOTIFICATIONS_EMAIL_QUIET_MINUTES)
+    grouped, digest_rows, new_rows, emailed_again = [], [], [], set()
+    unread_replies = _unread_replies(topic, post, recipients, existing)
     for user_id, kind in recipients.items():
         delivery = deliveries[user_id][kind]
         row = existing.get((user_id, kind))
@@ -151,41 +171,87 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
                     board_id=topic.board_id,
                     topic=topic,
                     post=post,
+                    count=unread_replies.get(user_id, 1),
                     created_at=now,
                     updated_at=now,
                     in_digest=delivery == Delivery.DIGEST,
-                    data={COUNTED_POSTS: [post.pk]},
                 )
             )
         elif _is_new_event(row, post, actor_id):
-            _add_to_group(row, post, actor_id, now)
-            grouped.append(row)
+            grouped.append(row.pk)
+            if row.updated_at <= quiet_since:
+                emailed_again.add(row.pk)
             if delivery == Delivery.DIGEST:
-                row.in_digest = True
+                digest_rows.append(row.pk)
     if grouped:
-        Notification.objects.bulk_update(
-            grouped, ["count", "post", "actor", "updated_at", "data", "in_digest"]
-        )
-    grouped = [row.pk for row in grouped]
+        _count_into_groups(grouped, existing, post, actor_id, now)
+    if digest_rows:
+        Notification.objects.filter(pk__in=digest_rows).update(in_digest=True)
     created = Notification.objects.bulk_create(new_rows)
     ids_by_user = {row.recipient_id: row.pk for row in created}
     ids_by_user.update({row.recipient_id: row.pk for row in existing.values() if row.pk in grouped})
     told = list(ids_by_user)
     send_unread_counts(told)
+    new_ids = {row.pk for row in created}
     immediately = [
         ids_by_user[user_id]
         for user_id in told
         if deliveries[user_id][recipients[user_id]] == Delivery.IMMEDIATELY
+        and (ids_by_user[user_id] in new_ids or ids_by_user[user_id] in emailed_again)
     ]
     _queue_emails(immediately, post.pk)
     return len(told)
 
 
-# Group rows remember the posts they counted, so that a re-run of a task does not count a post
-# twice, while fan-outs that the worker runs out of order (two replies committed at the same
-# moment) still count every post.
-COUNTED_POSTS = "posts"
-COUNTED_POSTS_KEPT = 200
+def _unread_replies(topic, post: Post, recipients: dict[int, str], existing) -> dict[int, int]:
+    """For each member about to get a new reply row: how many replies up to ``post`` they have
+    neither read nor been told about. A coalesced fan-out (the worker behind on a busy topic)
+    passed over the earlier replies, so the new row counts them too; a member who read up to
+    the previous reply gets 1."""
+    new_reply_rows = [
+        user_id
+        for user_id, kind in recipients.items()
+        if kind == Kind.REPLY and (user_id, kind) not in existing
+    ]
+    if not new_reply_rows:
+        return {}
+    seen = dict(
+        TopicReadState.objects.filter(topic=topic, user_id__in=new_reply_rows).values_list(
+            "user_id", "last_read_number"
+        )
+    )
+    # A reply they were already told about (a row they have since marked read) is not new.
+    told = (
+        Notification.objects.filter(topic=topic, kind=Kind.REPLY, recipient_id__in=new_reply_rows)
+        .values("recipient_id")
+        .annotate(number=Max("post__number"))
+    )
+    for row in told:
+        seen[row["recipient_id"]] = max(seen.get(row["recipient_id"], 0), row["number"] or 0)
+    return {
+        user_id: max(1, post.number - max(1, seen.get(user_id, 1))) for user_id in new_reply_rows
+    }
+
+
+def _count_into_groups(grouped, existing, post: Post, actor_id, now) -> None:
+    """Add the event to each grouped row. A reply row counts every reply since the one it
+    counted last (some may have been passed over by a coalesced fan-out); others count one."""
+    rows = [row for row in existing.values() if row.pk in grouped]
+    last_numbers = dict(
+        Post.objects.filter(pk__in={row.post_id for row in rows if row.post_id}).values_list(
+            "pk", "number"
+        )
+    )
+    by_step: dict[int, list[int]] = {}
+    for row in rows:
+        step = 1
+        if row.kind == Kind.REPLY and row.post_id in last_numbers:
+            step = max(1, post.number - last_numbers[row.post_id])
+        by_step.setdefault(step, []).append(row.pk)
+    for step, ids in by_step.items():
+        Notification.objects.filter(pk__in=ids).update(
+            count=F("count") + step, post=post, actor_id=actor_id, updated_at=now
+        )
 
 
 def _is_new_event(row: Notification, post: Post, actor_id) -> bool:
@@ -194,18 +260,7 @@ def _is_new_event(row: Notification, post: Post, actor_id) -> bool:
         return (row.post_id, row.actor_id) != (post.pk, actor_id)
     if row.kind == Kind.ANSWER_ACCEPTED:
         return row.post_id != post.pk
-    if COUNTED_POSTS in row.data:
-        return post.pk not in row.data[COUNTED_POSTS]
     return row.post_id is None or row.post_id < post.pk
-
-
-def _add_to_group(row: Notification, post: Post, actor_id, now) -> None:
-    row.count += 1
-    row.updated_at = now
-    if row.post_id is None or row.post_id < post.pk:  # the row links to the latest post
-        row.post_id, row.actor_id = post.pk, actor_id
-    counted = [*row.data.get(COUNTED_POSTS, [row.post_id] if row.post_id else []), post.pk]
-    row.data = {**row.data, COUNTED_POSTS: counted[-COUNTED_POSTS_KEPT:]}
 
 
 def deliver_notice(notice: dict) -> int:
@@ -317,12 +372,17 @@ def _create_single(recipient, kind: str, **fields) -> int:
     return 1
 
 
+EMAILS_PER_TASK = 50
+
+
 def _queue_emails(notification_ids: list[int], post_id: int | None) -> None:
+    """One task per batch of e-mails, not per recipient: 500 watchers are 10 tasks."""
     from notifications import tasks
 
     def enqueue() -> None:
-        for notification_id in notification_ids:
-            tasks.send_notification_email.enqueue(notification_id, post_id)
+        for start in range(0, len(notification_ids), EMAILS_PER_TASK):
+            batch = notification_ids[start : start + EMAILS_PER_TASK]
+            tasks.send_notification_emails.enqueue(batch, post_id)
 
     if notification_ids:
         transaction.on_commit(enqueue)
@@ -340,5 +400,9 @@ def send_unread_counts(user_ids) -> None:
         .annotate(unread=Count("id"))
         .values_list("recipient_id", "unread")
     )
-    for user_id in user_ids:
-        user_event([user_id], {"type": "notification.count", "unread": counts.get(user_id, 0)})
+    user_events(
+        {
+            user_id: {"type": "notification.count", "unread": counts.get(user_id, 0)}
+            for user_id in user_ids
+        }
+    )
