@@ -249,7 +249,10 @@ def database_blip(site: Site, database: str, topic) -> dict:
 def worker_kill(site: Site, launcher: subprocess.Popen, topic) -> dict:
     from notifications.task_queue import queue_stats
 
-    [old] = worker_pids(launcher.pid) or [None]
+    deadline = time.monotonic() + 60
+    while not worker_pids(launcher.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)  # e.g. being started again after the database blip
+    old = min(worker_pids(launcher.pid))
     os.kill(old, signal.SIGKILL)
     killed = time.monotonic()
     site.reply(topic.pk, "ワーカー停止中の返信")  # queues a fan-out task
@@ -383,14 +386,21 @@ def main() -> None:
         results["task worker killed"] = worker_kill(site, launcher, topic)
         results["SIGTERM with 20 sockets and 5 streams open"] = sigterm(site, launcher, topic)
     finally:
-        if launcher.poll() is None:
-            launcher.kill()
+        if launcher.poll() is None:  # a step failed: stop the site, then whatever is left
+            family = descendants(launcher.pid)
+            launcher.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                launcher.wait(timeout=30)
+            for pid in family:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
         redis.terminate()
     for name, figures in results.items():
         print(name)
         for key, value in figures.items():
             print(f"  {key}: {value}")
-    print(f"launcher log: {log}")
+    restarts = log.read_text(errors="replace").count("starting it again")
+    print(f"parts restarted by the launcher: {restarts} (launcher log: {log})")
 
 
 if __name__ == "__main__":
