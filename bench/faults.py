@@ -247,7 +247,11 @@ def database_blip(site: Site, database: str, topic) -> dict:
 
 
 def worker_kill(site: Site, launcher: subprocess.Popen, topic) -> dict:
+    from django.db import connection
+
     from notifications.task_queue import queue_stats
+
+    connection.close()  # this process's own connection went in the database step
 
     deadline = time.monotonic() + 60
     while not worker_pids(launcher.pid) and time.monotonic() < deadline:
@@ -373,11 +377,11 @@ def main() -> None:
             stderr=subprocess.STDOUT,
         )
     site = Site(port, session)
+    results = {}
     try:
         wait_for_port(port)
         while site.health().get("status") != "ok":
             time.sleep(0.2)
-        results = {}
         outcome = redis_outage(site, redis, start_redis, topic, board)
         redis = outcome.pop("redis")
         results["Redis stopped for 10 s"] = outcome
@@ -385,6 +389,8 @@ def main() -> None:
         results["PostgreSQL connections terminated"] = database_blip(site, database, topic)
         results["task worker killed"] = worker_kill(site, launcher, topic)
         results["SIGTERM with 20 sockets and 5 streams open"] = sigterm(site, launcher, topic)
+    except Exception as error:  # noqa: BLE001 - report what was measured before the failure
+        results["bench step failed"] = {"error": repr(error)}
     finally:
         if launcher.poll() is None:  # a step failed: stop the site, then whatever is left
             family = descendants(launcher.pid)
