@@ -18,7 +18,7 @@ from accounts.forms import (
     ReviewNoteForm,
 )
 from accounts.models import User
-from onlinecityhall.params import clean_text
+from common.params import clean_text
 
 
 @login_required

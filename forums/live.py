@@ -32,8 +32,8 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 
+from common.params import parse_int
 from forums.models import Post, Topic, TopicEvent
-from onlinecityhall.params import parse_int
 
 logger = logging.getLogger(__name__)
 

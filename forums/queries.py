@@ -11,9 +11,9 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from common.params import format_cursor, parse_cursor
 from forums.models import Board, HelpfulMark, Membership, Post, Topic, TopicReadState
 from forums.permissions import can_view_board
-from onlinecityhall.params import format_cursor, parse_cursor
 
 TOPICS_PER_PAGE = 25
 POSTS_PER_PAGE = 20

@@ -4,7 +4,7 @@ The same events as ``/ws/topics/<id>/``, over a plain HTTP response that the bro
 EventSource reconnects by itself, sending the last event id it saw (the topic sequence) so that
 the catch-up is the same. A stream ends after a few minutes so that no proxy holds it forever.
 Padding, heartbeats and the channel subscription are shared with every stream of the site
-(``onlinecityhall/streams.py``).
+(``common/streams.py``).
 """
 
 import logging
@@ -14,9 +14,7 @@ from channels.db import database_sync_to_async
 from django.http import Http404
 
 from accounts.live import user_group
-from forums import live
-from forums.consumers import topic_access
-from onlinecityhall.streams import (
+from common.streams import (
     HEARTBEAT,
     HEARTBEAT_SECONDS,
     PADDING,
@@ -24,7 +22,9 @@ from onlinecityhall.streams import (
     Subscription,
     event_stream_response,
 )
-from onlinecityhall.streams import format_event as _format
+from common.streams import format_event as _format
+from forums import live
+from forums.consumers import topic_access
 
 logger = logging.getLogger(__name__)
 

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
+from common.params import parse_id, parse_int
 from forums import access, live, permissions, queries, services
 from forums.form_parts import PostFormParts, quote_suffix
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
 from forums.models import Board, Post, TopicRedirect
-from onlinecityhall.params import parse_id, parse_int
 
 
 def _board_for(request, slug: str):

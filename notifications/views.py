@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import verified_required
 from accounts.models import User
+from common.params import clean_text
 from forums import access
 from notifications import emails, mentions, queries, services
 from notifications.forms import EmailPreferencesForm
 from notifications.models import DIGEST, Kind
 from notifications.text import describe
-from onlinecityhall.params import clean_text
 
 
 def _back(request, fallback: str):

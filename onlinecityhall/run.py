@@ -29,7 +29,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from onlinecityhall.proxies import trusted_proxies_from_environment  # noqa: E402
+from common.proxies import trusted_proxies_from_environment  # noqa: E402
 
 STOP_TIMEOUT_SECONDS = 20
 GRACEFUL_SECONDS = 10

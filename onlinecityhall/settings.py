@@ -13,7 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from onlinecityhall.proxies import trusted_proxies_from_environment
+from common.proxies import trusted_proxies_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -105,7 +105,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "onlinecityhall.middleware.LanguageMiddleware",
     # Control characters in any parameter: a 400 in the visitor's language, before any view.
-    "onlinecityhall.params.ParameterGuardMiddleware",
+    "common.params.ParameterGuardMiddleware",
     "accounts.middleware.SuspendedUserMiddleware",
     "fields.middleware.PlannedMoveMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import verified_required
 from accounts.models import User
+from common.params import clean_text
 from forums.queries import visible_boards
-from onlinecityhall.params import clean_text
 from search import queries
 from search.analysis import MAX_QUERY_LENGTH
 from search.forms import SearchForm

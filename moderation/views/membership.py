@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import site_moderator_required, verified_required
 from accounts.models import User
 from accounts.permissions import can_moderate_site
+from common.params import parse_id
 from forums import permissions
 from forums.models import Membership
 from forums.queries import membership_of
@@ -28,7 +29,6 @@ from moderation.forms import (
 from moderation.services import content as content_services
 from moderation.services import membership as services
 from moderation.views.common import moderated_board, run
-from onlinecityhall.params import parse_id
 
 LOG_PAGE_SIZE = 50
 

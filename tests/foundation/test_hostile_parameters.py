@@ -13,9 +13,9 @@ from channels.testing import WebsocketCommunicator
 from django.test import AsyncClient, Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from common.params import parse_cursor, parse_id, parse_int, parse_moment
 from forums.models import Membership
 from notifications.models import Notification
-from onlinecityhall.params import parse_cursor, parse_id, parse_int, parse_moment
 from onlinecityhall.routing import websocket_urlpatterns
 from tests.factories import MembershipFactory, UserFactory, make_reply, make_topic
 
