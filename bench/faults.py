@@ -92,7 +92,7 @@ class Site:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         cookie = f"{settings.SESSION_COOKIE_NAME}={self.session}"
         try:
-            connection.request("GET", f"/topics/{topic_id}/", headers={"Cookie": cookie})
+            connection.request("GET", f"/topics/{topic_id}/?page=last", headers={"Cookie": cookie})
             page = connection.getresponse()
             html = page.read().decode()
             csrf = re.search(r"csrftoken=([^;]+)", page.getheader("Set-Cookie", "")).group(1)
