@@ -1,7 +1,11 @@
-"""allauth adapter: new members start unverified and land on the right page after sign-in."""
+"""allauth adapter: new members start unverified and land on the right page after sign-in;
+allauth's e-mails speak in the product's own words (templates/account/email/)."""
+
+from urllib.parse import quote, urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -65,3 +69,29 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_email_verification_redirect_url(self, email_address):
         return reverse("accounts:status")
+
+    def send_mail(self, template_prefix, email, context):
+        """Every account e-mail names the site and links to its public address, never to the
+        host name the request happened to use."""
+        context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+        super().send_mail(template_prefix, email, context)
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup):
+        """The code to type, and a link that opens the code form with the code filled in (for
+        mail systems that keep links working)."""
+        code = emailconfirmation.key
+        path = reverse("account_email_verification_sent") + "?" + urlencode({"code": code})
+        context = {
+            "user": emailconfirmation.email_address.user,
+            "code": code,
+            "code_url": settings.SITE_URL + path,
+            "code_minutes": settings.ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT // 60,
+        }
+        template = "account/email/email_confirmation" + ("_signup" if signup else "")
+        self.send_mail(template, emailconfirmation.email_address.email, context)
+
+    def get_reset_password_from_key_url(self, key):
+        """The reset link on the site's public address (SITE_URL), whichever host served the
+        request that asked for it."""
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return settings.SITE_URL + path.replace("UID-KEY", quote(key))

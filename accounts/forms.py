@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, User
 from accounts.queries import search_municipalities
-from common.params import parse_id, parse_int
+from core.params import parse_id, parse_int
 
 
 def normalise_name(text: str) -> str:

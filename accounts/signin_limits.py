@@ -14,7 +14,7 @@ process's memory while Redis is away, so that they never fail open):
 
 A successful sign-in clears the pair's counter, not the account's: guessing from elsewhere may
 still be going on.
-The client address comes from :mod:`common.proxies`.
+The client address comes from :mod:`core.proxies`.
 """
 
 import hashlib
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from common.proxies import client_address
+from core.proxies import client_address
 
 
 def request_address(request) -> str:

@@ -18,7 +18,7 @@ from accounts.forms import (
     ReviewNoteForm,
 )
 from accounts.models import User
-from common.params import clean_text
+from core.params import clean_text
 
 
 @login_required
@@ -72,8 +72,8 @@ def profile(request, pk):
         "assignments": member.assignments.select_related("municipality", "field"),
         "can_edit": permissions.can_edit_profile(request.user, member),
         "can_suspend": permissions.can_suspend(request.user, member),
-        "domain_owner": (
-            queries.municipality_for_domain(member.email_domain)
+        "assessment": (
+            queries.assess_members([member])[0]
             if permissions.can_review_verification(request.user)
             else None
         ),

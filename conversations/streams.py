@@ -13,7 +13,10 @@ from channels.db import database_sync_to_async
 from django.http import Http404
 
 from accounts.live import user_group
-from common.streams import (
+from conversations import live
+from conversations.consumers import may_view_conversation
+from conversations.forms import parse_number
+from core.streams import (
     HEARTBEAT,
     HEARTBEAT_SECONDS,
     PADDING,
@@ -21,10 +24,7 @@ from common.streams import (
     Subscription,
     event_stream_response,
 )
-from common.streams import format_event as _format
-from conversations import live
-from conversations.consumers import may_view_conversation
-from conversations.forms import parse_number
+from core.streams import format_event as _format
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ async def conversation_event_stream(request, conversation_id: int):
             yield _format(await database_sync_to_async(live.reads_event)(conversation_id, user_id))
             deadline = time.monotonic() + STREAM_SECONDS
             while (remaining := deadline - time.monotonic()) > 0:
-                # Never a timeout around receive(): see common/streams.py.
+                # Never a timeout around receive(): see core/streams.py.
                 message = await subscription.next_message(min(HEARTBEAT_SECONDS, remaining))
                 if message is None:
                     yield HEARTBEAT

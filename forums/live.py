@@ -26,13 +26,12 @@ calls it. User groups (``access.changed``, ``user.event``) belong to ``accounts.
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 
-from common.params import parse_int
+from core import broadcast
+from core.params import parse_int
 from forums.models import Post, Topic, TopicEvent
 
 logger = logging.getLogger(__name__)
@@ -69,13 +68,7 @@ def topic_access_changed(topic_id: int) -> None:
 
 
 def _send_after_commit(group: str, message: dict) -> None:
-    def send() -> None:
-        try:
-            async_to_sync(get_channel_layer().group_send)(group, message)
-        except Exception:
-            logger.warning("Live event to %s was not sent", group, exc_info=True)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: broadcast.send(group, message))
 
 
 def _record(topic_id: int, kind: str, post_id: int | None) -> TopicEvent:
@@ -94,11 +87,10 @@ def _topic_event(topic_id: int, kind: str, post_id: int | None = None) -> None:
     def send() -> None:
         try:
             rendered = render_event(event)
-            async_to_sync(get_channel_layer().group_send)(
-                topic_group(topic_id), {"type": "topic.event", "event": rendered}
-            )
         except Exception:
-            logger.warning("Live event %s was not sent", event, exc_info=True)
+            logger.warning("Live event %s was not rendered", event, exc_info=True)
+            return
+        broadcast.send(topic_group(topic_id), {"type": "topic.event", "event": rendered})
 
     transaction.on_commit(send)
 

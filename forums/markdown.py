@@ -9,6 +9,7 @@ URL would make every reader's browser call another host.
 import re
 
 import nh3
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
 _renderer = (
@@ -45,6 +46,35 @@ def render_markdown(text: str) -> str:
     )
 
 
-def quote_markdown(text: str) -> str:
-    """The body of a post as a Markdown quotation, for quote-reply."""
-    return "\n".join(f"> {line}" if line else ">" for line in text.strip().splitlines()) + "\n\n"
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def quote_markdown(text: str, author_name: str = "", number: int | None = None) -> str:
+    """The body of a post as a Markdown quotation, for quote-reply, opened by who wrote it."""
+    lines = [f"> {line}" if line else ">" for line in text.strip().splitlines()]
+    if author_name:
+        name = MARKDOWN_SPECIALS.sub(r"\\\1", author_name)
+        if number is not None:
+            heading = _("%(name)s wrote in #%(number)s:") % {"name": name, "number": number}
+        else:
+            heading = _("%(name)s wrote:") % {"name": name}
+        lines = [f"> **{heading}**", ">", *lines]
+    return "\n".join(lines) + "\n\n"
+
+
+def markdown_to_text(text: str) -> str:
+    """What a reader sees of a post, as plain text: Markdown markers (list bullets, rules,
+    emphasis, quote marks, table pipes, link targets) dropped, blocks separated by spaces."""
+    words: list[str] = []
+    for token in _renderer.parse(text):
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    words.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    words.append(" ")
+            words.append(" ")
+        elif token.type in ("fence", "code_block"):
+            words.append(token.content)
+            words.append(" ")
+    return " ".join("".join(words).split())

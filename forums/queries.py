@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from common.params import format_cursor, parse_cursor
+from core.params import format_cursor, parse_cursor
 from forums.models import Board, HelpfulMark, Membership, Post, Topic, TopicReadState
 from forums.permissions import can_view_board
 

@@ -4,7 +4,7 @@ The same events as ``/ws/topics/<id>/``, over a plain HTTP response that the bro
 EventSource reconnects by itself, sending the last event id it saw (the topic sequence) so that
 the catch-up is the same. A stream ends after a few minutes so that no proxy holds it forever.
 Padding, heartbeats and the channel subscription are shared with every stream of the site
-(``common/streams.py``).
+(``core/streams.py``).
 """
 
 import logging
@@ -14,7 +14,7 @@ from channels.db import database_sync_to_async
 from django.http import Http404
 
 from accounts.live import user_group
-from common.streams import (
+from core.streams import (
     HEARTBEAT,
     HEARTBEAT_SECONDS,
     PADDING,
@@ -22,7 +22,7 @@ from common.streams import (
     Subscription,
     event_stream_response,
 )
-from common.streams import format_event as _format
+from core.streams import format_event as _format
 from forums import live
 from forums.consumers import topic_access
 

@@ -1,5 +1,7 @@
 """Board and topic pages. Thin: parse the form, ask the permission functions, call a service."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
-from common.params import parse_id, parse_int
+from core.params import parse_id, parse_int
 from forums import access, live, permissions, queries, services
 from forums.form_parts import PostFormParts, quote_suffix
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
@@ -142,11 +144,19 @@ def topic_new(request, slug):
                 except (PermissionDenied, ValidationError) as error:
                     messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
                 else:
-                    return redirect(topic)
+                    return redirect(
+                        topic.get_absolute_url() + _accepted_query(data["submission_token"])
+                    )
     else:
         form = TopicForm(initial={"submission_token": new_token()})
     context = {"board": board, "form": form, "preview": preview, **files.context()}
     return render(request, "forums/topic_new.html", context)
+
+
+def _accepted_query(token: str, joiner: str = "?") -> str:
+    """Names the accepted submission in the address of the page after a post, so that the
+    browser drops the draft it kept for it (static/js/reply-draft.js), and only then."""
+    return f"{joiner}{urlencode({'accepted': token})}" if token else ""
 
 
 def _topic_context(
@@ -162,11 +172,15 @@ def _topic_context(
         initial = {"submission_token": new_token()}
         quoted = parse_id(request.GET.get("quote", ""))
         if quoted is not None:
-            quoted_post = Post.objects.filter(
-                pk=quoted, topic=topic, deleted_at=None, hidden_at=None, redacted_at=None
-            ).first()
+            quoted_post = (
+                Post.objects.select_related("author")
+                .filter(pk=quoted, topic=topic, deleted_at=None, hidden_at=None, redacted_at=None)
+                .first()
+            )
             if quoted_post is not None:
-                body = quote_markdown(quoted_post.body).rstrip("\n") + quote_suffix(quoted_post)
+                body = quote_markdown(
+                    quoted_post.body, str(quoted_post.author), number=quoted_post.number
+                ).rstrip("\n") + quote_suffix(quoted_post)
                 initial.update(body=body + "\n\n", reply_to=quoted_post.pk)
         reply_form = ReplyForm(initial=initial)
     page_count = queries.topic_page_count(topic)
@@ -242,7 +256,7 @@ def topic_reply(request, topic_id):
         else:
             return redirect(
                 f"{topic.get_absolute_url()}?page={queries.page_of_number(post.number)}"
-                f"#post-{post.number}"
+                f"{_accepted_query(data['submission_token'], joiner='&')}#post-{post.number}"
             )
     preview = render_markdown(form.cleaned_data["body"]) if form.is_valid() else None
     page = queries.topic_page_count(topic)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import verified_required
 from accounts.models import User
-from common.params import clean_text
+from core.params import clean_text
 from forums import access
 from notifications import emails, mentions, queries, services
 from notifications.forms import EmailPreferencesForm

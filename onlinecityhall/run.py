@@ -29,7 +29,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from common.proxies import trusted_proxies_from_environment  # noqa: E402
+from core.proxies import trusted_proxies_from_environment  # noqa: E402
 
 STOP_TIMEOUT_SECONDS = 20
 GRACEFUL_SECONDS = 10
@@ -183,6 +183,11 @@ def main(argv=None) -> int:
         action="store_true",
         help="stop everything when one part stops (for an outside supervisor)",
     )
+    parser.add_argument(
+        "--demo-sign-ins",
+        action="store_true",
+        help="print the demo sign-ins once the worker has sent what was queued (make run)",
+    )
     options = parser.parse_args(argv)
 
     parts = [
@@ -193,6 +198,13 @@ def main(argv=None) -> int:
             before_start=Housekeeping(),
         ),
     ]
+    if options.demo_sign_ins:
+        # Last in the terminal, after the worker's first lines: what to sign in with.
+        subprocess.Popen(  # noqa: S603
+            _manage("seed_demo", "--sign-ins-only", "--wait-for-queue", "30",
+                    "--url", f"http://{options.host}:{options.port}/"),
+            cwd=BASE_DIR,
+        )  # fmt: skip
     stop_requested = []
     signal.signal(signal.SIGINT, lambda signum, frame: stop_requested.append(signum))
     signal.signal(signal.SIGTERM, lambda signum, frame: stop_requested.append(signum))

@@ -38,7 +38,7 @@ async def _check_channel_layer() -> None:
     channel = await layer.new_channel("healthz.")
     token = str(time.monotonic_ns())
     await layer.send(channel, {"type": "healthz.ping", "token": token})
-    # Never cancel a receive (see common/streams.py): a late one finishes by itself
+    # Never cancel a receive (see core/streams.py): a late one finishes by itself
     # when our message arrives, and its outcome is dropped.
     receiver = asyncio.ensure_future(layer.receive(channel))
     receiver.add_done_callback(lambda task: task.cancelled() or task.exception())

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
-from common.params import parse_int
+from core.params import parse_int
 from search.analysis import MAX_QUERY_LENGTH, clean_query, is_meaningful
 
 

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import verified_required
 from accounts.models import User
-from common.params import clean_text
+from core.params import clean_text
 from forums.queries import visible_boards
 from search import queries
 from search.analysis import MAX_QUERY_LENGTH

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import site_moderator_required, verified_required
 from accounts.models import User
 from accounts.permissions import can_moderate_site
-from common.params import parse_id
+from core.params import parse_id
 from forums import permissions
 from forums.models import Membership
 from forums.queries import membership_of

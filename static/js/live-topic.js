@@ -284,17 +284,6 @@ if (list) {
     }
   });
 
-  // Keep a half-written reply across reloads and lost connections, until it is posted.
-  const reply = document.querySelector("#reply textarea[name=body]");
-  if (reply) {
-    const key = `draft:topic:${topicId}`;
-    if (!reply.value && localStorage.getItem(key)) reply.value = localStorage.getItem(key);
-    reply.addEventListener("input", () => localStorage.setItem(key, reply.value));
-    reply.form.addEventListener("submit", (submit) => {
-      if (submit.submitter?.name !== "preview") localStorage.removeItem(key);
-    });
-  }
-
   connectSocket();
   window.liveTopic = { get mode() { return mode; }, get sequence() { return sequence; } };
 }

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 from accounts import signin_limits
-from common.proxies import client_address
+from core.proxies import client_address
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import AsyncClient, Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from common.params import parse_cursor, parse_id, parse_int, parse_moment
+from core.params import parse_cursor, parse_id, parse_int, parse_moment
 from forums.models import Membership
 from notifications.models import Notification
 from onlinecityhall.routing import websocket_urlpatterns

@@ -78,5 +78,22 @@ def test_snippets_escape_html_before_marking(db, verified_user, asker, boards):
     assert "&lt;script&gt;alert(&quot;<mark>入札</mark>&quot;)&lt;/script&gt;" in snippet
 
 
+def test_snippets_show_the_text_without_markdown_markers(db, verified_user, asker, boards):
+    from forums import services
+
+    body = (
+        "## 入札の手順\n\n- 仕様書を作る\n- **予定価格**を決める\n\n---\n\n"
+        "> 前年度の[入札結果](https://www.example.lg.jp/)も参照\n\n| 年度 | 件数 |\n|---|---|\n"
+        "| 令和5年 | 12 |\n\n1. 公告\n2. ~~開札~~"
+    )
+    services.create_topic(asker, boards["tax"], "入札の流れ", body)
+
+    snippet = str(search(readable_board_ids(verified_user), "入札").results[0].snippet)
+
+    for marker in ("- ", "---", "**", "##", "&gt;", "|", "](", "~~", "https://"):
+        assert marker not in snippet, marker
+    assert "<mark>入札</mark>の手順 仕様書を作る 予定価格を決める" in snippet
+
+
 def test_an_empty_or_punctuation_only_query_finds_nothing(corpus, verified_user):
     assert search(readable_board_ids(verified_user), "「」、。!?").results == []
