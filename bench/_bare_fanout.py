@@ -37,8 +37,24 @@ class FanoutConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message["event"])
 
 
+class RoomConsumer(AsyncJsonWebsocketConsumer):
+    """``/ws/<room>/``: one small group per room (a two-person conversation)."""
+
+    async def connect(self):
+        self.room_group = f"{GROUP}.{int(self.scope['url_route']['kwargs']['room'])}"
+        await self.channel_layer.group_add(self.room_group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        await self.channel_layer.group_discard(self.room_group, self.channel_name)
+
+    async def bench_push(self, message):
+        await self.send_json(message["event"])
+
+
 async def trigger(scope, receive, send) -> None:
-    """``POST /push/<n>/``: one group_send; anything else answers 200 (readiness probe)."""
+    """``POST /push/<n>/`` (or ``/push/<n>/<room>/``): one group_send to everyone (or to the
+    room); anything else answers 200 (readiness probe)."""
     body = b""
     while True:
         message = await receive()
@@ -46,15 +62,25 @@ async def trigger(scope, receive, send) -> None:
         if not message.get("more_body"):
             break
     parts = scope["path"].strip("/").split("/")
-    if scope["method"] == "POST" and len(parts) == 2 and parts[0] == "push":
+    if scope["method"] == "POST" and len(parts) in (2, 3) and parts[0] == "push":
         number = int(parts[1])
-        event = {"type": "post.created", "sequence": number, "post_id": number}
+        group = f"{GROUP}.{int(parts[2])}" if len(parts) == 3 else GROUP
+        kind = "message.created" if len(parts) == 3 else "post.created"
+        event = {"type": kind, "sequence": number, "post_id": number}
         event["html"] = body.decode()
-        await get_channel_layer().group_send(GROUP, {"type": "bench.push", "event": event})
+        await get_channel_layer().group_send(group, {"type": "bench.push", "event": event})
     await send({"type": "http.response.start", "status": 200, "headers": []})
     await send({"type": "http.response.body", "body": b"ok"})
 
 
 application = ProtocolTypeRouter(
-    {"http": trigger, "websocket": URLRouter([path("ws/", FanoutConsumer.as_asgi())])}
+    {
+        "http": trigger,
+        "websocket": URLRouter(
+            [
+                path("ws/", FanoutConsumer.as_asgi()),
+                path("ws/<int:room>/", RoomConsumer.as_asgi()),
+            ]
+        ),
+    }
 )

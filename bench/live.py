@@ -15,6 +15,14 @@ so that nothing else's groups mix in), for each client count:
 2. the floor: bench/_bare_fanout.py on the same number of uvicorn processes with the same
    channel layer and payload: one ``group_send`` per push, no database, rendering or auth.
 
+With ``--case conversations``: ``--conversations`` (500) two-person private conversations
+active at once, both participants of each connected to ``/ws/conversations/<id>/?since=0``; one
+message is sent in each conversation (``--rounds`` times) through the real message form, paced
+``--message-interval`` apart from several threads, and the floor is the same number of two-socket
+rooms on the bare fan-out (``/ws/<room>/``, one ``group_send`` per message to its room).
+Latency runs from just before the POST to the ``message.created`` event at each of the two
+sockets (the sender's own page included).
+
 Memory per idle connection is the growth of the servers' resident memory (VmRSS) from a warmed-up
 idle server to one holding every socket, divided by N. Server logs are scanned for errors.
 Everything runs under an overall timeout and the servers are stopped whatever happens.
@@ -537,6 +545,275 @@ def html_of(sample: str) -> str:
     return f"<article>{'x' * 2000} benchlive-0-end</article>"
 
 
+# --- Conversations case ------------------------------------------------------------------------
+
+CONVERSATION_MARKER = re.compile(r"benchconv-(\d+)-end")
+MESSAGE_TEXT = (
+    "委託契約書案の第12条（違約金）ですが、当市では契約金額の100分の10としています。"
+    "再委託先の事由も含めるかは、仕様書の記載と合わせて確認したほうがよいと思います。"
+)
+
+
+def prepare_conversations(count: int):
+    """``count`` two-person conversations between readers, made directly in the database,
+    each with its first participant's session and CSRF-ready sender."""
+    from accounts.models import User
+    from conversations.models import Conversation, Participant
+
+    _poster, _board, reader_ids = seed(2 * count)
+    users = User.objects.in_bulk(reader_ids)
+    conversations = Conversation.objects.bulk_create(
+        Conversation(title="ライブ計測", starter=users[reader_ids[2 * index]])
+        for index in range(count)
+    )
+    Participant.objects.bulk_create(
+        Participant(conversation=conversation, user_id=reader_ids[2 * index + side])
+        for index, conversation in enumerate(conversations)
+        for side in (0, 1)
+    )
+    sessions = sessions_for(reader_ids[: 2 * count])
+    return [conversation.pk for conversation in conversations], sessions
+
+
+def csrf_for(port: int, session: str, path: str) -> tuple[str, str]:
+    """The CSRF cookie and form token of a page, fetched once per sender before timing."""
+    from django.conf import settings
+
+    page = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    page.request("GET", path, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"})
+    answer = page.getresponse()
+    html = answer.read().decode()
+    cookie = re.search(r"csrftoken=([^;]+)", answer.getheader("Set-Cookie", "")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return cookie, token
+
+
+def send_through_form(port, session, csrf, conversation_id: int, number: int):
+    from django.conf import settings
+
+    cookie, token = csrf
+    origin = f"http://127.0.0.1:{port}"
+    path = f"/conversations/{conversation_id}/"
+    form = {
+        "csrfmiddlewaretoken": token,
+        "submission_token": uuid.uuid4().hex,
+        "body": f"{MESSAGE_TEXT} benchconv-{number}-end",
+    }
+    headers = {
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; csrftoken={cookie}",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": origin,
+        "Referer": origin + path,
+    }
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    body = urllib.parse.urlencode(form)
+    start = time.perf_counter()
+    connection.request("POST", path + "messages/", body=body, headers=headers)
+    return start, connection.getresponse().status
+
+
+def bare_room_push(port: int, html: str, room: int, number: int):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    body = CONVERSATION_MARKER.sub(f"benchconv-{number}-end", html).encode()
+    start = time.perf_counter()
+    connection.request("POST", f"/push/{number}/{room}/", body=body)
+    return start, connection.getresponse().status
+
+
+@dataclass
+class RoomRun:
+    """Messages to two-socket rooms: each message is expected at the two sockets of its room."""
+
+    messages: int
+    received: dict = field(default_factory=dict)  # number -> {client: arrival}
+    started: dict = field(default_factory=dict)  # number -> POST start
+    statuses: list = field(default_factory=list)
+    duplicates: int = 0
+    connect_failures: int = 0
+    sample: str = ""
+    finished: bool = False
+
+    def heard(self, client: int, raw: str) -> None:
+        now = time.perf_counter()
+        match = CONVERSATION_MARKER.search(raw)
+        if match is None or '"message.created"' not in raw:
+            return
+        arrivals = self.received.setdefault(int(match.group(1)), {})
+        if client in arrivals:
+            self.duplicates += 1
+            return
+        arrivals[client] = now
+        self.sample = self.sample or raw
+
+    def latencies_ms(self) -> list[float]:
+        return [
+            (arrival - self.started[number]) * 1000
+            for number, arrivals in self.received.items()
+            if number in self.started
+            for arrival in arrivals.values()
+            if arrival - self.started[number] <= LOST_AFTER
+        ]
+
+    def lost(self) -> int:
+        return 2 * len(self.started) - len(self.latencies_ms())
+
+    def complete(self) -> bool:
+        return all(len(self.received.get(number, {})) == 2 for number in self.started)
+
+
+async def measure_rooms(servers, targets, push, args) -> tuple[RoomRun, float, float]:
+    """Connect every socket, send ``args.rounds`` messages per room, paced and overlapping."""
+    rooms = len(targets) // 2
+    run = RoomRun(messages=rooms * args.rounds)
+    warm = await connect_all(targets[: min(10, len(targets))], Run(clients=0, pushes=0))
+    await close_all(warm)
+    await asyncio.sleep(1)
+    before = resident_kib(servers)
+    counter = Run(clients=0, pushes=0)
+    connections = await connect_all(targets, counter)
+    run.connect_failures = counter.connect_failures
+
+    async def listen_room(client, connection):
+        with contextlib.suppress(websockets.ConnectionClosed):
+            async for raw in connection:
+                run.heard(client, raw if isinstance(raw, str) else raw.decode())
+
+    listeners = [
+        asyncio.create_task(listen_room(client, connection))
+        for client, connection in enumerate(connections)
+        if connection is not None
+    ]
+    gate = asyncio.Semaphore(args.senders)
+
+    async def send(number: int):
+        async with gate:
+            start, status = await asyncio.to_thread(push, number % rooms, number)
+            run.started[number] = start
+            run.statuses.append(status)
+
+    try:
+        await asyncio.sleep(2)
+        after = resident_kib(servers)
+        cpu_before = cpu_seconds(servers)
+        began = time.perf_counter()
+        sends = []
+        for number in range(run.messages):
+            await asyncio.sleep(
+                max(0.0, began + number * args.message_interval - time.perf_counter())
+            )
+            sends.append(asyncio.create_task(send(number)))
+        await asyncio.gather(*sends)
+        deadline = max(run.started.values()) + LOST_AFTER
+        while not run.complete() and time.perf_counter() < deadline:
+            await asyncio.sleep(0.1)
+        cpu = cpu_seconds(servers) - cpu_before
+    finally:
+        run.finished = True
+        await close_all(connections)
+        for task in listeners:
+            task.cancel()
+        await asyncio.gather(*listeners, return_exceptions=True)
+    kib = (after - before) / max(1, len(targets) - run.connect_failures)
+    return run, kib, cpu
+
+
+async def conversations_case(args, log_dir: Path) -> None:
+    from django.conf import settings
+
+    count = args.conversations
+    print(
+        f"{count:,} two-person conversations ({2 * count:,} sockets), {args.rounds} message(s)"
+        f" each, one every {args.message_interval * 1000:.0f} ms, {args.workers} workers …",
+        flush=True,
+    )
+    conversation_ids, sessions = await asyncio.to_thread(prepare_conversations, count)
+    results = {}
+    forget_channel_layer_keys(args.redis_url)
+    servers = start_servers("product", args.workers, server_env(args), log_dir, "conv-product")
+    try:
+        targets = []
+        for index, conversation_id in enumerate(conversation_ids):
+            port = servers[index % len(servers)].port
+            for side in (0, 1):
+                headers = {
+                    "Cookie": f"{settings.SESSION_COOKIE_NAME}={sessions[2 * index + side]}",
+                    "Origin": f"http://127.0.0.1:{port}",
+                }
+                url = f"ws://127.0.0.1:{port}/ws/conversations/{conversation_id}/?since=0"
+                targets.append((url, headers))
+        tokens = [
+            csrf_for(
+                servers[index % len(servers)].port,
+                sessions[2 * index],
+                f"/conversations/{conversation_id}/",
+            )
+            for index, conversation_id in enumerate(conversation_ids)
+        ]
+
+        def push(room: int, number: int):
+            port = servers[room % len(servers)].port
+            return send_through_form(
+                port, sessions[2 * room], tokens[room], conversation_ids[room], number
+            )
+
+        results["product"] = (*await measure_rooms(servers, targets, push, args), servers)
+    finally:
+        stop_servers(servers)
+    sample = results["product"][0].sample
+    html = (
+        json.loads(sample)["html"] if sample else f"<article>{'x' * 2000} benchconv-0-end</article>"
+    )
+    forget_channel_layer_keys(args.redis_url)
+    servers = start_servers("bare", args.workers, server_env(args), log_dir, "conv-bare")
+    try:
+        targets = [
+            (f"ws://127.0.0.1:{servers[room % len(servers)].port}/ws/{room}/", {})
+            for room in range(count)
+            for _side in (0, 1)
+        ]
+        targets = [
+            (url, {"Origin": url.replace("ws://", "http://").split("/ws/")[0]})
+            for url, _headers in targets
+        ]
+
+        def bare(room: int, number: int):
+            return bare_room_push(servers[room % len(servers)].port, html, room, number)
+
+        results["bare"] = (*await measure_rooms(servers, targets, bare, args), servers)
+    finally:
+        stop_servers(servers)
+    print()
+    print(
+        "| conversations | app | p50 ms | p95 ms | p99 ms | max ms | lost | dup | KiB/idle conn |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    rows = {}
+    for name, (run, kib, cpu, used) in results.items():
+        latencies = run.latencies_ms()
+        rows[name] = [percentile(latencies, q) for q in (0.5, 0.95, 0.99)]
+        rows[name].append(max(latencies, default=float("nan")))
+        print(
+            f"| {count:,} | {name} | "
+            + " | ".join(f"{value:.0f}" for value in rows[name])
+            + f" | {run.lost()} | {run.duplicates} | {kib:.1f} |"
+        )
+        problems = log_problems(used)
+        print(
+            f"  {name}: {run.connect_failures} failed connects, statuses"
+            f" {sorted(set(run.statuses))}, server CPU {cpu:.1f} s,"
+            f" {sum(problems.values())} error/warning log lines",
+            file=sys.stderr,
+        )
+        for line, times in problems.most_common(4):
+            print(f"    {times} × {line}", file=sys.stderr)
+    ratio = rows["product"][2] / rows["bare"][2] if rows["bare"][2] else float("nan")
+    lost = results["product"][0].lost()
+    print(
+        f"\np99 product/bare: {ratio:.2f}× (target ≤ 1.25×: {'yes' if ratio <= 1.25 else 'NO'});"
+        f" lost: {lost} (target 0: {'yes' if lost == 0 else 'NO'})"
+    )
+
+
 # --- Report ------------------------------------------------------------------------------------
 
 
@@ -629,6 +906,13 @@ async def main_async(args) -> None:
     results = []
     log_dir = args.log_dir or tempfile.mkdtemp(prefix="bench-live-")
     Path(log_dir).mkdir(parents=True, exist_ok=True)
+    if args.case == "conversations":
+        try:
+            await conversations_case(args, Path(log_dir))
+        finally:
+            if not args.log_dir:
+                shutil.rmtree(log_dir, ignore_errors=True)
+        return
     try:
         for clients in args.clients:
             print(
@@ -670,6 +954,13 @@ def main() -> None:
         help="settings module for the servers, e.g. bench._layer_settings",
     )
     parser.add_argument("--log-dir", help="keep the servers' logs here (default: deleted)")
+    parser.add_argument("--case", choices=["topics", "conversations"], default="topics")
+    parser.add_argument("--conversations", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=1, help="messages per conversation")
+    parser.add_argument(
+        "--message-interval", type=float, default=0.05, help="seconds between messages"
+    )
+    parser.add_argument("--senders", type=int, default=8, help="messages in flight at most")
     args = parser.parse_args()
     args.clients = [int(value) for value in args.clients.split(",")]
 
@@ -678,7 +969,7 @@ def main() -> None:
 
     signal.signal(signal.SIGALRM, give_up)
     signal.alarm(args.timeout)
-    raise_open_file_limit(max(args.clients))
+    raise_open_file_limit(max(*args.clients, 2 * args.conversations))
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"load average at the start: {load} ({os.cpu_count()} CPUs)", flush=True)
     try:

@@ -27,6 +27,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
+import pages_fields  # noqa: E402
 import pages_http as bench_http  # noqa: E402
 import pages_seed as seeding  # noqa: E402
 import pages_words as words  # noqa: E402
@@ -123,6 +124,7 @@ def prepare_database(args) -> dict:
         reset_bench_writes(info)
         posts = info["counts"]["posts"]
         log(f"Using the seeded database ({posts:,} posts); earlier bench writes undone.")
+        add_fields(info)
         return info
     call_command("load_municipalities", stdout=io.StringIO())
     log(f"  migrations and municipalities: {time.monotonic() - started:.1f} s")
@@ -131,7 +133,16 @@ def prepare_database(args) -> dict:
     info["seconds"] = round(time.monotonic() - started, 1)
     store_info(shape, info)
     log(f"Seeded in {info['seconds']:.0f} s: {info['counts']}")
+    add_fields(info)
     return info
+
+
+def add_fields(info: dict) -> None:
+    """Fields of work and every member's assignment history (added once to a seeded database)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    info["fields"] = pages_fields.add_field_data(connection.connection, words.DEPARTMENTS, log)
 
 
 def apply_migrations() -> None:
@@ -257,6 +268,8 @@ def build_pages(info: dict) -> list[bench_http.Page]:
     deep = board_cursor(board, min(499, listed // 2))
     half = listed // 2 // TOPICS_PER_PAGE * TOPICS_PER_PAGE
     older = b'rel="next"'
+    # Pages of fields of work must be no slower than board page 1 (its target, from its peer).
+    board_target = min(50.0, 68 / 2)
     return [
         Page("boards", "board list (20 boards)", "/boards/", check=board_path.encode(),
              peer_p95=(90, 228)),
@@ -284,6 +297,11 @@ def build_pages(info: dict) -> list[bench_http.Page]:
         Page("members", "member directory", "/members/", check=b"<h1"),
         Page("profile", "a member's profile", f"/members/{info['bench_readers'][-1]}/",
              check=b"<h1"),
+        Page("field", "field page (vaccination: boards, guide, calendar, answers, people)",
+             "/fields/vaccination/", check=b'id="people-heading"', target=board_target),
+        Page("people", "who did this job elsewhere (public assistance, cities)",
+             "/fields/people/?field=public-assistance&kind=city", check=b"person-card",
+             target=board_target),
         Page("reply", "reply (POST, redirect)", f"/topics/{info['reply_topic']}/reply/",
              method="POST", expect=302, target=80.0),
     ]  # fmt: skip

@@ -2,15 +2,19 @@
 admission on connect, the member's own group, and a fresh check (and close) whenever the
 member's access changes (suspension, leaving, removal)."""
 
+import logging
 import time
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from django.db import DatabaseError
 
 from accounts.models import User
 from conversations import live, permissions, queries, services
 from conversations.forms import parse_number
 from forums.consumers import MemberConsumer
+
+logger = logging.getLogger(__name__)
 
 TYPING_INTERVAL = 3.0
 
@@ -27,8 +31,13 @@ def may_view_conversation(user_id: int | None, conversation_id: int) -> bool:
 def _mark_read(user_id: int, conversation_id: int, number: int) -> None:
     user = User.objects.filter(pk=user_id).first()
     seat = queries.seat_of(user, conversation_id) if user is not None else None
-    if permissions.can_view_conversation(user, seat):
+    if not permissions.can_view_conversation(user, seat):
+        return
+    try:
         services.mark_read(user, seat, number)
+    except DatabaseError:
+        # A read receipt is not worth the socket: the next one (or the next page) records it.
+        logger.warning("Read state of %s in %s not saved", user_id, conversation_id)
 
 
 class ConversationConsumer(MemberConsumer):
@@ -54,6 +63,9 @@ class ConversationConsumer(MemberConsumer):
             return
         for event in missed:
             await self.send_json(event)
+        await self.send_json(
+            await database_sync_to_async(live.reads_event)(self.conversation_id, self.user_id)
+        )
 
     async def receive_json(self, content, **kwargs):
         if not isinstance(content, dict):

@@ -13,8 +13,9 @@ Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-
 - ``participants.changed``: ``{"type", "conversation_id", "sequence", "html"}`` (the list of
   participants, ``conversations/_participants.html``).
 - Not recorded (state, not history; ``"sequence": null``): ``typing`` ``{"user_id",
-  "name"}`` and ``read`` ``{"user_id", "name", "number"}``; a catch-up returns the current
-  read states instead.
+  "name"}`` and ``read`` ``{"user_id", "name", "number"}``; after a catch-up the socket and
+  the stream send ``reads`` ``{"reads": [{"user_id", "name", "number"}]}`` (the catch-up URL
+  returns the same list as ``"reads"``).
 - Each participant's user group gets ``{"type": "conversation.activity", "conversation_id",
   "unread"}`` (the conversations page updates its counts) and ``access.changed`` when they
   leave or are removed (their sockets check again and close).
@@ -29,8 +30,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 
 from accounts.live import member_access_changed, user_group
+from accounts.models import User
 from conversations.models import Conversation, ConversationEvent, Message, Participant
-from conversations.queries import active_participants
+from conversations.queries import active_participants, read_states
 
 logger = logging.getLogger(__name__)
 
@@ -91,10 +93,10 @@ def render_message(message: Message, conversation: Conversation) -> str:
     return render_to_string("conversations/_message.html", context)
 
 
-def render_participants(conversation: Conversation) -> str:
+def render_participants(conversation: Conversation, participants=None) -> str:
     context = {
         "conversation": conversation,
-        "participants": active_participants(conversation),
+        "participants": active_participants(conversation) if participants is None else participants,
         "viewer_id": None,
         "csrf_token": SHARED_CSRF_PLACEHOLDER,
     }
@@ -102,7 +104,9 @@ def render_participants(conversation: Conversation) -> str:
 
 
 def _messages():
-    return Message.objects.select_related("author", "author_municipality", "reply_to__author")
+    return Message.objects.select_related(
+        "author", "author_municipality", "reply_to__author"
+    ).prefetch_related("attachments")
 
 
 def render_event(
@@ -153,6 +157,18 @@ def catch_up(conversation_id: int, since: int | None) -> list[dict] | None:
         return []
     conversation = Conversation.objects.get(pk=conversation_id)
     return events_since(conversation, since)
+
+
+def reads_event(conversation_id: int, viewer_id: int) -> dict:
+    """The read receipts as they are now, sent after a catch-up (``{"type": "reads"}``)."""
+    conversation = Conversation.objects.get(pk=conversation_id)
+    viewer = User.objects.get(pk=viewer_id)
+    return {
+        "type": "reads",
+        "conversation_id": conversation_id,
+        "sequence": None,
+        "reads": read_states(conversation, viewer),
+    }
 
 
 # --- Verbs called by conversations.services inside their transactions ----------------------

@@ -8,6 +8,7 @@ from django.db.models import F, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import Assignment
 from conversations import permissions
 from conversations.models import (
     Block,
@@ -80,8 +81,18 @@ def talks_already(user, other) -> bool:
     ).exists()
 
 
-def may_contact(user, recipient) -> bool:
-    """``permissions.can_contact`` with the facts looked up (a few small queries)."""
+def did_job_in_field(member, field) -> bool:
+    """The member said "ask me" and has held a job in ``field`` (a ``fields.Field``)."""
+    if field is None or not getattr(member, "ask_me", False):
+        return False
+    return Assignment.objects.filter(
+        user=member, field=field, started_on__lte=timezone.localdate()
+    ).exists()
+
+
+def may_contact(user, recipient, field=None) -> bool:
+    """``permissions.can_contact`` with the facts looked up (a few small queries). ``field``:
+    the field of work the question is about (from a field's list of people to ask)."""
     if not user.is_authenticated or user.pk == recipient.pk:
         return False
     preference = settings_of(recipient).who_may_contact
@@ -93,6 +104,7 @@ def may_contact(user, recipient) -> bool:
         blocked=is_blocked_by(recipient, user),
         shares_board=not everyone and shares_board(user, recipient),
         talks_already=not everyone and talks_already(user, recipient),
+        asks_about_their_field=not everyone and did_job_in_field(recipient, field),
     )
 
 
@@ -137,8 +149,10 @@ def unread_total(user) -> int:
 def messages_page(conversation, before: int | None = None) -> tuple[list[Message], bool]:
     """The latest messages (or those before ``before``), oldest first, and whether older ones
     exist."""
-    rows = Message.objects.filter(conversation=conversation).select_related(
-        "author", "author_municipality", "reply_to__author"
+    rows = (
+        Message.objects.filter(conversation=conversation)
+        .select_related("author", "author_municipality", "reply_to__author")
+        .prefetch_related("attachments")
     )
     if before is not None:
         rows = rows.filter(number__lt=before)
@@ -147,10 +161,11 @@ def messages_page(conversation, before: int | None = None) -> tuple[list[Message
     return list(reversed(rows[:MESSAGES_PER_PAGE])), has_older
 
 
-def read_states(conversation, viewer) -> list[dict]:
+def read_states(conversation, viewer, seats=None) -> list[dict]:
     """How far each other participant has read, for read receipts: only those who show
-    theirs, and nothing when the viewer hides their own."""
-    seats = active_participants(conversation)
+    theirs, and nothing when the viewer hides their own. ``seats``: the active participants,
+    when the caller has them already."""
+    seats = active_participants(conversation) if seats is None else seats
     user_ids = [seat.user_id for seat in seats]
     chosen = settings_of_many(user_ids)
     if not permissions.can_see_read_receipts(chosen.get(viewer.pk)):
@@ -188,6 +203,6 @@ def export_messages(conversation) -> list[Message]:
     return list(
         Message.objects.filter(conversation=conversation)
         .select_related("author", "author_municipality")
-        .prefetch_related(Prefetch("revisions", queryset=revisions))
+        .prefetch_related(Prefetch("revisions", queryset=revisions), "attachments")
         .order_by("number")
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_verified_member
+from attachments import services as attachment_services
 from conversations import live, permissions, queries
 from conversations.models import (
     Block,
@@ -40,9 +41,9 @@ def _refusal() -> PermissionDenied:
     return PermissionDenied(_("This member cannot receive a conversation from you."))
 
 
-def _check_contacts(user, recipients) -> None:
+def _check_contacts(user, recipients, field=None) -> None:
     for recipient in recipients:
-        if not queries.may_contact(user, recipient):
+        if not queries.may_contact(user, recipient, field):
             raise _refusal()
 
 
@@ -67,9 +68,13 @@ def _existing_submission(author, token: str) -> Message | None:
 # --- Starting and writing -------------------------------------------------------------------
 
 
-def start_conversation(starter, recipients, body: str, title: str = "", token: str = ""):
+def start_conversation(
+    starter, recipients, body: str, title: str = "", token: str = "", field=None
+):
     """Open a conversation with one or more members and its first message. The same form
-    token twice returns the first conversation."""
+    token twice returns the first conversation. ``field``: the field of work the question is
+    about, when it comes from that field's people to ask (their "ask me" lets it through a
+    narrower contact setting)."""
     existing = _existing_submission(starter, token)
     if existing is not None:
         return existing.conversation
@@ -87,7 +92,7 @@ def start_conversation(starter, recipients, body: str, title: str = "", token: s
             )
             % {"limit": settings.CONVERSATION_NEW_MEMBER_DAILY_LIMIT}
         )
-    _check_contacts(starter, recipients)
+    _check_contacts(starter, recipients, field)
     try:
         with transaction.atomic():
             now = timezone.now()
@@ -107,8 +112,12 @@ def start_conversation(starter, recipients, body: str, title: str = "", token: s
     return conversation
 
 
-def send_message(author, conversation, body: str, reply_to=None, token: str = "") -> Message:
-    """Add a message. The conversation row is locked while its next number is handed out."""
+def send_message(
+    author, conversation, body: str, reply_to=None, token: str = "", attachment_keys=()
+) -> Message:
+    """Add a message, with the author's pending files of ``attachment_keys`` (uploaded with
+    ``attachments.services.upload``). The conversation row is locked while its next number is
+    handed out."""
     existing = _existing_submission(author, token)
     if existing is not None:
         return existing
@@ -118,6 +127,7 @@ def send_message(author, conversation, body: str, reply_to=None, token: str = ""
             if not permissions.can_write(author, seat):
                 raise PermissionDenied(_("You are not in this conversation."))
             message = _write(author, conversation, body, reply_to=reply_to, token=token)
+            attachment_services.attach_to_message(author, message, attachment_keys)
     except IntegrityError:
         existing = _existing_submission(author, token)
         if existing is None:
@@ -152,6 +162,9 @@ def _write(author, conversation, body: str, reply_to=None, token: str = "") -> M
         last_read_number=number, last_read_at=now
     )
     live.message_created(message)
+    # Whoever writes has read everything before: their read receipt moves too.
+    seat = Participant(conversation=conversation, user=author, last_read_number=number)
+    live.read_advanced(seat, author.full_name, queries.settings_of(author).read_receipts)
     _notify(author, conversation, message)
     return message
 
@@ -303,18 +316,19 @@ def leave_conversation(user, conversation) -> None:
     live.participants_changed(conversation, departed=[user])
 
 
-@transaction.atomic
 def mark_read(user, seat: Participant, number: int) -> bool:
-    """Remember how far the member has read; writes only when they read further."""
+    """Remember how far the member has read; writes (and opens a transaction) only when they
+    read further."""
     number = min(number, seat.conversation.message_count)
     if number <= seat.last_read_number:
         return False
-    Participant.objects.filter(pk=seat.pk).update(
-        last_read_number=Greatest(F("last_read_number"), number), last_read_at=timezone.now()
-    )
-    seat.last_read_number = number
-    notifications.private_conversation_read(user, seat.conversation.get_absolute_url())
-    live.read_advanced(seat, user.full_name, queries.settings_of(user).read_receipts)
+    with transaction.atomic():
+        Participant.objects.filter(pk=seat.pk).update(
+            last_read_number=Greatest(F("last_read_number"), number), last_read_at=timezone.now()
+        )
+        seat.last_read_number = number
+        notifications.private_conversation_read(user, seat.conversation.get_absolute_url())
+        live.read_advanced(seat, user.full_name, queries.settings_of(user).read_receipts)
     return True
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import site_moderator_required, verified_required
 from accounts.models import User
 from accounts.queries import search_members
+from attachments import services as attachment_services
 from conversations import live, permissions, queries, services
 from conversations.forms import (
     ContactSettingsForm,
@@ -27,6 +28,7 @@ from conversations.forms import (
     parse_number,
 )
 from conversations.models import Message, MessageReport
+from fields.queries import field_by_slug
 from forums.forms import new_token
 from forums.markdown import quote_markdown, render_markdown
 
@@ -98,7 +100,8 @@ def conversation_new(request):
         for member in _verified_members(parse_ids(source.getlist("to")))
         if member.pk != request.user.pk
     ]
-    refused = [member for member in chosen if not queries.may_contact(request.user, member)]
+    field = field_by_slug(source.get("field", "")[:50]) if source.get("field") else None
+    refused = [member for member in chosen if not queries.may_contact(request.user, member, field)]
     chosen = [member for member in chosen if member not in refused]
     if request.method == "POST":
         form = NewConversationForm(request.POST)
@@ -111,6 +114,7 @@ def conversation_new(request):
                     data["body"],
                     title=data["title"],
                     token=data["submission_token"],
+                    field=field,
                 )
             except (PermissionDenied, ValidationError) as error:
                 form.add_error(None, _errors(error))
@@ -130,6 +134,7 @@ def conversation_new(request):
         "candidates": candidates,
         "preview": preview,
         "max_participants": settings.CONVERSATION_MAX_PARTICIPANTS,
+        "field": field,
     }
     status = 400 if request.method == "POST" and (form.errors or refused) else 200
     return render(request, "conversations/new.html", context, status=status)
@@ -166,12 +171,12 @@ def _detail_context(request, conversation, seat, form=None, preview=None) -> dic
         "messages_shown": message_list,
         "has_older": has_older,
         "participants": participants,
-        "participants_html": live.render_participants(conversation),
+        "participants_html": live.render_participants(conversation, participants),
         "form": form,
         "preview": preview,
         "viewer_id": user.pk,
         "can_manage": permissions.can_manage_participants(user, conversation, seat),
-        "reads": queries.read_states(conversation, user),
+        "reads": queries.read_states(conversation, user, participants),
         "shows_receipts": queries.settings_of(user).read_receipts,
     }
 
@@ -191,7 +196,17 @@ def message_send(request, conversation_id):
     conversation, seat = queries.readable_conversation(request.user, conversation_id)
     form = MessageForm(request.POST)
     preview = None
-    if form.is_valid() and "preview" not in request.POST:
+    # Files are kept in the member's pending area at once, so an error or a preview never
+    # makes them choose the files again.
+    uploaded = request.FILES.getlist("files")[: settings.ATTACHMENTS_MAX_FILES]
+    accepted, file_errors = attachment_services.upload_many(request.user, None, uploaded)
+    pending = (
+        attachment_services.pending_for(
+            request.user, request.POST.getlist("attachments")[: settings.ATTACHMENTS_MAX_FILES]
+        )
+        + accepted
+    )
+    if form.is_valid() and "preview" not in request.POST and not file_errors:
         data = form.cleaned_data
         reply_to = None
         if data["reply_to"]:
@@ -200,15 +215,21 @@ def message_send(request, conversation_id):
             ).first()
         try:
             message = services.send_message(
-                request.user, conversation, data["body"], reply_to, data["submission_token"]
+                request.user,
+                conversation,
+                data["body"],
+                reply_to,
+                data["submission_token"],
+                attachment_keys=[str(file.key) for file in pending],
             )
-        except PermissionDenied as error:
+        except (PermissionDenied, ValidationError) as error:
             form.add_error(None, _errors(error))
         else:
             return redirect(f"{conversation.get_absolute_url()}#message-{message.number}")
-    elif form.is_valid():
+    elif form.is_valid() and not file_errors:
         preview = render_markdown(form.cleaned_data["body"])
     context = _detail_context(request, conversation, seat, form=form, preview=preview)
+    context.update(files_pending=pending, files_errors=file_errors)
     return render(request, "conversations/detail.html", context, status=200 if preview else 400)
 
 
@@ -250,6 +271,7 @@ def conversation_export(request, conversation_id):
             "messages_all": queries.export_messages(conversation),
             "exported_at": timezone.now(),
             "exported_by": request.user,
+            "site_url": settings.SITE_URL,
         },
     )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")

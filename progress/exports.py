@@ -51,7 +51,7 @@ def records(columns, rows):
             municipality.get_kind_display(),
             *(_cell(column, row.values.get(column.key)) for column in columns),
             timezone.localtime(row.updated_at).replace(tzinfo=None, microsecond=0),
-            row.updated_by.full_name,
+            row.updated_by_name,
         ]
 
 

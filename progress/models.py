@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -92,7 +93,7 @@ class ProgressColumn(models.Model):
     def __str__(self) -> str:
         return self.question
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The column's key in a row's ``values``."""
         return str(self.pk)

@@ -1,26 +1,16 @@
-"""The HTML of one table row, built once in Python for the page, the live event and the
-catch-up alike (so the page after a live update equals the page after a reload). A table of
-1,800 organisations has about 14,000 cells: string building keeps the page fast where a
-template per cell would not."""
+"""The HTML of table rows, built once in Python for the page, the live event and the catch-up
+alike (so the page after a live update equals the page after a reload). A table of 1,800
+organisations has about 14,000 cells: plain string building with one formatter per column
+keeps the page fast where a template per cell would not."""
+
+from html import escape
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
 from progress import values
-from progress.queries import order_key
-
-
-def _cell(column, value) -> str:
-    classes = "cell cell--num" if column.is_numeric else "cell"
-    if value is None or value == "":
-        classes += " cell--empty"
-    return (
-        f'<td class="{classes}" data-label="{escape(column.question)}">'
-        f"{escape(values.display(column, value))}</td>"
-    )
+from progress.queries import KIND_RANK
 
 
 def _history_pattern(table) -> str:
@@ -28,32 +18,46 @@ def _history_pattern(table) -> str:
     return reverse("progress:row_history", args=[table.pk, 0]).replace("/0/", "/{row}/")
 
 
-def row_html(table, columns, row, *, history_pattern: str = "", history_label: str = "") -> str:
-    municipality = row.municipality
-    updated = timezone.localtime(row.updated_at)
-    history_label = history_label or _("history")
-    history_url = (history_pattern or _history_pattern(table)).replace("{row}", str(row.pk))
-    cells = "".join(_cell(column, row.values.get(column.key)) for column in columns)
-    return mark_safe(  # noqa: S308 - every value is escaped above
-        f'<tr id="row-{row.pk}" class="progress-row" data-row="{row.pk}" '
-        f'data-version="{row.version}" data-prefecture="{municipality.code[:2]}" '
-        f'data-kind="{municipality.kind}" data-order-code="{order_key(row, "code")}" '
-        f'data-order-kind="{order_key(row, "kind")}" '
-        f'data-order-updated="{order_key(row, "updated")}">'
-        f'<th scope="row" class="org"><span class="org__name">{escape(municipality.name)}</span>'
-        f' <span class="org__pref">{escape(municipality.prefecture)}</span></th>'
-        f"{cells}"
-        f'<td class="cell cell--updated" data-label="{escape(_("Updated"))}">'
-        f'<time datetime="{updated.isoformat()}">{updated:%m/%d %H:%M}</time> '
-        f'<a href="{history_url}">{escape(history_label)}</a></td></tr>'
-    )
+class RowRenderer:
+    """Everything that is the same for every row of a table, computed once. The last cell is
+    the time of the last save, linking to the row's history."""
+
+    def __init__(self, table, columns):
+        self.columns = [
+            (column.key, values.formatter(column), column.is_numeric) for column in columns
+        ]
+        self.history = _history_pattern(table)
+        self.zone = timezone.get_current_timezone()
+
+    def __call__(self, row) -> str:
+        organisation = row.municipality
+        code = organisation.code
+        updated = row.updated_at.astimezone(self.zone)
+        data = row.values
+        cells = [
+            f'<td class="n">{show(data.get(key))}</td>'
+            if numeric
+            else f"<td>{show(data.get(key))}</td>"
+            for key, show, numeric in self.columns
+        ]
+        history = self.history.replace("{row}", str(row.pk))
+        return (
+            f'<tr id="row-{row.pk}" class="progress-row" '
+            f'data-version="{row.version}" data-prefecture="{code[:2]}" '
+            f'data-kind="{organisation.kind}" data-order-code="{code}" '
+            f'data-order-kind="{KIND_RANK.get(organisation.kind, 9)}-{code}" '
+            f'data-order-updated="{row.updated_at.isoformat()}">'
+            f'<th scope="row" class="org"><span class="org__name">{escape(organisation.name)}'
+            f'</span> <span class="org__pref">{escape(organisation.prefecture)}</span></th>'
+            f"{''.join(cells)}"
+            f'<td class="u"><a href="{history}">{updated:%m/%d %H:%M}</a></td></tr>'
+        )
+
+
+def row_html(table, columns, row) -> str:
+    return mark_safe(RowRenderer(table, columns)(row))  # noqa: S308 - every value is escaped
 
 
 def rows_html(table, columns, rows) -> str:
-    pattern, label = _history_pattern(table), _("history")
-    return mark_safe(  # noqa: S308 - built by row_html
-        "".join(
-            row_html(table, columns, row, history_pattern=pattern, history_label=label)
-            for row in rows
-        )
-    )
+    render = RowRenderer(table, columns)
+    return mark_safe("".join(render(row) for row in rows))  # noqa: S308 - every value is escaped

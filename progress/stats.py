@@ -4,7 +4,7 @@ charts draw: distributions now, and how the median moved over time."""
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
@@ -33,8 +33,9 @@ def _show(column: ProgressColumn, number: float) -> str:
     if column.kind == Kind.DATE:
         return date.fromordinal(round(number)).isoformat()
     rounded = Decimal(str(round(number, 1))).normalize()
-    shown = format(rounded, "f")
-    return f"{shown}%" if column.kind == Kind.PERCENTAGE else f"{shown}{column.unit}"
+    if column.kind == Kind.PERCENTAGE:
+        return f"{format(rounded, 'f')}%"
+    return f"{format(rounded, ',f')}{column.unit}"
 
 
 def quartiles(numbers: list[float]) -> tuple[float, float, float]:
@@ -121,23 +122,45 @@ class HistoryPoint:
     label: str
 
 
+def revision_days(revisions) -> list[tuple[int, date, dict]]:
+    """``(row_id, local day, values)`` of revisions given as ``(row_id, created_at, values)``:
+    the day is worked out once per revision, not once per column."""
+    zone = timezone.get_current_timezone()
+    return [(row_id, moment.astimezone(zone).date(), data) for row_id, moment, data in revisions]
+
+
 def history(column: ProgressColumn, revisions) -> list[HistoryPoint]:
     """The column's median at the end of each day that saw a change, replayed from the rows'
-    revisions (``(row_id, created_at, values)`` in time order)."""
+    revisions (``revision_days``, in time order). The median is taken once per day."""
     latest: dict[int, float] = {}
-    points: dict[date, HistoryPoint] = {}
-    for row_id, created_at, row_values in revisions:
-        number = values.number(column, row_values.get(column.key))
+    points: list[HistoryPoint] = []
+
+    def close(day) -> None:
+        if day is not None and latest:
+            median = statistics.median(latest.values())
+            points.append(HistoryPoint(day, len(latest), median, _show(column, median)))
+
+    current = None
+    key = column.key
+    for row_id, day, row_values in revisions:
+        if day != current:
+            close(current)
+            current = day
+        number = values.number(column, row_values.get(key))
         if number is None:
             latest.pop(row_id, None)
         else:
             latest[row_id] = number
-        if latest:
-            day = (
-                timezone.localtime(created_at).date()
-                if isinstance(created_at, datetime)
-                else created_at
-            )
-            median = statistics.median(latest.values())
-            points[day] = HistoryPoint(day, len(latest), median, _show(column, median))
-    return list(points.values())
+    close(current)
+    return points
+
+
+def median_point(column: ProgressColumn, rows, day) -> HistoryPoint | None:
+    """The column's median over the rows as they are now, as the history point of ``day``."""
+    key = column.key
+    numbers = [values.number(column, row.values.get(key)) for row in rows]
+    numbers = [number for number in numbers if number is not None]
+    if not numbers:
+        return None
+    median = statistics.median(numbers)
+    return HistoryPoint(day, len(numbers), median, _show(column, median))

@@ -17,8 +17,7 @@ from forums.queries import membership_of
 from progress import exports, live, permissions, queries, services
 from progress.forms import ColumnFormSet, PollForm, RowForm, SettingsForm, TableForm, columns_from
 from progress.models import ProgressRow, ProgressTable
-from progress.presentation import charts_context, history_context, summary_context
-from progress.rendering import rows_html
+from progress.presentation import table_page_parts
 from progress.values import display
 
 
@@ -146,13 +145,9 @@ def _view_options(request, columns) -> dict:
 def _table_context(request, table, membership, *, row_form=None) -> dict:
     columns = queries.columns_of(table)
     options = _view_options(request, columns)
-    view = queries.table_rows(table, columns, **options)
-    own_row = next(
-        (row for row in view.all_rows if row.municipality_id == request.user.municipality_id),
-        None,
-    )
     can_edit = permissions.can_edit_row(request.user, table, membership)
     can_manage = permissions.can_manage_table(request.user, table, membership)
+    own_row = queries.row_for(table, request.user.municipality_id) if can_edit else None
     if can_edit and row_form is None:
         row_form = RowForm(columns, row=own_row)
     return {
@@ -160,17 +155,12 @@ def _table_context(request, table, membership, *, row_form=None) -> dict:
         "board": table.board,
         "columns": columns,
         "column_sorts": [(f"col-{column.pk}", column.question) for column in columns],
-        "rows_html": rows_html(table, columns, view.rows),
-        "shown": len(view.rows),
-        "view": view,
         "options": options,
         "own_row": own_row,
         "row_form": row_form if can_edit else None,
         "can_manage": can_manage,
         "not_answered": queries.organisations_not_answered(table) if can_manage else None,
-        "history": history_context(table, columns, queries.revisions_for_history(table)),
-        **summary_context(table, columns, view.all_rows),
-        **charts_context(table, columns, view.all_rows),
+        **table_page_parts(table, columns, options),
     }
 
 

@@ -34,3 +34,18 @@ def board_meetings_box(context, board, membership):
 @register.inclusion_tag("meetings/_this_week.html", takes_context=True)
 def meetings_this_week(context):
     return {"meetings": this_week_for(context["user"])}
+
+
+@register.inclusion_tag("meetings/_field_meetings.html", takes_context=True)
+def field_meetings(context, boards):
+    """A field's page: upcoming meetings of its boards that the member may see. ``boards``
+    are the page's ``(entry, can_join)`` pairs (``entry.board``, ``entry.membership``). One
+    query, none when the member belongs to none of the boards."""
+    user = context["user"]
+    visible = [
+        entry.board.pk
+        for entry, _can_join in boards
+        if permissions.can_view_meetings(user, entry.board, entry.membership)
+    ]
+    meetings = upcoming_for_boards(visible, viewer=user, limit=5) if visible else []
+    return {"meetings": meetings}

@@ -115,7 +115,7 @@ if (list) {
       unseen += 1;
       document.title = `(${unseen}) ${baseTitle}`;
     } else {
-      markRead();
+      markReadSoon();
     }
   }
 
@@ -171,6 +171,10 @@ if (list) {
       }
       return;
     }
+    if (event.type === "reads") {
+      applyReads(event.reads);
+      return;
+    }
     if (event.type === "read") {
       if (String(event.user_id) !== viewerId) applyReads([event]);
       return;
@@ -219,8 +223,14 @@ if (list) {
     return catchingUp;
   }
 
-  // Tell the others how far this member has read (when the page is visible).
+  // Tell the others how far this member has read (when the page is visible), once a burst of
+  // messages has settled.
   let lastReported = 0;
+  let readTimer = null;
+  function markReadSoon() {
+    clearTimeout(readTimer);
+    readTimer = setTimeout(markRead, 1000);
+  }
   function markRead() {
     const number = lastNumber();
     if (!number || number <= lastReported || document.hidden) return;
@@ -295,6 +305,11 @@ if (list) {
     source.addEventListener("message", (message) => {
       const event = JSON.parse(message.data);
       if (event.type === "access.revoked") source.close();
+      if (event.type === "live.unavailable") {
+        source.close();
+        switchToPolling();
+        return;
+      }
       apply(event);
     });
     source.addEventListener("error", () => {
@@ -319,7 +334,7 @@ if (list) {
     if (!document.hidden) {
       unseen = 0;
       document.title = baseTitle;
-      markRead();
+      markReadSoon();
     }
   });
 

@@ -69,6 +69,12 @@ if (table) {
       window.location.reload();
       return;
     }
+    if (event.type === "summary.changed") {
+      // A state, not a step: the latest one wins whatever its order.
+      replaceById("progress-summary", event.summary_html);
+      replaceById("progress-charts", event.charts_html);
+      return;
+    }
     if (typeof event.sequence !== "number") return;
     if (event.sequence <= sequence) return;
     if (event.sequence > sequence + 1) {
@@ -77,6 +83,8 @@ if (table) {
     }
     sequence = event.sequence;
     if (event.type === "row.saved") {
+      // The organisation has answered: off the host's list of those who have not.
+      document.querySelector(`[data-organisation="${Number(event.organisation)}"]`)?.remove();
       placeRow(event);
       replaceById("progress-summary", event.summary_html);
       replaceById("progress-charts", event.charts_html);
@@ -109,6 +117,7 @@ if (table) {
 
   function poll() {
     if (pollTimer) return;
+    table.dataset.live = "polling";
     pollTimer = setInterval(catchUp, 5000);
   }
 
@@ -120,6 +129,7 @@ if (table) {
     socket.addEventListener("open", () => {
       everOpened = true;
       failures = 0;
+      table.dataset.live = "websocket";
       say("");
     });
     socket.addEventListener("message", (message) => {
@@ -136,6 +146,7 @@ if (table) {
         poll(); // the WebSocket never opened: a proxy refuses it
         return;
       }
+      table.dataset.live = "paused";
       say(table.dataset.textPaused);
       const delay = Math.min(30000, 1000 * 2 ** Math.min(failures, 5));
       setTimeout(connect, delay);

@@ -118,3 +118,30 @@ def test_retention_keeps_everything_by_default_and_purges_when_set(newcomer, exp
     settings.CONVERSATION_RETENTION_DAYS = 365
     call_command("purge_conversations")
     assert list(Conversation.objects.values_list("messages__body", flat=True)) == ["新しい"]
+
+
+def test_the_conversation_page_costs_the_same_queries_however_long(login, newcomer, expert):
+    """No query per message: quotes, authors and organisations come with the page's query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    conversation = services.start_conversation(newcomer, [expert], "一通目")
+    client = login(expert)
+    client.get(f"/conversations/{conversation.pk}/")  # reads what is there
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/conversations/{conversation.pk}/")
+    first = conversation.messages.get()
+    for number in range(20):
+        services.send_message(newcomer, conversation, f"{number}通目", reply_to=first)
+    client.get(f"/conversations/{conversation.pk}/")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(f"/conversations/{conversation.pk}/")
+    assert response.status_code == 200
+    # session, user, seat, messages, their files, participants, everyone's contact settings
+    # (receipts), the viewer's, the notification badge
+    assert len(many) == len(few) == 9
+
+
+def test_the_preferences_page_offers_private_message_e_mails(login, expert):
+    html = login(expert).get("/notifications/preferences/").content.decode()
+    assert "private_message" in html

@@ -16,6 +16,14 @@ from tests.factories import BoardFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The refusals are compared word for word."""
+    with translation.override("en"):
+        yield
+
+
 Who = ContactSettings.WhoMayContact
 REFUSAL = "This member cannot receive a conversation from you."
 
@@ -146,3 +154,40 @@ def test_a_report_shows_moderators_the_message_and_ten_around_it(
     assert MessageReport.objects.get().resolved_by == moderator
     log = login(moderator).get("/moderation/log/").content.decode()
     assert "本文15番" not in log
+
+
+def test_ask_me_lets_questions_about_that_field_through_a_narrower_setting(login, newcomer, expert):
+    from accounts.models import Assignment
+    from fields.models import Field
+
+    welfare, _ = Field.objects.get_or_create(
+        slug="public-assistance", defaults={"name_ja": "生活保護", "name_en": "Welfare"}
+    )
+    other, _ = Field.objects.get_or_create(
+        slug="tax", defaults={"name_ja": "税務", "name_en": "Tax"}
+    )
+    Assignment.objects.create(
+        user=expert, department="保護課", field=welfare, started_on=timezone.localdate()
+    )
+    User.objects.filter(pk=expert.pk).update(ask_me=True)
+    expert.refresh_from_db()
+    services.save_contact_settings(expert, who_may_contact=Who.EXISTING)
+    assert not queries.may_contact(newcomer, expert)
+    assert not queries.may_contact(newcomer, expert, other)
+    assert queries.may_contact(newcomer, expert, welfare)
+    # From the field's list of people to ask: the page carries the field along.
+    client = login(newcomer)
+    page = client.get(f"/conversations/new/?to={expert.pk}&field={welfare.slug}")
+    assert 'name="field" value="public-assistance"' in page.content.decode()
+    refused = client.post(
+        "/conversations/new/", {"to": [expert.pk], "field": other.slug, "body": "税の話"}
+    )
+    assert refused.status_code == 400
+    response = client.post(
+        "/conversations/new/",
+        {"to": [expert.pk], "field": welfare.slug, "body": "保護費の返還金について伺えますか"},
+    )
+    assert response.status_code == 302
+    # "Ask me" does not undo a block.
+    services.block_member(expert, newcomer)
+    assert not queries.may_contact(newcomer, expert, welfare)

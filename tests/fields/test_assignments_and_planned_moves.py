@@ -101,17 +101,31 @@ def test_posts_keep_the_department_the_author_had_when_posting(login, taxman, mo
     assert departments[after.title] == "生活福祉課"
 
 
-def test_a_script_request_on_the_first_day_starts_the_move_without_redirecting(
+def test_a_scripts_background_request_leaves_the_greeting_to_the_next_page_load(
     login, taxman, monkeypatch
 ):
     start = today() + DAY
     client = login(taxman)
     plan_welfare_move(client, start)
     travel_to(monkeypatch, start)
-    response = client.get("/notifications/count/", HTTP_ACCEPT="application/json")
-    assert response.status_code == 200
-    taxman.refresh_from_db()
-    assert taxman.department == "生活福祉課"
+    poll = client.get("/notifications/count/", HTTP_SEC_FETCH_MODE="cors")
+    assert poll.status_code == 200
+    page = client.get("/boards/", HTTP_ACCEPT="text/html", HTTP_SEC_FETCH_MODE="navigate")
+    assert page.status_code == 302 and page["Location"] == "/fields/public-assistance/"
+
+
+def test_a_form_sent_on_the_first_day_starts_the_move_and_greets_on_the_next_page(
+    login, taxman, monkeypatch
+):
+    board = MembershipFactory(user=taxman).board
+    start = today() + DAY
+    client = login(taxman)
+    plan_welfare_move(client, start)
+    travel_to(monkeypatch, start)
+    client.post(f"/boards/{board.slug}/new/", {"title": "着任しました", "body": "よろしく"})
+    assert Post.objects.get(topic__title="着任しました").author_department == "生活福祉課"
+    page = client.get("/")
+    assert page.status_code == 302 and page["Location"] == "/fields/public-assistance/"
 
 
 def test_cancelling_a_planned_move_reopens_the_current_post(login, taxman):
@@ -197,3 +211,17 @@ def test_the_profile_shows_the_timeline_with_planned_current_and_past_posts(
     assert "badge--pending" in page  # planned
     assert "/fields/public-assistance/" in page
     assert taxman.email not in page
+
+
+def test_a_past_post_entered_for_the_record_leaves_the_current_post_alone(taxman, places):
+    services.add_assignment(
+        taxman,
+        municipality=places["habikino"],
+        department="保険年金課",
+        started_on=datetime.date(2021, 4, 1) + 400 * DAY,
+        ended_on=datetime.date(2023, 3, 31),
+    )
+    current = Assignment.objects.get(user=taxman, department="税務課")
+    assert current.ended_on is None
+    taxman.refresh_from_db()
+    assert taxman.department == "税務課"

@@ -100,9 +100,10 @@ def test_the_field_page_query_count_is_fixed(
     GuideRevision.objects.create(field=registry["vaccination"], number=1, body="ガイド")
     client = login(verified_user)
     client.get("/fields/vaccination/")
-    # session, user, field, boards, memberships, guide, calendar, best answers, waiting
-    # questions, people, their assignments, handover notes, the header's unread count
-    with django_assert_num_queries(13):
+    # session, user, field, boards, memberships, guide, calendar, best answers (their ids come
+    # from the cache after the first view), waiting questions, people, their member rows, their
+    # assignments, handover notes, the header's unread count
+    with django_assert_num_queries(14):
         client.get("/fields/vaccination/")
 
 
@@ -153,8 +154,10 @@ def test_members_add_and_change_work_in_the_calendar(login, verified_user, regis
     entry.refresh_from_db()
     assert (entry.month, entry.title) == (11, "予算要求（財政課ヒアリング）")
     page = client.get("/fields/vaccination/").content.decode()
-    april, march = page.index("4月"), page.index("3月")
-    assert april < page.index("予算要求（財政課ヒアリング）") < march  # April to March
+    calendar = page.split('class="plain-list fiscal-calendar"')[1]
+    months = [calendar.index(f"<h3>{month}月") for month in (4, 11, 12, 1, 3)]
+    assert months == sorted(months)  # the fiscal year: April first, March last
+    assert months[1] < calendar.index("予算要求（財政課ヒアリング）") < months[2]
 
 
 def test_a_bad_calendar_month_is_a_form_error_that_keeps_the_text(login, verified_user):
@@ -214,3 +217,36 @@ def test_board_helpers_link_boards_and_fields(vaccination_board, registry):
     with CaptureQueriesContext(connection) as queries:
         field_for_board(vaccination_board)
     assert len(queries) == 1
+
+
+def test_upcoming_meetings_of_the_fields_boards_show_for_their_members(
+    login, vaccination_board, registry
+):
+    from tests.meetings.conftest import schedule
+
+    host = MembershipFactory(board=vaccination_board).user
+    schedule(host, vaccination_board, title="接種券発送の意見交換会")
+    member = MembershipFactory(board=vaccination_board).user
+    page = login(member).get("/fields/vaccination/").content.decode()
+    assert 'class="meeting-row' in page and "接種券発送の意見交換会" in page
+    # Meetings are for the board's members, as on the board page (their agenda topic is not).
+    outsider = login(UserFactory()).get("/fields/vaccination/").content.decode()
+    assert 'class="meeting-row' not in outsider
+
+
+def test_best_answers_are_ranked_by_the_helpful_marks_of_the_accepted_answer(
+    login, verified_user, vaccination_board
+):
+    from forums import services as forum_services
+
+    asker = MembershipFactory(board=vaccination_board).user
+    helpers = [MembershipFactory(board=vaccination_board).user for _ in range(3)]
+    for title, marks in (("少し役立った", 1), ("とても役立った", 3), ("まだ誰も", 0)):
+        topic = make_topic(asker, vaccination_board, title=title)
+        answer = make_reply(helpers[0], topic)
+        forum_services.accept_answer(asker, topic, answer)
+        for helper in [asker, *helpers[1:]][:marks]:
+            forum_services.toggle_helpful(helper, answer)
+    page = login(verified_user).get("/fields/vaccination/").content.decode()
+    best = page.split('id="best-heading"')[1].split('id="unanswered-heading"')[0]
+    assert best.index("とても役立った") < best.index("少し役立った") < best.index("まだ誰も")

@@ -67,7 +67,7 @@ def test_a_full_meeting_puts_further_answers_on_an_ordered_waiting_list(host, bo
     assert queries.rsvp_of(second, meeting).has_seat
     assert queries.waiting_position(queries.rsvp_of(third, meeting)) == 1
     told = Notification.objects.get(recipient=second, kind=Kind.MEETING)
-    assert "seat" in told.message.lower() or "席" in told.message
+    assert "キャンセル待ちから参加に繰り上がりました" in told.message
 
 
 def test_maybe_and_not_do_not_take_seats(host, board):

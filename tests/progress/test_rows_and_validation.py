@@ -52,7 +52,8 @@ def test_a_percentage_of_140_and_a_wrong_date_get_messages_and_nothing_is_lost(
     response = login(author).post(f"/progress/{table.pk}/row/", form)
     page = response.content.decode()
     assert response.status_code == 400
-    assert "A percentage is between 0 and 100" in page or "0から100" in page
+    assert "割合は0〜100で入力してください（入力：140）" in page
+    assert "「令和7年2月30日」は存在しない日付です。" in page
     assert "令和7年2月30日" in page  # what was typed is kept …
     assert 'value="1200"' in page and 'value="夜間も実施"' in page  # … and so is the rest
     assert 'aria-invalid="true"' in page

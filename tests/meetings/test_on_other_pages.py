@@ -1,0 +1,52 @@
+"""Meetings where members look: the board page, the home page's week, and the page of the
+field of work whose boards hold them; never for people outside the board."""
+
+import pytest
+
+from fields.models import DepartmentAlias, Field
+from fields.registry import load_registry
+from meetings.queries import upcoming_for_boards
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def vaccination_field(board):
+    load_registry(Field, DepartmentAlias)
+    field = Field.objects.get(slug="vaccination")
+    field.boards.add(board)
+    return field
+
+
+def test_the_field_page_lists_meetings_of_its_boards_for_members(
+    login, meeting, colleague, verified_user, vaccination_field
+):
+    page = login(colleague).get(f"/fields/{vaccination_field.slug}/").content.decode()
+    assert f"/meetings/{meeting.pk}/" in page
+    outsider = login(verified_user).get(f"/fields/{vaccination_field.slug}/").content.decode()
+    assert f"/meetings/{meeting.pk}/" not in outsider
+
+
+def test_upcoming_for_boards_leaves_out_cancelled_and_ended_meetings(meeting, host, board):
+    from datetime import timedelta
+
+    from meetings import services
+    from tests.meetings.conftest import schedule
+
+    later = schedule(host, board, days=5, title="接種券 意見交換会")
+    services.cancel_meeting(host, later)
+    assert [m.pk for m in upcoming_for_boards([board.pk])] == [meeting.pk]
+    past_now = meeting.ends_at + timedelta(minutes=1)
+    assert upcoming_for_boards([board.pk], now=past_now) == []
+
+
+def test_upcoming_for_boards_carries_the_viewers_answer(meeting, colleague, board):
+    from meetings import services
+
+    services.answer_rsvp(colleague, meeting, "maybe")
+    other = MembershipFactory(board=board).user
+    [mine] = upcoming_for_boards([board.pk], viewer=colleague)
+    [theirs] = upcoming_for_boards([board.pk], viewer=other)
+    assert (mine.my_answer, theirs.my_answer) == ("maybe", "")
+    assert mine.attending_count == 1  # the host
