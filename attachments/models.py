@@ -46,6 +46,14 @@ class Attachment(models.Model):
     post = models.ForeignKey(
         "forums.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
+    # Or a message of a private conversation: as private as the conversation.
+    message = models.ForeignKey(
+        "conversations.Message",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
     name = models.CharField(pgettext_lazy("attachment", "file name"), max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     content_type = models.CharField(max_length=100)
@@ -82,11 +90,11 @@ class Attachment(models.Model):
 
     @property
     def owner(self):
-        return self.post
+        return self.post if self.post_id else self.message
 
     @property
     def is_pending(self) -> bool:
-        return self.post_id is None
+        return self.post_id is None and self.message_id is None
 
     @property
     def is_released(self) -> bool:

@@ -1,15 +1,30 @@
 """Who may upload, see and remove attachments. Pure functions: a file is as private as the post
 it belongs to, so every check goes through the forums' own permission functions.
 
-``membership`` is the user's Membership of the attachment's board (or None).
+``membership`` is the user's Membership of the attachment's board (or None); for a file of a
+private message it is the user's seat in that conversation (``conversations.Participant``).
 """
 
 from accounts.permissions import can_moderate_site, is_verified_member
+from conversations import permissions as conversation_permissions
 from forums import permissions as forum_permissions
 
 
 def can_upload(user, board, membership) -> bool:
     return forum_permissions.can_post_in_board(user, board, membership)
+
+
+def can_upload_privately(user) -> bool:
+    """Files for private messages: any verified member (the conversation decides who reads)."""
+    return is_verified_member(user)
+
+
+def _can_view_message_file(user, attachment, seat) -> bool:
+    if not conversation_permissions.can_view_conversation(user, seat):
+        return False
+    if attachment.message.is_deleted or attachment.scan == attachment.Scan.INFECTED:
+        return False
+    return attachment.is_released or attachment.uploader_id == user.pk
 
 
 def can_view_attachment(user, attachment, membership) -> bool:
@@ -20,6 +35,8 @@ def can_view_attachment(user, attachment, membership) -> bool:
         return False
     if attachment.is_pending:
         return attachment.uploader_id == user.pk
+    if attachment.message_id is not None:
+        return _can_view_message_file(user, attachment, membership)
     post = attachment.post
     board = post.topic.board
     if not forum_permissions.can_view_board(user, board, membership):
@@ -39,6 +56,8 @@ def can_remove_attachment(user, attachment, membership) -> bool:
         return False
     if attachment.is_pending:
         return attachment.uploader_id == user.pk
+    if attachment.message_id is not None:
+        return conversation_permissions.can_edit_message(user, attachment.message, membership)
     post = attachment.post
     return forum_permissions.can_edit_post(
         user, post, membership

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from attachments import permissions
 from attachments.models import Attachment, BoardFilePolicy
+from conversations.queries import seat_of
 from forums.queries import membership_of
 
 
@@ -16,12 +17,17 @@ def readable_attachment(user, key) -> Attachment:
     """The attachment if this user may see it now, else 404 (never 403: a file that may not
     be seen does not exist for them)."""
     attachment = (
-        Attachment.objects.select_related("post__topic__board", "board").filter(key=key).first()
+        Attachment.objects.select_related("post__topic__board", "board", "message")
+        .filter(key=key)
+        .first()
     )
     if attachment is None:
         raise Http404
-    board = attachment.post.topic.board if attachment.post_id else attachment.board
-    membership = membership_of(user, board) if board is not None else None
+    if attachment.message_id is not None:
+        membership = seat_of(user, attachment.message.conversation_id)
+    else:
+        board = attachment.post.topic.board if attachment.post_id else attachment.board
+        membership = membership_of(user, board) if board is not None else None
     if not permissions.can_view_attachment(user, attachment, membership):
         raise Http404
     return attachment

@@ -22,6 +22,7 @@ from attachments import notify, permissions, processing, scanning
 from attachments.models import Attachment, BoardFilePolicy
 from attachments.sniffing import detect
 from attachments.storage import attachment_storage, delete_quietly, stored_name
+from conversations.queries import seat_of
 from forums import effects
 from forums.models import Post
 from forums.queries import membership_of
@@ -90,7 +91,10 @@ def _clean_name(name: str) -> str:
 def upload(uploader, board, uploaded, *, allow_zip: bool | None = None) -> Attachment:
     """Check one uploaded file and keep it in the uploader's pending area. Scanning and
     previews are left to the worker, so the request answers at once whatever the size."""
-    if not permissions.can_upload(uploader, board, membership_of(uploader, board)):
+    if board is None:
+        if not permissions.can_upload_privately(uploader):
+            raise PermissionDenied(_("Only verified members can attach files."))
+    elif not permissions.can_upload(uploader, board, membership_of(uploader, board)):
         raise PermissionDenied(_("Join this board to attach files."))
     name = _clean_name(uploaded.name or "")
     if uploaded.size > settings.ATTACHMENTS_MAX_BYTES:
@@ -163,9 +167,9 @@ def pending_for(uploader, keys) -> list[Attachment]:
     if not valid:
         return []
     return list(
-        Attachment.objects.filter(uploader=uploader, post__isnull=True, key__in=valid).order_by(
-            "created_at", "pk"
-        )
+        Attachment.objects.filter(
+            uploader=uploader, post__isnull=True, message__isnull=True, key__in=valid
+        ).order_by("created_at", "pk")
     )
 
 
@@ -208,6 +212,32 @@ def attach(uploader, post: Post, keys) -> list[Attachment]:
     return pending
 
 
+@transaction.atomic
+def attach_to_message(uploader, message, keys) -> list[Attachment]:
+    """Move the uploader's pending files with these keys onto their private message. The
+    conversations app calls this inside the transaction that writes the message, so the
+    message's live event shows its files."""
+    pending = pending_for(uploader, keys)
+    if not pending:
+        return []
+    if message.author_id != uploader.pk:
+        raise PermissionDenied(_("Files can only be attached to your own posts."))
+    existing = message.attachments.count()
+    if existing + len(pending) > settings.ATTACHMENTS_MAX_FILES:
+        raise ValidationError(
+            _("A post can have at most %(limit)d files (this one would have %(count)d).")
+            % {"limit": settings.ATTACHMENTS_MAX_FILES, "count": existing + len(pending)},
+            code="too_many",
+        )
+    now = timezone.now()
+    for offset, attachment in enumerate(pending):
+        attachment.message = message
+        attachment.attached_at = now
+        attachment.position = existing + offset
+        attachment.save(update_fields=["message", "attached_at", "position"])
+    return pending
+
+
 def post_files_changed(post: Post, actor=None) -> None:
     """The post's files changed: through the forums' one door for post changes, its search
     document is rewritten and open pages get the post's ordinary live edit event. The body is
@@ -228,12 +258,15 @@ def on_post_changed(event) -> None:
 def remove(actor, attachment: Attachment, reason: str = "") -> None:
     """Remove one file from its post (or from the pending area) and from storage."""
     attachment = (
-        Attachment.objects.select_related("post__topic__board", "uploader")
+        Attachment.objects.select_related("post__topic__board", "uploader", "message")
         .select_for_update(of=("self",))
         .get(pk=attachment.pk)
     )
-    board = attachment.post.topic.board if attachment.post_id else attachment.board
-    membership = membership_of(actor, board) if board is not None else None
+    if attachment.message_id is not None:
+        membership = seat_of(actor, attachment.message.conversation_id)
+    else:
+        board = attachment.post.topic.board if attachment.post_id else attachment.board
+        membership = membership_of(actor, board) if board is not None else None
     if not permissions.can_remove_attachment(actor, attachment, membership):
         raise PermissionDenied(_("You cannot remove this file."))
     post = attachment.post

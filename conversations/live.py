@@ -104,7 +104,9 @@ def render_participants(conversation: Conversation, participants=None) -> str:
 
 
 def _messages():
-    return Message.objects.select_related("author", "author_municipality", "reply_to__author")
+    return Message.objects.select_related(
+        "author", "author_municipality", "reply_to__author"
+    ).prefetch_related("attachments")
 
 
 def render_event(

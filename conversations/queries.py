@@ -149,8 +149,10 @@ def unread_total(user) -> int:
 def messages_page(conversation, before: int | None = None) -> tuple[list[Message], bool]:
     """The latest messages (or those before ``before``), oldest first, and whether older ones
     exist."""
-    rows = Message.objects.filter(conversation=conversation).select_related(
-        "author", "author_municipality", "reply_to__author"
+    rows = (
+        Message.objects.filter(conversation=conversation)
+        .select_related("author", "author_municipality", "reply_to__author")
+        .prefetch_related("attachments")
     )
     if before is not None:
         rows = rows.filter(number__lt=before)
@@ -201,6 +203,6 @@ def export_messages(conversation) -> list[Message]:
     return list(
         Message.objects.filter(conversation=conversation)
         .select_related("author", "author_municipality")
-        .prefetch_related(Prefetch("revisions", queryset=revisions))
+        .prefetch_related(Prefetch("revisions", queryset=revisions), "attachments")
         .order_by("number")
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_verified_member
+from attachments import services as attachment_services
 from conversations import live, permissions, queries
 from conversations.models import (
     Block,
@@ -111,8 +112,12 @@ def start_conversation(
     return conversation
 
 
-def send_message(author, conversation, body: str, reply_to=None, token: str = "") -> Message:
-    """Add a message. The conversation row is locked while its next number is handed out."""
+def send_message(
+    author, conversation, body: str, reply_to=None, token: str = "", attachment_keys=()
+) -> Message:
+    """Add a message, with the author's pending files of ``attachment_keys`` (uploaded with
+    ``attachments.services.upload``). The conversation row is locked while its next number is
+    handed out."""
     existing = _existing_submission(author, token)
     if existing is not None:
         return existing
@@ -122,6 +127,7 @@ def send_message(author, conversation, body: str, reply_to=None, token: str = ""
             if not permissions.can_write(author, seat):
                 raise PermissionDenied(_("You are not in this conversation."))
             message = _write(author, conversation, body, reply_to=reply_to, token=token)
+            attachment_services.attach_to_message(author, message, attachment_keys)
     except IntegrityError:
         existing = _existing_submission(author, token)
         if existing is None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import site_moderator_required, verified_required
 from accounts.models import User
 from accounts.queries import search_members
+from attachments import services as attachment_services
 from conversations import live, permissions, queries, services
 from conversations.forms import (
     ContactSettingsForm,
@@ -195,7 +196,17 @@ def message_send(request, conversation_id):
     conversation, seat = queries.readable_conversation(request.user, conversation_id)
     form = MessageForm(request.POST)
     preview = None
-    if form.is_valid() and "preview" not in request.POST:
+    # Files are kept in the member's pending area at once, so an error or a preview never
+    # makes them choose the files again.
+    uploaded = request.FILES.getlist("files")[: settings.ATTACHMENTS_MAX_FILES]
+    accepted, file_errors = attachment_services.upload_many(request.user, None, uploaded)
+    pending = (
+        attachment_services.pending_for(
+            request.user, request.POST.getlist("attachments")[: settings.ATTACHMENTS_MAX_FILES]
+        )
+        + accepted
+    )
+    if form.is_valid() and "preview" not in request.POST and not file_errors:
         data = form.cleaned_data
         reply_to = None
         if data["reply_to"]:
@@ -204,15 +215,21 @@ def message_send(request, conversation_id):
             ).first()
         try:
             message = services.send_message(
-                request.user, conversation, data["body"], reply_to, data["submission_token"]
+                request.user,
+                conversation,
+                data["body"],
+                reply_to,
+                data["submission_token"],
+                attachment_keys=[str(file.key) for file in pending],
             )
-        except PermissionDenied as error:
+        except (PermissionDenied, ValidationError) as error:
             form.add_error(None, _errors(error))
         else:
             return redirect(f"{conversation.get_absolute_url()}#message-{message.number}")
-    elif form.is_valid():
+    elif form.is_valid() and not file_errors:
         preview = render_markdown(form.cleaned_data["body"])
     context = _detail_context(request, conversation, seat, form=form, preview=preview)
+    context.update(files_pending=pending, files_errors=file_errors)
     return render(request, "conversations/detail.html", context, status=200 if preview else 400)
 
 
@@ -254,6 +271,7 @@ def conversation_export(request, conversation_id):
             "messages_all": queries.export_messages(conversation),
             "exported_at": timezone.now(),
             "exported_by": request.user,
+            "site_url": settings.SITE_URL,
         },
     )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")

@@ -137,9 +137,9 @@ def test_the_conversation_page_costs_the_same_queries_however_long(login, newcom
     with CaptureQueriesContext(connection) as many:
         response = client.get(f"/conversations/{conversation.pk}/")
     assert response.status_code == 200
-    # session, user, seat, messages, participants, everyone's contact settings (receipts),
-    # the viewer's, the notification badge
-    assert len(many) == len(few) == 8
+    # session, user, seat, messages, their files, participants, everyone's contact settings
+    # (receipts), the viewer's, the notification badge
+    assert len(many) == len(few) == 9
 
 
 def test_the_preferences_page_offers_private_message_e_mails(login, expert):

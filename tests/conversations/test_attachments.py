@@ -1,0 +1,92 @@
+"""Files in private messages: attached with the message, opened by the participants only
+(never by a former participant, another member or a moderator), listed in the export."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from attachments.models import Attachment
+from conversations import services
+from tests.conversations.conftest import veteran
+
+pytestmark = pytest.mark.django_db
+
+CSV = "項目,金額\n違約金,100000\n".encode("cp932")
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+    settings.CLAMD_SOCKET = ""
+    settings.CLAMD_HOST = ""
+
+
+def test_a_file_sent_with_a_message_is_for_the_participants_only(
+    login, newcomer, expert, outsider, moderator, conversation
+):
+    client = login(newcomer)
+    response = client.post(
+        f"/conversations/{conversation.pk}/messages/",
+        {
+            "body": "契約書案の表を添付します。",
+            "files": [SimpleUploadedFile("違約金.csv", CSV, content_type="text/csv")],
+        },
+    )
+    assert response.status_code == 302
+    file = Attachment.objects.get()
+    message = conversation.messages.get(number=2)
+    assert file.message == message and file.post is None
+    url = f"/files/{file.key}/{file.name}"
+    page = login(expert).get(f"/conversations/{conversation.pk}/").content.decode()
+    assert "違約金.csv" in page
+    assert login(expert).get(url).status_code == 200
+    assert login(newcomer).get(url).status_code == 200
+    for stranger in (outsider, moderator):
+        assert login(stranger).get(url).status_code == 404
+    services.leave_conversation(expert, conversation)
+    assert login(expert).get(url).status_code == 404
+    export = login(newcomer).get(f"/conversations/{conversation.pk}/export/").content.decode()
+    assert "違約金.csv" in export and f"/files/{file.key}/" in export
+
+
+def test_a_refused_file_keeps_the_text_and_the_accepted_files(login, newcomer, conversation):
+    client = login(newcomer)
+    response = client.post(
+        f"/conversations/{conversation.pk}/messages/",
+        {
+            "body": "書きかけの本文",
+            "files": [
+                SimpleUploadedFile("表.csv", CSV, content_type="text/csv"),
+                SimpleUploadedFile("evil.pdf", b"<html><script>", content_type="application/pdf"),
+            ],
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "書きかけの本文" in html and "evil.pdf" in html
+    kept = Attachment.objects.get()
+    assert f'name="attachments" value="{kept.key}"' in html
+    # Sent again with the kept file's key: the message carries it.
+    client.post(
+        f"/conversations/{conversation.pk}/messages/",
+        {"body": "書きかけの本文", "attachments": [str(kept.key)]},
+    )
+    kept.refresh_from_db()
+    assert kept.message == conversation.messages.get(number=2)
+
+
+def test_nobody_attaches_someone_elses_pending_file(newcomer, expert, conversation):
+    other = veteran()
+    from attachments import services as attachment_services
+
+    pending = attachment_services.upload(
+        other, None, SimpleUploadedFile("a.csv", CSV, content_type="text/csv")
+    )
+    services.send_message(newcomer, conversation, "横取り", attachment_keys=[str(pending.key)])
+    pending.refresh_from_db()
+    assert pending.message is None
