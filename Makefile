@@ -22,7 +22,7 @@ install: $(STAMP)
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
-	$(MAKE) --no-print-directory serve DJANGO_DEBUG=1
+	$(MAKE) --no-print-directory serve DJANGO_DEBUG=1 RUN_ARGS=--demo-sign-ins
 
 # Serve through the ASGI server with the background task worker beside it (one command; see
 # onlinecityhall/run.py); production sets DJANGO_* / DATABASE_URL / REDIS_URL instead.
@@ -31,7 +31,7 @@ serve: install
 	@echo ""
 	@echo "  Online City Hall is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""
-	$(BIN)/python -m onlinecityhall.run --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/python -m onlinecityhall.run --host $(HOST) --port $(PORT) --workers $(WORKERS) $(RUN_ARGS)
 
 # Lint, migration check and the whole test suite.
 test: install lint

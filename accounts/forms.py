@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, User
 from accounts.queries import search_municipalities
+from core.params import parse_id, parse_int
 
 
 def normalise_name(text: str) -> str:
@@ -39,8 +40,8 @@ class MunicipalityField(forms.CharField):
         )
 
     def prepare_value(self, value):
-        if isinstance(value, int | str) and str(value).isdigit():
-            found = Municipality.objects.filter(pk=value).first()
+        if parse_id(value) is not None:
+            found = Municipality.objects.filter(pk=parse_id(value)).first()
             return str(found) if found else value
         if isinstance(value, Municipality):
             return str(value)
@@ -51,7 +52,7 @@ class MunicipalityField(forms.CharField):
         if not text:
             return None
         compact = normalise_name(text)
-        if compact.isdigit() and len(compact) in (5, 6):
+        if parse_int(compact) is not None and len(compact) in (5, 6):
             match = Municipality.objects.filter(code__startswith=compact[:5]).first()
             if match:
                 return match

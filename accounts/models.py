@@ -118,6 +118,14 @@ class MunicipalityDomain(models.Model):
         _("domain"), max_length=253, unique=True, validators=[domain_validator]
     )
     created_at = models.DateTimeField(default=timezone.now)
+    registered_by = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A domain outside lg.jp / go.jp takes effect only once a second site moderator confirms it.
+    confirmed_by = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["domain"]
@@ -130,6 +138,10 @@ class MunicipalityDomain(models.Model):
     def save(self, *args, **kwargs):
         self.domain = self.domain.strip().lower()
         super().save(*args, **kwargs)
+
+    @property
+    def in_effect(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class UserManager(BaseUserManager):
@@ -197,6 +209,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # Verified through an lg.jp address that is not registered to the chosen municipality.
     domain_mismatch = models.BooleanField(default=False)
+    # The registered domain that verified this member automatically; if it is removed later,
+    # the member keeps access but is listed for a moderator to check again.
+    verified_through_domain = models.CharField(max_length=253, blank=True)
+    needs_recheck = models.BooleanField(default=False)
     review_note = models.TextField(_("note for the reviewer"), max_length=1000, blank=True)
     status_reason = models.TextField(_("reason"), max_length=1000, blank=True)
     is_site_moderator = models.BooleanField(_("site moderator"), default=False)

@@ -38,3 +38,8 @@ def can_review_verification(user) -> bool:
 
 def can_suspend(user, member) -> bool:
     return can_moderate_site(user) and member.pk != user.pk and not member.is_superuser
+
+
+def can_confirm_domain(user, registration) -> bool:
+    """The second look on a domain outside lg.jp / go.jp comes from another site moderator."""
+    return can_moderate_site(user) and registration.registered_by_id != user.pk

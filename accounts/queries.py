@@ -1,28 +1,64 @@
 """Reads about members and municipalities."""
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Concat
 
+from accounts import verification
 from accounts.models import Municipality, MunicipalityDomain, User
 
 
-def municipality_for_domain(domain: str) -> Municipality | None:
-    """The municipality that owns an e-mail domain, matching parent domains too.
-
-    mail.city.habikino.lg.jp belongs to whoever owns city.habikino.lg.jp.
-    """
-    labels = domain.strip().lower().split(".")
-    candidates = [".".join(labels[index:]) for index in range(len(labels) - 1)]
+def registrations_covering(domains) -> dict[str, MunicipalityDomain]:
+    """Registry entries of the given domains and of their parents, in one query, by domain."""
+    candidates = {
+        candidate
+        for domain in domains
+        for candidate in verification.parent_domains(verification.normalise_domain(domain))
+    }
     if not candidates:
-        return None
+        return {}
     matches = MunicipalityDomain.objects.filter(domain__in=candidates).select_related(
         "municipality"
     )
-    by_domain = {match.domain: match.municipality for match in matches}
-    for candidate in candidates:  # the most specific registration wins
-        if candidate in by_domain:
-            return by_domain[candidate]
+    return {match.domain: match for match in matches}
+
+
+def as_rule_registrations(entries: dict[str, MunicipalityDomain]):
+    return {
+        domain: verification.Registration(
+            domain=domain, organisation_id=entry.municipality_id, in_effect=entry.in_effect
+        )
+        for domain, entry in entries.items()
+    }
+
+
+def registration_for_domain(domain: str) -> MunicipalityDomain | None:
+    """The entry that covers an e-mail domain: its own, or its nearest registered parent's.
+
+    mail.city.habikino.lg.jp belongs to whoever owns city.habikino.lg.jp.
+    """
+    entries = registrations_covering([domain])
+    for candidate in verification.parent_domains(verification.normalise_domain(domain)):
+        if candidate in entries:
+            return entries[candidate]
     return None
+
+
+def municipality_for_domain(domain: str) -> Municipality | None:
+    entry = registration_for_domain(domain)
+    return entry.municipality if entry is not None else None
+
+
+def verification_decision(member: User, entries=None) -> verification.Decision:
+    """What the member's address proves today for the municipality they chose."""
+    if entries is None:
+        entries = registrations_covering([member.email_domain])
+    return verification.decide(
+        member.email,
+        organisation_id=member.municipality_id,
+        registrations=as_rule_registrations(entries),
+    )
 
 
 def search_municipalities(text: str, limit: int = 20) -> list[Municipality]:
@@ -44,10 +80,13 @@ def search_municipalities(text: str, limit: int = 20) -> list[Municipality]:
 
 
 def review_queue() -> QuerySet[User]:
-    """Applicants waiting for a moderator, and verified staff whose address did not match."""
+    """Applicants waiting for a moderator, and verified staff to check again (their address did
+    not match, or the domain that verified them was removed)."""
     return (
         User.objects.filter(
-            Q(status=User.Status.PENDING) | Q(status=User.Status.VERIFIED, domain_mismatch=True)
+            Q(status=User.Status.PENDING)
+            | Q(status=User.Status.VERIFIED, domain_mismatch=True)
+            | Q(status=User.Status.VERIFIED, needs_recheck=True)
         )
         .select_related("municipality")
         .order_by("date_joined")
@@ -90,3 +129,63 @@ def search_members(text: str) -> QuerySet[User]:
                 | Q(assignments__department__icontains=word)
             )
     return members.distinct().order_by("municipality__code", "display_name")
+
+
+def domain_registry() -> QuerySet[MunicipalityDomain]:
+    return MunicipalityDomain.objects.select_related(
+        "municipality", "registered_by", "confirmed_by"
+    ).order_by(F("confirmed_at").asc(nulls_first=True), "domain")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What a site moderator needs to decide about one member's address."""
+
+    member: User
+    decision: verification.Decision
+    rule: verification.RegistrationRule
+    registration: MunicipalityDomain | None  # the entry covering the address, if any
+
+    @property
+    def reason_text(self) -> str:
+        return str(verification.REASON_TEXT[self.decision.reason])
+
+    @property
+    def government_evidence(self) -> bool:
+        return self.decision.kind == verification.DomainKind.GOVERNMENT
+
+    @property
+    def refusal_text(self) -> str:
+        if self.rule.allowed:
+            return ""
+        return verification.refusal_message(self.rule, self.member.email_domain)
+
+
+def assess_members(members) -> list[Assessment]:
+    """Assessments of several members' addresses with one registry query for all of them."""
+    members = list(members)
+    entries = registrations_covering(member.email_domain for member in members)
+    rule_entries = as_rule_registrations(entries)
+    assessments = []
+    for member in members:
+        domain = member.email_domain
+        covering = next(
+            (entries[d] for d in verification.parent_domains(domain) if d in entries), None
+        )
+        assessments.append(
+            Assessment(
+                member=member,
+                decision=verification.decide(
+                    member.email,
+                    organisation_id=member.municipality_id,
+                    registrations=rule_entries,
+                ),
+                rule=verification.registration_rule(
+                    domain,
+                    organisation_id=member.municipality_id,
+                    existing=rule_entries.get(domain),
+                ),
+                registration=covering,
+            )
+        )
+    return assessments

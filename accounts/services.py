@@ -12,11 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import live, permissions
+from accounts import live, permissions, queries, verification
 from accounts.models import Assignment, MunicipalityDomain, User, VerificationEvent
-from accounts.queries import municipality_for_domain
-
-GOVERNMENT_DOMAIN_SUFFIX = ".lg.jp"
 
 
 def _set_status(member: User, new_status: str, *, actor: User | None, reason: str = "") -> None:
@@ -29,20 +26,20 @@ def _set_status(member: User, new_status: str, *, actor: User | None, reason: st
 
 @transaction.atomic
 def verify_after_email_confirmation(member: User, email: str) -> User:
-    """Decide a new member's status from the domain of the address they just confirmed."""
+    """Decide a new member's status from the domain of the address they just confirmed.
+
+    Only a registered domain in effect for the municipality they chose verifies at once;
+    everything else waits for a site moderator, who sees why (``accounts.verification``).
+    """
     member = User.objects.select_for_update().get(pk=member.pk)
     if member.status != User.Status.UNVERIFIED or member.email.lower() != email.lower():
         return member
-    domain = email.rsplit("@", 1)[-1].lower()
-    owner = municipality_for_domain(domain)
-    if owner is not None and owner.pk == member.municipality_id:
-        _set_status(member, User.Status.VERIFIED, actor=None, reason=domain)
-    elif owner is not None or domain.endswith(GOVERNMENT_DOMAIN_SUFFIX):
-        # A government address, but not one registered to the municipality they chose.
-        member.domain_mismatch = True
-        _set_status(member, User.Status.VERIFIED, actor=None, reason=domain)
+    decision = queries.verification_decision(member)
+    if decision.verified:
+        member.verified_through_domain = decision.registration.domain
+        _set_status(member, User.Status.VERIFIED, actor=None, reason=f"{email} ({decision.reason})")
     else:
-        _set_status(member, User.Status.PENDING, actor=None, reason=domain)
+        _set_status(member, User.Status.PENDING, actor=None, reason=f"{email} ({decision.reason})")
     member.save()
     if member.department:
         _open_assignment(member)
@@ -65,12 +62,13 @@ def submit_review_note(member: User, note: str) -> None:
 
 
 def verify_member(actor: User, member: User) -> bool:
-    """Verify an applicant (pending or rejected); clear a domain mismatch. Returns whether
-    they were newly verified."""
+    """Verify an applicant (pending or rejected); clear a domain mismatch or a re-check.
+    Returns whether they were newly verified."""
     newly_verified = member.status in (User.Status.PENDING, User.Status.REJECTED)
     if newly_verified:
         _set_status(member, User.Status.VERIFIED, actor=actor, reason=_("Approved by a moderator"))
     member.domain_mismatch = False
+    member.needs_recheck = False
     member.save()
     return newly_verified
 
@@ -83,22 +81,64 @@ def decline_member(actor: User, member: User, reason: str) -> None:
     member.save()
 
 
-def register_domain(municipality, domain: str) -> tuple[MunicipalityDomain, bool]:
+def register_domain(actor: User, municipality, domain: str) -> tuple[MunicipalityDomain, bool]:
     """Register a domain so that colleagues who sign up with it are verified automatically.
-    Returns the registration and whether it is new."""
-    domain = domain.strip().lower()
-    existing = MunicipalityDomain.objects.filter(domain=domain).first()
+    Returns the registration and whether it is new.
+
+    The one rule for every door (``accounts.verification.registration_rule``): a personal,
+    disposable or public-suffix domain is refused; an lg.jp / go.jp domain takes effect at once;
+    any other domain waits for a second site moderator (``confirm_domain``).
+    """
+    domain = verification.normalise_domain(domain)
+    existing = MunicipalityDomain.objects.select_for_update().filter(domain=domain).first()
+    rule = verification.registration_rule(
+        domain,
+        organisation_id=municipality.pk if municipality is not None else None,
+        existing=(
+            verification.Registration(domain, existing.municipality_id, existing.in_effect)
+            if existing is not None
+            else None
+        ),
+    )
+    if not rule.allowed:
+        raise ValidationError(verification.refusal_message(rule, domain), code=rule.refusal)
     if existing is not None:
-        if existing.municipality_id != municipality.pk:
-            raise ValidationError(
-                _("%(domain)s is already registered to %(municipality)s.")
-                % {"domain": domain, "municipality": existing.municipality}
-            )
         return existing, False
-    registration = MunicipalityDomain(municipality=municipality, domain=domain)
+    registration = MunicipalityDomain(
+        municipality=municipality,
+        domain=domain,
+        registered_by=actor,
+        confirmed_by=None if rule.needs_second_moderator else actor,
+        confirmed_at=None if rule.needs_second_moderator else timezone.now(),
+    )
     registration.full_clean()
     registration.save()
     return registration, True
+
+
+def confirm_domain(actor: User, registration: MunicipalityDomain) -> bool:
+    """A second site moderator puts a proposed domain into effect. Returns whether it changed."""
+    registration = MunicipalityDomain.objects.select_for_update().get(pk=registration.pk)
+    if registration.in_effect:
+        return False
+    if not permissions.can_confirm_domain(actor, registration):
+        raise PermissionDenied(
+            _("A second site moderator, not the one who proposed it, confirms a domain.")
+        )
+    registration.confirmed_by = actor
+    registration.confirmed_at = timezone.now()
+    registration.save(update_fields=["confirmed_by", "confirmed_at"])
+    return True
+
+
+def remove_domain(registration: MunicipalityDomain) -> int:
+    """Take a domain out of the registry. Members it verified keep access but are listed for a
+    moderator to check again; returns how many."""
+    to_check = User.objects.filter(
+        verified_through_domain=registration.domain, status=User.Status.VERIFIED
+    ).update(needs_recheck=True)
+    registration.delete()
+    return to_check
 
 
 def suspend(actor: User, member: User, reason: str) -> str | None:
@@ -193,7 +233,8 @@ def add_assignment(
         raise ValidationError({"ended_on": _("The end date is before the start date.")})
     member = User.objects.select_for_update().get(pk=member.pk)
     today = timezone.localdate()
-    if kind == Assignment.Kind.POST:
+    # A post entered for the record (it ended before today) replaces nothing.
+    if kind == Assignment.Kind.POST and (ended_on is None or ended_on >= today):
         replaced = Assignment.objects.filter(
             user=member, kind=Assignment.Kind.POST, started_on__lt=started_on
         ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=started_on))

@@ -18,6 +18,7 @@ from accounts.forms import (
     ReviewNoteForm,
 )
 from accounts.models import User
+from core.params import clean_text
 
 
 @login_required
@@ -45,7 +46,7 @@ def suspended(request):
 @require_GET
 def municipality_search(request):
     """Suggestions for the municipality field of the sign-up and profile forms."""
-    text = request.GET.get("q", "")[:40]
+    text = clean_text(request.GET.get("q", ""), max_length=40)
     results = [
         {"code": municipality.code, "label": str(municipality)}
         for municipality in queries.search_municipalities(text)
@@ -71,8 +72,8 @@ def profile(request, pk):
         "assignments": member.assignments.select_related("municipality", "field"),
         "can_edit": permissions.can_edit_profile(request.user, member),
         "can_suspend": permissions.can_suspend(request.user, member),
-        "domain_owner": (
-            queries.municipality_for_domain(member.email_domain)
+        "assessment": (
+            queries.assess_members([member])[0]
             if permissions.can_review_verification(request.user)
             else None
         ),

@@ -1,5 +1,5 @@
 """Members' avatar photos: uploaded (square crop, two sizes, metadata removed) and removed.
-Until a member has one, pages draw initials on a colour (``attachments.faces``).
+Until a member has one, pages draw initials on a colour (``accounts.faces``).
 
 The photo's version is kept on the member (``User.avatar_version``, 0 for none), so a page
 draws the right avatar without another query and browsers cache each version for good.
@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from accounts import services as accounts
+from accounts.faces import SIZES, photo_name
 from attachments import permissions
-from attachments.faces import SIZES, photo_name
 from attachments.models import Attachment
 from attachments.sniffing import detect
 from attachments.storage import attachment_storage, delete_quietly

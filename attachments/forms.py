@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from attachments import services
 from attachments.models import Attachment
+from attachments.queries import quote_links
 
 ACCEPT = (
     ".pdf,.jpg,.jpeg,.png,.webp,.gif,.xlsx,.xls,.docx,.doc,.pptx,.ppt,.jtd,.jtdc,.csv,.txt,.tsv,"
@@ -66,8 +67,13 @@ class PostFiles:
     def attach_to(self, post) -> None:
         services.attach(self.request.user, post, [item.key for item in self.pending])
 
+    @staticmethod
+    def quote_suffix(post) -> str:
+        return quote_links(post)
+
     def context(self) -> dict:
         return {
+            "template_name": "attachments/_form_files.html",
             "files_pending": self.pending,
             "files_errors": self.errors,
             "files_existing": self.existing,
@@ -76,11 +82,6 @@ class PostFiles:
             "files_max_bytes": settings.ATTACHMENTS_MAX_BYTES,
             "files_accept": ACCEPT,
         }
-
-
-def blank_context(board, post=None) -> dict:
-    """The files part of a form shown for the first time."""
-    return PostFiles(None, board, post).context()
 
 
 class AvatarForm(forms.Form):

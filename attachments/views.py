@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
+from accounts.faces import SIZES, photo_name
 from accounts.models import User
 from attachments import avatars, delivery, permissions, queries, scanning, services
-from attachments.faces import SIZES, photo_name
 from attachments.forms import AvatarForm, BoardFilePolicyForm, ModeratorRemovalForm
 from attachments.models import Attachment
 from attachments.processing import PDF_PAGE_WIDTH, render_pdf_page

@@ -8,6 +8,12 @@ database), and then times the worker's fan-out of one reply for comparison.
     .venv/bin/python bench/notifications.py                       # PostgreSQL, och_bench_notify
     .venv/bin/python bench/notifications.py --sqlite /tmp/bench.sqlite3
     .venv/bin/python bench/notifications.py --replies 50
+    .venv/bin/python bench/notifications.py --sustained 10       # backlog: see below
+
+``--sustained MINUTES`` measures the backlog instead: a topic with 500 watchers gets a reply
+every second for that many minutes while a real task worker (``manage.py db_worker``, e-mails
+rendered and handed to Django's dummy backend) runs beside it; every 5 s the queue's depth and
+the age of its oldest waiting task are sampled. The target is an oldest task under 60 s.
 
 The PostgreSQL database (default och_bench_notify on 127.0.0.1, user postgres) is created if
 missing and emptied of earlier benchmark data at each run.
@@ -130,13 +136,91 @@ def time_fan_out(post_id: int) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def sustained(board, asker, replier, watchers, minutes: float) -> None:
+    from django.test import Client
+
+    from forums import services
+    from notifications.models import TopicSubscription
+    from notifications.task_queue import queue_stats
+
+    topic = services.create_topic(asker, board, "500人が見ている長い議論", "質問です。")
+    TopicSubscription.objects.bulk_create(
+        TopicSubscription(user=user, topic=topic) for user in watchers
+    )
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
+    environment = {
+        **os.environ,
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    root = Path(__file__).resolve().parent.parent
+    worker = subprocess.Popen(
+        [sys.executable, str(root / "manage.py"), "db_worker", "--no-reload", "--queue-name", "*"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = Client()
+    client.force_login(replier)
+    url = f"/topics/{topic.pk}/reply/"
+    samples, replies, failures = [], 0, 0
+    started = time.monotonic()
+    end = started + minutes * 60
+    next_sample = started
+    try:
+        while time.monotonic() < end:
+            tick = time.monotonic()
+            body = f"返信{replies}：在庫を確認しました。"
+            response = client.post(url, {"body": body, "submission_token": uuid.uuid4().hex})
+            replies += 1
+            failures += response.status_code != 302
+            if tick >= next_sample:
+                stats = queue_stats()
+                waited = stats["oldest_waiting_seconds"]
+                samples.append((tick - started, stats["queue_depth"], waited))
+                next_sample += 5
+            time.sleep(max(0.0, 1.0 - (time.monotonic() - tick)))
+        drain_started = time.monotonic()
+        while queue_stats()["queue_depth"] and time.monotonic() - drain_started < 600:
+            time.sleep(1)
+        drained = time.monotonic() - drain_started
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    from notifications.models import Notification
+
+    failed = queue_stats()["failed"]
+    oldest = max(sample[2] for sample in samples)
+    depth = max(sample[1] for sample in samples)
+    tasks = DBTaskResult.objects.count()
+    print(f"{minutes:g} min, 500 watchers, {replies} replies ({failures} failed POSTs)")
+    print(f"tasks run: {tasks}; failed: {failed}; drained {drained:.1f} s after the last reply")
+    print(f"queue depth max {depth}; oldest waiting task max {oldest:.1f} s (target < 60 s)")
+    print(f"notification rows: {Notification.objects.filter(topic=topic).count()}")
+    print("minute | depth max | oldest waiting max (s)")
+    for minute in range(int(minutes + 0.999)):
+        in_minute = [s for s in samples if minute * 60 <= s[0] < (minute + 1) * 60]
+        if in_minute:
+            print(
+                f"{minute + 1:>6} | {max(s[1] for s in in_minute):>9} "
+                f"| {max(s[2] for s in in_minute):>22.1f}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--sqlite", help="use this SQLite file instead of PostgreSQL")
     parser.add_argument("--replies", type=int, default=30)
+    parser.add_argument("--sustained", type=float, metavar="MINUTES")
     options = parser.parse_args()
     configure(options.database_url, options.sqlite)
+    if options.sustained:
+        board, asker, replier, everyone = seed(500)
+        sustained(board, asker, replier, everyone, options.sustained)
+        return
 
     from django.db import connection
 

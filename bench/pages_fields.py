@@ -46,7 +46,7 @@ def add_field_data(connection, departments: list[str], log) -> dict:
             return {"assignments": cursor.fetchone()[0]}
     load_registry(Field, DepartmentAlias)
     field_ids = dict(Field.objects.values_list("slug", "id"))
-    field_of = {name: field_for_department(name).field_id for name in departments}
+    field_of = {name: getattr(field_for_department(name).field, "pk", None) for name in departments}
     rng = random.Random(16)
     with django_connection.cursor() as cursor:
         cursor.execute("SELECT id, slug FROM forums_board")

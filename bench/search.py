@@ -1,5 +1,6 @@
 """Search benchmark: seed N Japanese posts into a dedicated PostgreSQL database, build the index,
-time 30 mixed queries as a member who reads most boards, and print a table.
+time 30 mixed keyword queries and 10 pasted questions of about 200 characters as a member who
+reads most boards, and print a table.
 
     .venv/bin/python bench/search.py                  # 1,000,000 posts
     .venv/bin/python bench/search.py --posts 200000
@@ -366,13 +367,35 @@ QUERIES = [
 ]  # fmt: skip
 
 
-def measure(repeats: int) -> tuple[list[tuple[str, float, float, int]], list[float]]:
+QUESTION_TEMPLATE = (
+    "4月から{k1}の担当になりました。前任者からの{k2}の引継ぎが十分でなく、{t1}の使い方も"
+    "分かりません。他の自治体では{k1}と{k3}をどのように進めていますか。特に{k4}の時期や"
+    "{t2}での管理方法、{l1}を使う場合の注意点を教えてください。{k5}についても、"
+    "職員が少ない中でどう工夫されているか知りたいです。昨年度は{k2}の件数が増え、窓口での"
+    "問い合わせも多くなっています。よろしくお願いします。"
+)
+
+
+def questions(count: int = 10) -> list[str]:
+    """Pasted questions of about 200 characters, built from the corpus vocabulary."""
+    rng = random.Random(7)
+    built = []
+    for _ in range(count):
+        words = {f"k{n}": rng.choice(KANJI_WORDS) for n in range(1, 6)}
+        words |= {"t1": rng.choice(KATAKANA_WORDS), "t2": rng.choice(KATAKANA_WORDS)}
+        built.append(QUESTION_TEMPLATE.format(l1=rng.choice(LATIN_WORDS), **words))
+    return built
+
+
+def measure(
+    repeats: int, queries: list[str]
+) -> tuple[list[tuple[str, float, float, int]], list[float]]:
     from accounts.models import User
     from search.queries import readable_board_ids, search
 
     reader = User.objects.get(email="staff0@city.habikino.lg.jp")
     rows, every_timing = [], []
-    for query in QUERIES:
+    for query in queries:
         timings = []
         for _ in range(repeats + 1):
             started = time.perf_counter()
@@ -382,6 +405,53 @@ def measure(repeats: int) -> tuple[list[tuple[str, float, float, int]], list[flo
         every_timing += timings
         rows.append((query, statistics.median(timings), max(timings), page.total))
     return rows, every_timing
+
+
+PENDING_SETTINGS = [
+    (
+        "fastupdate on, 4 MB pending list (default)",
+        "fastupdate = on, gin_pending_list_limit = 4096",
+    ),
+    ("fastupdate on, 256 kB pending list", "fastupdate = on, gin_pending_list_limit = 256"),
+    ("fastupdate off", "fastupdate = off"),
+]
+
+
+def pending_list(burst: int, repeats: int) -> None:
+    """A burst of ``burst`` post writes (each in its own transaction, as in production), then
+    the keyword queries, under each GIN setting; and the same queries after VACUUM."""
+    from django.db import connection, transaction
+
+    from forums.models import Post
+    from search.indexing import GIN_OPTIONS, index_post
+
+    posts = list(Post.objects.select_related("topic").order_by("-pk")[:burst])
+    print()
+    print(f"GIN pending list: {burst:,} posts written, then {len(QUERIES)} keyword queries")
+    print()
+    print("| setting | write ms per post | p50 / p95 after the burst | p50 / p95 after VACUUM |")
+    print("|---|---:|---:|---:|")
+    for label, options in PENDING_SETTINGS:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER INDEX search_doc_terms SET ({options})")
+            cursor.execute("VACUUM search_postdocument")
+        started = time.perf_counter()
+        for post in posts:
+            with transaction.atomic():
+                index_post(post)
+        write = (time.perf_counter() - started) * 1000 / len(posts)
+        _rows, after = measure(repeats, QUERIES)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM search_postdocument")
+        _rows, clean = measure(repeats, QUERIES)
+        print(
+            f"| {label} | {write:.2f} | {percentile(after, 0.5):.1f} / "
+            f"{percentile(after, 0.95):.1f} ms | {percentile(clean, 0.5):.1f} / "
+            f"{percentile(clean, 0.95):.1f} ms |",
+            flush=True,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER INDEX search_doc_terms SET ({GIN_OPTIONS})")
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -395,6 +465,12 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of each query")
     parser.add_argument("--skip-build", action="store_true", help="keep the existing index")
+    parser.add_argument(
+        "--pending", type=int, default=0, metavar="N",
+        help="also measure GIN pending-list settings after a burst of N writes",
+    )  # fmt: skip
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes analysing the text during the build")  # fmt: skip
     args = parser.parse_args()
     setup_django(args.database_url)
 
@@ -410,7 +486,7 @@ def main() -> None:
     if not args.skip_build:
         print("Building the index …", flush=True)
         started = time.monotonic()
-        rebuild()
+        rebuild(workers=args.workers)
         build_seconds = time.monotonic() - started
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE search_postdocument")
@@ -418,22 +494,30 @@ def main() -> None:
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('search_postdocument'))")
         index_size = cursor.fetchone()[0]
 
-    rows, all_timings = measure(args.repeats)
+    keyword_rows, keyword_timings = measure(args.repeats, QUERIES)
+    question_rows, question_timings = measure(args.repeats, questions())
     print()
     print(f"Search over {args.posts:,} posts, PostgreSQL, {args.repeats} runs per query")
     print()
     print("| query | matches | p50 ms | max ms |")
     print("|---|---:|---:|---:|")
-    for query, median, worst, total in rows:
-        print(f"| {query} | {total:,} | {median:.1f} | {worst:.1f} |")
+    for query, median, worst, total in keyword_rows + question_rows:
+        shown = query if len(query) < 30 else f"{query[:24]}… ({len(query)} characters)"
+        print(f"| {shown} | {total:,} | {median:.1f} | {worst:.1f} |")
     print()
-    print("| posts | index build | index size | p50 of 30 queries | p95 of 30 queries |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| posts | index build | index size | queries | p50 | p95 |")
+    print("|---:|---:|---:|---|---:|---:|")
     build = f"{build_seconds:.0f} s" if build_seconds is not None else "–"
-    print(
-        f"| {args.posts:,} | {build} | {index_size} | {percentile(all_timings, 0.5):.1f} ms"
-        f" | {percentile(all_timings, 0.95):.1f} ms |"
-    )
+    for name, timings in (
+        (f"{len(QUERIES)} keyword queries", keyword_timings),
+        (f"{len(question_rows)} questions of ~200 characters", question_timings),
+    ):
+        print(
+            f"| {args.posts:,} | {build} | {index_size} | {name} | "
+            f"{percentile(timings, 0.5):.1f} ms | {percentile(timings, 0.95):.1f} ms |"
+        )
+    if args.pending:
+        pending_list(args.pending, max(1, args.repeats // 2))
 
 
 if __name__ == "__main__":

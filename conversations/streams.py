@@ -6,26 +6,29 @@ stream ends after a few minutes so that no proxy holds it forever, and ends at o
 member's access changes and they may no longer read the conversation.
 """
 
-import asyncio
-import json
+import logging
 import time
 
-from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
-from django.http import Http404, StreamingHttpResponse
+from channels.db import database_sync_to_async
+from django.http import Http404
 
 from accounts.live import user_group
 from conversations import live
 from conversations.consumers import may_view_conversation
 from conversations.forms import parse_number
+from core.streams import (
+    HEARTBEAT,
+    HEARTBEAT_SECONDS,
+    PADDING,
+    RETRY,
+    Subscription,
+    event_stream_response,
+)
+from core.streams import format_event as _format
+
+logger = logging.getLogger(__name__)
 
 STREAM_SECONDS = 240
-KEEPALIVE_SECONDS = 20
-
-
-def _format(event: dict) -> str:
-    event_id = f"id: {event['sequence']}\n" if event.get("sequence") else ""
-    return f"{event_id}data: {json.dumps(event, ensure_ascii=False)}\n\n"
 
 
 async def conversation_event_stream(request, conversation_id: int):
@@ -36,28 +39,32 @@ async def conversation_event_stream(request, conversation_id: int):
     since = parse_number(request.headers.get("Last-Event-ID") or request.GET.get("since", ""))
 
     async def stream():
-        layer = get_channel_layer()
-        channel = await layer.new_channel("sse.")
-        groups = [live.conversation_group(conversation_id), user_group(user_id)]
-        for group in groups:
-            await layer.group_add(group, channel)
+        subscription = Subscription([live.conversation_group(conversation_id), user_group(user_id)])
         try:
-            yield "retry: 3000\n\n"
-            missed = await sync_to_async(live.catch_up)(conversation_id, since)
+            yield PADDING
+            yield RETRY
+            try:
+                await subscription.open()
+            except Exception:
+                logger.warning(
+                    "Live stream unavailable for conversation %s", conversation_id, exc_info=True
+                )
+                yield _format({"type": "live.unavailable", "sequence": None})
+                return
+            missed = await database_sync_to_async(live.catch_up)(conversation_id, since)
             if missed is None:
                 yield _format({"type": "reload", "sequence": None})
                 return
             for event in missed:
                 yield _format(event)
-            yield _format(await sync_to_async(live.reads_event)(conversation_id, user_id))
+            yield _format(await database_sync_to_async(live.reads_event)(conversation_id, user_id))
             deadline = time.monotonic() + STREAM_SECONDS
-            while time.monotonic() < deadline:
-                try:
-                    message = await asyncio.wait_for(layer.receive(channel), KEEPALIVE_SECONDS)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                if message["type"] == "conversation.event":
+            while (remaining := deadline - time.monotonic()) > 0:
+                # Never a timeout around receive(): see core/streams.py.
+                message = await subscription.next_message(min(HEARTBEAT_SECONDS, remaining))
+                if message is None:
+                    yield HEARTBEAT
+                elif message["type"] == "conversation.event":
                     yield _format(message["event"])
                 elif message["type"] == "access.changed" and not await may_view_conversation(
                     user_id, conversation_id
@@ -65,10 +72,6 @@ async def conversation_event_stream(request, conversation_id: int):
                     yield _format({"type": "access.revoked", "sequence": None})
                     return
         finally:
-            for group in groups:
-                await layer.group_discard(group, channel)
+            await subscription.close()
 
-    response = StreamingHttpResponse(stream(), content_type="text/event-stream; charset=utf-8")
-    response["Cache-Control"] = "no-cache, no-transform"
-    response["X-Accel-Buffering"] = "no"
-    return response
+    return event_stream_response(stream())

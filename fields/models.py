@@ -67,6 +67,8 @@ class GuideRevision(models.Model):
     field = models.ForeignKey(Field, on_delete=models.CASCADE, related_name="guide_revisions")
     number = models.PositiveIntegerField()
     body = models.TextField(_("guide"), max_length=30000)
+    # Rendered once when saved (sanitised Markdown), as posts are: pages never render it again.
+    html = models.TextField(blank=True, editable=False)
     note = models.CharField(_("what changed"), max_length=200, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -81,6 +83,12 @@ class GuideRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field.slug} r{self.number}"
+
+    def save(self, *args, **kwargs):
+        from forums.markdown import render_markdown
+
+        self.html = render_markdown(self.body)
+        super().save(*args, **kwargs)
 
 
 class CalendarEntry(models.Model):

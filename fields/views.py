@@ -96,7 +96,7 @@ def field_detail(request, slug):
         ],
         "joinable": any(can_join_board(user, e.board, e.membership) for e in boards),
         "guide": guide,
-        "guide_html": render_markdown(guide.body) if guide else "",
+        "guide_html": guide.html if guide else "",
         "calendar": queries.calendar_of(field),
         "best_answers": queries.best_answers(user, board_ids),
         "unanswered": queries.unanswered_questions(user, board_ids),
@@ -104,7 +104,6 @@ def field_detail(request, slug):
             queries.people_to_ask(user, field)[:PEOPLE_ON_FIELD_PAGE], field
         ),
         "handover_notes": queries.shared_handover_notes(user, field, limit=5),
-        "meetings": queries.upcoming_meetings(user, boards),
         "welcome": welcome is not None,
         "can_manage": permissions.can_manage_field(user),
     }
@@ -141,7 +140,7 @@ def guide(request, slug):
     context = {
         "field": field,
         "revision": revision,
-        "guide_html": render_markdown(revision.body) if revision else "",
+        "guide_html": revision.html if revision else "",
     }
     return render(request, "fields/guide.html", context)
 
@@ -208,7 +207,7 @@ def guide_revision(request, slug, number):
         for line in diff[2:]
     ]
     context = {"field": field, "revision": revision, "previous": previous, "lines": lines,
-               "guide_html": render_markdown(revision.body)}  # fmt: skip
+               "guide_html": revision.html}  # fmt: skip
     return render(request, "fields/guide_revision.html", context)
 
 

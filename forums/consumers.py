@@ -3,7 +3,8 @@
 Consumers ask the same permission functions as the views, once on connect, and keep that
 answer: deciding per event would cost a query per socket per event. When a member's access
 changes (suspension, leaving or removal from a board) their user group gets ``access.changed``
-and every socket of theirs checks again and closes if refused.
+and every socket of theirs checks again and closes if refused; a change to a board (join
+policy, deletion) or a topic (move, merge) sends the same to the board's and topic's groups.
 """
 
 from urllib.parse import parse_qs
@@ -27,13 +28,22 @@ def _active_user(user_id: int | None) -> User | None:
     return User.objects.filter(pk=user_id).first()
 
 
-@database_sync_to_async
-def may_view_topic(user_id: int | None, topic_id: int) -> bool:
+def _topic_access(user_id: int | None, topic_id: int) -> tuple[bool, int | None]:
+    """Whether the member may read the topic, and the board it is on now."""
     user = _active_user(user_id)
     topic = Topic.objects.select_related("board").filter(pk=topic_id).first()
     if user is None or topic is None:
-        return False
-    return permissions.can_view_board(user, topic.board, membership_of(user, topic.board))
+        return False, None
+    board = topic.board
+    return permissions.can_view_board(user, board, membership_of(user, board)), board.pk
+
+
+topic_access = database_sync_to_async(_topic_access)
+
+
+@database_sync_to_async
+def may_view_topic(user_id: int | None, topic_id: int) -> bool:
+    return _topic_access(user_id, topic_id)[0]
 
 
 @database_sync_to_async
@@ -95,13 +105,29 @@ class TopicConsumer(MemberConsumer):
 
     async def allowed(self) -> bool:
         self.topic_id = int(self.scope["url_route"]["kwargs"]["topic_id"])
-        return await may_view_topic(self.user_id, self.topic_id)
+        allowed, self.board_id = await topic_access(self.user_id, self.topic_id)
+        return allowed
 
     def subscriptions(self) -> list[str]:
-        return [live.topic_group(self.topic_id)]
+        return [live.topic_group(self.topic_id), live.board_access_group(self.board_id)]
+
+    async def access_changed(self, message):
+        board_id = self.board_id
+        if not await self.allowed():
+            await self.close(code=CLOSE_FORBIDDEN)
+        elif self.board_id != board_id:
+            # Moved to a board this member may read: follow its access changes from now on.
+            await self.channel_layer.group_discard(
+                live.board_access_group(board_id), self.channel_name
+            )
+            self.groups_joined.remove(live.board_access_group(board_id))
+            await self.channel_layer.group_add(
+                live.board_access_group(self.board_id), self.channel_name
+            )
+            self.groups_joined.append(live.board_access_group(self.board_id))
 
     async def after_accept(self) -> None:
-        query = parse_qs(self.scope.get("query_string", b"").decode())
+        query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
         since = query.get("since", [""])[0]
         after = query.get("after", [""])[0]
         missed = await database_sync_to_async(live.catch_up)(self.topic_id, since, after)

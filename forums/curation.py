@@ -211,3 +211,5 @@ def update_board(board: Board, changes: dict) -> None:
         setattr(board, name, value)
     board.full_clean()
     board.save(update_fields=list(changes))
+    if "join_policy" in changes:
+        effects.board_access_changed(board)

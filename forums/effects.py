@@ -128,11 +128,22 @@ def topic_changed(topic: Topic, change: TopicChange, *, actor=None, **facts) -> 
         live.topic_answer_changed(topic, event.previous_answer_id)
     elif change == TopicChange.MERGED:
         live.topic_merged(event.merged_from_id, topic)
+        # The source topic is going: its open sockets and streams check again and close.
+        live.topic_access_changed(event.merged_from_id)
     else:
         live.topic_changed(topic, change.value)
+        if change == TopicChange.MOVED:
+            # Readers of the old board may not read the new one.
+            live.topic_access_changed(topic.pk)
     for subscriber in _subscribers.values():
         if subscriber.topic_changed is not None:
             subscriber.topic_changed(event)
+
+
+def board_access_changed(board) -> None:
+    """Who may read the board may have changed (its join policy, its deletion): every socket
+    and stream on the board and its topics checks again after the commit."""
+    live.board_access_changed(board.pk)
 
 
 def topic_read(user, topic: Topic) -> None:

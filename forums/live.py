@@ -9,26 +9,29 @@ Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-
 - ``post.created`` / ``post.edited`` / ``post.deleted`` / ``post.changed`` / ``post.helpful`` /
   ``post.hidden`` / ``post.unhidden`` / ``post.redacted``: ``{"type", "topic_id", "sequence",
   "post_id", "number", "html"}``; ``html`` is ``forums/_post.html`` rendered once for every
-  viewer, with viewer-specific controls hidden (the page's script shows them by the same rules as
-  ``forums.templatetags.forum_tags``).
+  viewer, with viewer-specific controls hidden (the page's script reveals them from the rule
+  table and abilities it got with the page: ``forums.permissions.post_controls_for``).
 - ``topic.answer``: ``{"type", "topic_id", "sequence", "accepted_post_id", "accepted_html"}``.
 - Board groups get ``{"type": "topic.created" | "topic.bumped", "topic_id", "board_id"}``.
 - ``topic.locked`` / ``topic.unlocked`` / ``topic.pinned`` / ``topic.unpinned`` /
   ``topic.retitled`` / ``topic.moved`` / ``topic.merged``: ``{"type", "topic_id", "sequence"}``
   (pages reload to show them).
 
-Services do not call this module: they call ``forums.effects``, which calls it. User groups
-(``access.changed``, ``user.event``) belong to ``accounts.live``.
+Board and topic groups also get ``{"type": "access.changed"}`` (a board's join policy changed,
+the board was deleted, the topic moved or merged): each socket and stream checks its permission
+again and closes if refused; topic sockets and streams hear their board's on
+``board_access_group``. Services do not call this module: they call ``forums.effects``, which
+calls it. User groups (``access.changed``, ``user.event``) belong to ``accounts.live``.
 """
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 
+from core import broadcast
+from core.params import parse_int
 from forums.models import Post, Topic, TopicEvent
 
 logger = logging.getLogger(__name__)
@@ -46,14 +49,26 @@ def board_group(board_id: int) -> str:
     return f"board.{board_id}"
 
 
-def _send_after_commit(group: str, message: dict) -> None:
-    def send() -> None:
-        try:
-            async_to_sync(get_channel_layer().group_send)(group, message)
-        except Exception:
-            logger.warning("Live event to %s was not sent", group, exc_info=True)
+def board_access_group(board_id: int) -> str:
+    """Every topic socket and event stream of a board, to hear that its access rules changed
+    (board pages hear it on ``board_group``)."""
+    return f"board-access.{board_id}"
 
-    transaction.on_commit(send)
+
+def board_access_changed(board_id: int) -> None:
+    """Who may read the board may have changed (join policy, deletion): every socket and stream
+    on the board and its topics checks again and closes if refused."""
+    for group in (board_group(board_id), board_access_group(board_id)):
+        _send_after_commit(group, {"type": "access.changed"})
+
+
+def topic_access_changed(topic_id: int) -> None:
+    """The topic changed board (move) or is going away (merge): its readers check again."""
+    _send_after_commit(topic_group(topic_id), {"type": "access.changed"})
+
+
+def _send_after_commit(group: str, message: dict) -> None:
+    transaction.on_commit(lambda: broadcast.send(group, message))
 
 
 def _record(topic_id: int, kind: str, post_id: int | None) -> TopicEvent:
@@ -72,22 +87,17 @@ def _topic_event(topic_id: int, kind: str, post_id: int | None = None) -> None:
     def send() -> None:
         try:
             rendered = render_event(event)
-            async_to_sync(get_channel_layer().group_send)(
-                topic_group(topic_id), {"type": "topic.event", "event": rendered}
-            )
         except Exception:
-            logger.warning("Live event %s was not sent", event, exc_info=True)
+            logger.warning("Live event %s was not rendered", event, exc_info=True)
+            return
+        broadcast.send(topic_group(topic_id), {"type": "topic.event", "event": rendered})
 
     transaction.on_commit(send)
 
 
 def _render_post(post: Post, topic: Topic) -> str:
-    context = {
-        "post": post,
-        "topic": topic,
-        "viewer_id": None,
-        "csrf_token": SHARED_CSRF_PLACEHOLDER,
-    }
+    # No viewer and no ``post_controls``: every control is hidden; pages reveal theirs.
+    context = {"post": post, "topic": topic, "csrf_token": SHARED_CSRF_PLACEHOLDER}
     return render_to_string("forums/_post.html", context)
 
 
@@ -184,10 +194,11 @@ def catch_up(topic_id: int, since: str, after: str) -> list[dict] | None:
     """What a (re)connecting client missed: events after ``since`` (a sequence number), or
     else the posts after ``after`` (a post id). None: too much, the page should reload."""
     topic = Topic.objects.get(pk=topic_id)
-    if since.isdigit():
-        return events_since(topic, int(since))
-    if after.isdigit():
-        return posts_after(topic, int(after))
+    sequence, post_id = parse_int(since), parse_int(after)
+    if sequence is not None:
+        return events_since(topic, sequence)
+    if post_id is not None:
+        return posts_after(topic, post_id)
     return []
 
 

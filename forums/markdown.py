@@ -6,7 +6,10 @@ load anything from another origin on a reader's page. Images are not rendered at
 URL would make every reader's browser call another host.
 """
 
+import re
+
 import nh3
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
 _renderer = (
@@ -20,21 +23,58 @@ ALLOWED_TAGS = {
     "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+ALIGNMENT_CLASSES = {"align-left", "align-center", "align-right"}
+# markdown-it aligns table columns with style="text-align:…"; the Content-Security-Policy
+# allows no inline style, so the alignment becomes a class (static/css/site.css).
+_ALIGNMENT_STYLE = re.compile(r'<(th|td) style="\s*text-align:\s*(left|center|right)\s*;?\s*"')
+
+
+def alignment_as_class(html: str) -> str:
+    return _ALIGNMENT_STYLE.sub(r'<\1 class="align-\2"', html)
 
 
 def render_markdown(text: str) -> str:
-    html = _renderer.render(text)
+    html = alignment_as_class(_renderer.render(text))
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes={"th": ALIGNMENT_CLASSES, "td": ALIGNMENT_CLASSES},
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
-        filter_style_properties={"text-align"},
     )
 
 
-def quote_markdown(text: str) -> str:
-    """The body of a post as a Markdown quotation, for quote-reply."""
-    return "\n".join(f"> {line}" if line else ">" for line in text.strip().splitlines()) + "\n\n"
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def quote_markdown(text: str, author_name: str = "", number: int | None = None) -> str:
+    """The body of a post as a Markdown quotation, for quote-reply, opened by who wrote it."""
+    lines = [f"> {line}" if line else ">" for line in text.strip().splitlines()]
+    if author_name:
+        name = MARKDOWN_SPECIALS.sub(r"\\\1", author_name)
+        if number is not None:
+            heading = _("%(name)s wrote in #%(number)s:") % {"name": name, "number": number}
+        else:
+            heading = _("%(name)s wrote:") % {"name": name}
+        lines = [f"> **{heading}**", ">", *lines]
+    return "\n".join(lines) + "\n\n"
+
+
+def markdown_to_text(text: str) -> str:
+    """What a reader sees of a post, as plain text: Markdown markers (list bullets, rules,
+    emphasis, quote marks, table pipes, link targets) dropped, blocks separated by spaces."""
+    words: list[str] = []
+    for token in _renderer.parse(text):
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    words.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    words.append(" ")
+            words.append(" ")
+        elif token.type in ("fence", "code_block"):
+            words.append(token.content)
+            words.append(" ")
+    return " ".join("".join(words).split())

@@ -66,9 +66,7 @@ def can_reply(user, topic: Topic, membership: Membership | None) -> bool:
 
 def can_edit_post(user, post: Post, membership: Membership | None) -> bool:
     """Authors edit their own posts while they still belong to the board."""
-    if post.is_deleted or post.author_id != getattr(user, "pk", None):
-        return False
-    return can_reply(user, post.topic, membership)
+    return _post_control("author", user, post, membership)
 
 
 def can_delete_post(user, post: Post, membership: Membership | None) -> bool:
@@ -84,11 +82,78 @@ def can_accept_answer(user, topic: Topic, membership: Membership | None) -> bool
 
 def can_mark_helpful(user, post: Post, membership: Membership | None) -> bool:
     """Any verified reader may thank an author, but not themselves."""
-    return (
-        can_view_board(user, post.topic.board, membership)
-        and post.author_id != user.pk
-        and not post.is_deleted
-    )
+    return _post_control("helpful", user, post, membership)
+
+
+# --- Controls on a post ------------------------------------------------------------------------
+# Whether a viewer gets a control on a post follows from what they may do in the topic (their
+# abilities) and from facts of the post (whose it is; deleted or redacted). POST_CONTROLS joins
+# the two. The server renders each page with it, and the page's script receives the same table
+# with the viewer's abilities (``post_controls_for``) to personalise posts that arrive live,
+# which are rendered once for every viewer: the script applies data, it holds no rule.
+
+POST_CONTROLS = {
+    # control: the ability it needs, whose posts it is for ("any", "own", "others"), and the
+    # post states that take it away.
+    "helpful": {"needs": "read", "posts": "others", "unless": ["deleted"]},
+    "reply": {"needs": "reply", "posts": "any", "unless": []},
+    "accept": {"needs": "accept", "posts": "any", "unless": []},
+    "author": {"needs": "reply", "posts": "own", "unless": ["deleted"]},
+    "flag": {"needs": "read", "posts": "others", "unless": ["deleted", "redacted"]},
+    "moderate": {"needs": "moderate", "posts": "any", "unless": []},
+    # A private message to the author; the conversation page applies the contact rules.
+    "message": {"needs": "read", "posts": "others", "unless": []},
+}
+
+_ABILITIES = {
+    "read": lambda user, topic, membership: can_view_board(user, topic.board, membership),
+    "reply": lambda user, topic, membership: can_reply(user, topic, membership),
+    "accept": lambda user, topic, membership: can_accept_answer(user, topic, membership),
+    "moderate": lambda user, topic, membership: can_moderate_board(user, topic.board, membership),
+}
+
+
+def topic_abilities(user, topic: Topic, membership: Membership | None) -> dict[str, bool]:
+    """What the viewer may do in this topic, by ability name (no query: ``membership`` given)."""
+    return {name: ability(user, topic, membership) for name, ability in _ABILITIES.items()}
+
+
+def post_states(post: Post) -> list[str]:
+    """The facts of a post that controls depend on, as the post's HTML carries them."""
+    return [
+        state for state, on in (("deleted", post.is_deleted), ("redacted", post.is_redacted)) if on
+    ]
+
+
+def control_allowed(control: str, abilities: dict, viewer_id, author_id, states) -> bool:
+    rule = POST_CONTROLS[control]
+    if not abilities.get(rule["needs"]):
+        return False
+    if rule["posts"] == "own" and author_id != viewer_id:
+        return False
+    if rule["posts"] == "others" and author_id == viewer_id:
+        return False
+    return not set(rule["unless"]) & set(states)
+
+
+def post_controls_for(user, topic: Topic, membership: Membership | None) -> dict:
+    """Everything a topic page needs to show each post's controls, for the template tags and,
+    through ``json_script``, for the live script."""
+    return {
+        "viewer_id": user.pk,
+        "abilities": topic_abilities(user, topic, membership),
+        "rules": POST_CONTROLS,
+    }
+
+
+def _post_control(control: str, user, post: Post, membership: Membership | None) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    ability = POST_CONTROLS[control]["needs"]
+    # The post's own facts first: they cost nothing, the ability may need the topic.
+    if not control_allowed(control, {ability: True}, user.pk, post.author_id, post_states(post)):
+        return False
+    return _ABILITIES[ability](user, post.topic, membership)
 
 
 # --- Moderation ---------------------------------------------------------------------------------
@@ -109,13 +174,8 @@ def can_view_post(user, post: Post, membership: Membership | None) -> bool:
 
 
 def can_flag_post(user, post: Post, membership: Membership | None) -> bool:
-    """Any reader may flag someone else's post for the moderators."""
-    return (
-        can_view_board(user, post.topic.board, membership)
-        and post.author_id != user.pk
-        and not post.is_deleted
-        and not post.is_redacted
-    )
+    """Any reader may flag someone else's post for the moderators (not one already redacted)."""
+    return _post_control("flag", user, post, membership)
 
 
 def can_moderate_post(user, post: Post, membership: Membership | None) -> bool:

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils.dateparse import parse_datetime
 
+from core.params import format_cursor, parse_cursor
 from forums.models import Board, HelpfulMark, Membership, Post, Topic, TopicReadState
 from forums.permissions import can_view_board
 
@@ -66,16 +66,11 @@ class TopicPage:
 
 
 def encode_cursor(moment: datetime, topic_id: int) -> str:
-    return f"{moment.isoformat()}_{topic_id}"
+    return format_cursor(moment, topic_id)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
-    # A "+" of the time zone offset arrives as a space when a link was not URL-encoded.
-    moment_text, _sep, id_text = cursor.replace(" ", "+").rpartition("_")
-    moment = parse_datetime(moment_text) if moment_text else None
-    if moment is None or not id_text.isdigit():
-        return None
-    return moment, int(id_text)
+    return parse_cursor(cursor)
 
 
 def board_topics(

@@ -1,5 +1,7 @@
 """Board and topic pages. Thin: parse the form, ask the permission functions, call a service."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
@@ -9,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
-from attachments.forms import PostFiles, blank_context
-from attachments.queries import quote_links
+from core.params import parse_id, parse_int
 from forums import access, live, permissions, queries, services
+from forums.form_parts import PostFormParts, quote_suffix
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
 from forums.models import Board, Post, TopicRedirect
@@ -120,7 +122,7 @@ def topic_new(request, slug):
         messages.error(request, _("Join this board to start a topic."))
         return redirect(board)
     preview = None
-    files = PostFiles(request, board)
+    files = PostFormParts(request, board)
     if request.method == "POST":
         form = TopicForm(request.POST)
         files.bind()
@@ -142,11 +144,19 @@ def topic_new(request, slug):
                 except (PermissionDenied, ValidationError) as error:
                     messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
                 else:
-                    return redirect(topic)
+                    return redirect(
+                        topic.get_absolute_url() + _accepted_query(data["submission_token"])
+                    )
     else:
         form = TopicForm(initial={"submission_token": new_token()})
     context = {"board": board, "form": form, "preview": preview, **files.context()}
     return render(request, "forums/topic_new.html", context)
+
+
+def _accepted_query(token: str, joiner: str = "?") -> str:
+    """Names the accepted submission in the address of the page after a post, so that the
+    browser drops the draft it kept for it (static/js/reply-draft.js), and only then."""
+    return f"{joiner}{urlencode({'accepted': token})}" if token else ""
 
 
 def _topic_context(
@@ -160,19 +170,24 @@ def _topic_context(
     can_reply = permissions.can_reply(user, topic, membership)
     if reply_form is None and can_reply:
         initial = {"submission_token": new_token()}
-        quoted = request.GET.get("quote", "")
-        if quoted.isdigit():
-            quoted_post = Post.objects.filter(
-                pk=quoted, topic=topic, deleted_at=None, hidden_at=None, redacted_at=None
-            ).first()
+        quoted = parse_id(request.GET.get("quote", ""))
+        if quoted is not None:
+            quoted_post = (
+                Post.objects.select_related("author")
+                .filter(pk=quoted, topic=topic, deleted_at=None, hidden_at=None, redacted_at=None)
+                .first()
+            )
             if quoted_post is not None:
-                body = quote_markdown(quoted_post.body).rstrip("\n") + quote_links(quoted_post)
+                body = quote_markdown(
+                    quoted_post.body, str(quoted_post.author), number=quoted_post.number
+                ).rstrip("\n") + quote_suffix(quoted_post)
                 initial.update(body=body + "\n\n", reply_to=quoted_post.pk)
         reply_form = ReplyForm(initial=initial)
     page_count = queries.topic_page_count(topic)
     files_context = {}
     if can_reply:
-        files_context = files.context() if files is not None else blank_context(topic.board)
+        files_context = (files or PostFormParts(request, topic.board)).context()
+    post_controls = permissions.post_controls_for(user, topic, membership)
     return {
         **files_context,
         "topic": topic,
@@ -186,10 +201,8 @@ def _topic_context(
         "reply_form": reply_form,
         "preview": preview,
         "can_reply": can_reply,
-        "can_accept": permissions.can_accept_answer(user, topic, membership),
-        "can_moderate": permissions.can_moderate_board(user, topic.board, membership),
-        "can_mark_helpful": permissions.can_view_board(user, topic.board, membership),
-        "viewer_id": user.pk,
+        "can_moderate": post_controls["abilities"]["moderate"],
+        "post_controls": post_controls,
     }
 
 
@@ -207,8 +220,8 @@ def topic_detail(request, topic_id, slug=None):
     page_text = request.GET.get("page", "")
     if page_text == "last":
         page = queries.topic_page_count(topic)
-    elif page_text.isdigit():
-        page = min(max(int(page_text), 1), queries.topic_page_count(topic))
+    elif parse_int(page_text) is not None:
+        page = min(max(parse_int(page_text), 1), queries.topic_page_count(topic))
     else:
         # Open at the first unread post.
         first_unread = min(already_read + 1, topic.post_count)
@@ -227,7 +240,7 @@ def topic_detail(request, topic_id, slug=None):
 def topic_reply(request, topic_id):
     topic, membership = _topic_for(request, topic_id)
     form = ReplyForm(request.POST)
-    files = PostFiles(request, topic.board).bind()
+    files = PostFormParts(request, topic.board).bind()
     if form.is_valid() and files.is_valid and "preview" not in request.POST:
         data = form.cleaned_data
         reply_to = None
@@ -243,7 +256,7 @@ def topic_reply(request, topic_id):
         else:
             return redirect(
                 f"{topic.get_absolute_url()}?page={queries.page_of_number(post.number)}"
-                f"#post-{post.number}"
+                f"{_accepted_query(data['submission_token'], joiner='&')}#post-{post.number}"
             )
     preview = render_markdown(form.cleaned_data["body"]) if form.is_valid() else None
     page = queries.topic_page_count(topic)
@@ -274,7 +287,7 @@ def post_edit(request, post_id):
     initial = {"body": post.body, "title": post.topic.title}
     form = EditPostForm(initial=initial, with_title=post.is_first)
     preview = None
-    files = PostFiles(request, post.topic.board, post)
+    files = PostFormParts(request, post.topic.board, post)
     if request.method == "POST":
         form = EditPostForm(request.POST, with_title=post.is_first)
         files.bind()
@@ -337,8 +350,8 @@ def post_helpful(request, post_id):
 def topic_accept(request, topic_id):
     topic, _membership = _topic_for(request, topic_id)
     post = None
-    post_id = request.POST.get("post", "")
-    if post_id.isdigit():
+    post_id = parse_id(request.POST.get("post", ""))
+    if post_id is not None:
         post = get_object_or_404(Post, pk=post_id, topic=topic)
     try:
         services.accept_answer(request.user, topic, post)

@@ -79,19 +79,23 @@ def _claim_and_send(meeting, kind: str, now) -> bool:
             Meeting.objects.filter(pk=meeting.pk, day_reminder_sent_at=None).update(
                 day_reminder_sent_at=now
             )
-        title, when, link = meeting.title, when_text(meeting), meeting.video_url
-        values = {"title": title, "when": when, "link": link}
+
+        def values() -> dict:
+            # Written in the recipient's language (the date format differs).
+            return {"title": meeting.title, "when": when_text(meeting), "link": meeting.video_url}
 
         def subject() -> str:
             if kind == "day":
-                return _("Tomorrow: %(title)s") % values
-            return _("In one hour: %(title)s") % values
+                return _("Tomorrow: %(title)s") % values()
+            return _("In one hour: %(title)s") % values()
 
         def message() -> str:
             if kind == "day":
-                return _("“%(title)s” is tomorrow, %(when)s (Japan time). Link: %(link)s") % values
+                return (
+                    _("“%(title)s” is tomorrow, %(when)s (Japan time). Link: %(link)s") % values()
+                )
             return _("“%(title)s” starts in one hour, %(when)s (Japan time). Link: %(link)s") % (
-                values
+                values()
             )
 
         notifications.notify_meeting(

@@ -8,6 +8,7 @@ queued for the worker after the commit (``meetings.reminders``).
 """
 
 import contextlib
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -113,7 +114,7 @@ def update_meeting(actor, meeting: Meeting, **changes) -> Meeting:
     _require_manager(actor, meeting)
     if meeting.is_cancelled:
         raise ValidationError(_("This meeting was cancelled."))
-    before = when_text(meeting)
+    before = SimpleNamespace(starts_at=meeting.starts_at, ends_at=meeting.ends_at)
     moved = any(
         field in changes and changes[field] != getattr(meeting, field) for field in MOVE_FIELDS
     )
@@ -136,12 +137,11 @@ def update_meeting(actor, meeting: Meeting, **changes) -> Meeting:
     # Queued reminders carry the old sequence and stand down; these replace them.
     tasks.schedule_reminders(meeting)
     if moved:
-        after = when_text(meeting)
         _agenda_notice(
             actor,
             meeting,
             _("The meeting was moved from %(before)s to %(after)s (Japan time).")
-            % {"before": before, "after": after},
+            % {"before": when_text(before), "after": when_text(meeting)},
         )
         notifications.notify_meeting(
             recipients_of(meeting),
@@ -150,8 +150,8 @@ def update_meeting(actor, meeting: Meeting, **changes) -> Meeting:
             _words(
                 gettext_noop("“%(title)s” was moved from %(before)s to %(after)s (Japan time)."),
                 title=meeting.title,
-                before=before,
-                after=after,
+                before=lambda: when_text(before),
+                after=lambda: when_text(meeting),
             ),
             path=meeting.get_absolute_url(),
             board=meeting.board,
@@ -160,8 +160,11 @@ def update_meeting(actor, meeting: Meeting, **changes) -> Meeting:
 
 
 def _words(text: str, **values):
-    """A sentence translated later, in each recipient's language."""
-    return lambda: _(text) % values
+    """A sentence translated later, in each recipient's language; callable values (dates) are
+    written then too."""
+    return lambda: (
+        _(text) % {name: value() if callable(value) else value for name, value in values.items()}
+    )
 
 
 @transaction.atomic
@@ -180,17 +183,24 @@ def cancel_meeting(actor, meeting: Meeting, reason: str = "") -> Meeting:
         meeting,
         _("This meeting was cancelled.") + (f"\n\n{meeting.cancel_reason}" if reason else ""),
     )
-    message = _words(
-        gettext_noop("“%(title)s” on %(when)s was cancelled."),
-        title=meeting.title,
-        when=when_text(meeting),
-    )
+    if meeting.cancel_reason:
+        message = _words(
+            gettext_noop("“%(title)s” on %(when)s was cancelled. Reason: %(reason)s"),
+            title=meeting.title,
+            when=lambda: when_text(meeting),
+            reason=meeting.cancel_reason,
+        )
+    else:
+        message = _words(
+            gettext_noop("“%(title)s” on %(when)s was cancelled."),
+            title=meeting.title,
+            when=lambda: when_text(meeting),
+        )
     notifications.notify_meeting(
         recipients_of(meeting),
         actor,
         _words(gettext_noop("Meeting cancelled: %(title)s"), title=meeting.title),
         message,
-        reason=meeting.cancel_reason,
         path=meeting.get_absolute_url(),
         board=meeting.board,
     )
@@ -250,7 +260,7 @@ def _fill_free_seats(meeting: Meeting) -> list[int]:
         _words(
             gettext_noop("A seat became free at “%(title)s” (%(when)s): you are now attending."),
             title=meeting.title,
-            when=when_text(meeting),
+            when=lambda: when_text(meeting),
         ),
         path=meeting.get_absolute_url(),
         board=meeting.board,

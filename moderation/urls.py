@@ -21,6 +21,9 @@ urlpatterns = [
     path("members/<int:pk>/suspend/", site.suspend, name="suspend"),
     path("members/<int:pk>/reinstate/", site.reinstate, name="reinstate"),
     path("members/<int:pk>/register-domain/", site.register_domain, name="register_domain"),
+    path("moderation/domains/", site.domain_list, name="domains"),
+    path("moderation/domains/<int:pk>/confirm/", site.confirm_domain, name="confirm_domain"),
+    path("moderation/domains/<int:pk>/remove/", site.remove_domain, name="remove_domain"),
     path(board, membership.board_queue, name="board"),
     path(board + "requests/approve/", membership.approve_requests, name="approve_requests"),
     path(

@@ -8,13 +8,15 @@ queues the e-mails. Re-running a task does not count an event twice: a group row
 latest post it counted.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.live import user_event
+from accounts.live import user_events
 from accounts.models import User
 from forums.models import Board, Membership, Post
 from forums.permissions import can_view_board
@@ -63,6 +65,11 @@ def fan_out_post(post_id: int) -> int:
             BoardSubscription.objects.filter(board=board).values_list("user_id", flat=True)
         )
         watcher_kind = Kind.NEW_TOPIC
+    elif _later_reply_exists(post):
+        # The worker is behind on a busy topic: the later reply's task tells the watchers about
+        # both (its grouped rows count every reply since the last one they counted), so this
+        # one only delivers its own mentions. A backlog of fan-outs collapses into one.
+        watchers, watcher_kind = set(), Kind.REPLY
     else:
         watchers = set(
             TopicSubscription.objects.filter(
@@ -75,6 +82,15 @@ def fan_out_post(post_id: int) -> int:
     recipients.update(dict.fromkeys(mentioned, Kind.MENTION))
     recipients = {user_id: kind for user_id, kind in recipients.items() if user_id in readers}
     return record(recipients, post=post, actor_id=post.author_id)
+
+
+def _later_reply_exists(post: Post) -> bool:
+    return Post.objects.filter(
+        topic_id=post.topic_id,
+        number__gt=post.number,
+        deleted_at__isnull=True,
+        hidden_at__isnull=True,
+    ).exists()
 
 
 def deliver_new_mentions(post_id: int, previous_body: str) -> int:
@@ -138,7 +154,10 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
             kind__in=set(recipients.values()),
         )
     }
-    grouped, digest_rows, new_rows = [], [], []
+    # A burst of replies to a topic is one e-mail per recipient: a grouped (still unread) row
+    # is e-mailed again only when the topic had been quiet for a while before this event.
+    quiet_since = now - timedelta(minutes=settings.NOTIFICATIONS_EMAIL_QUIET_MINUTES)
+    grouped, digest_rows, new_rows, emailed_again = [], [], [], set()
     for user_id, kind in recipients.items():
         delivery = deliveries[user_id][kind]
         row = existing.get((user_id, kind))
@@ -158,12 +177,12 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
             )
         elif _is_new_event(row, post, actor_id):
             grouped.append(row.pk)
+            if row.updated_at <= quiet_since:
+                emailed_again.add(row.pk)
             if delivery == Delivery.DIGEST:
                 digest_rows.append(row.pk)
     if grouped:
-        Notification.objects.filter(pk__in=grouped).update(
-            count=F("count") + 1, post=post, actor_id=actor_id, updated_at=now
-        )
+        _count_into_groups(grouped, existing, post, actor_id, now)
     if digest_rows:
         Notification.objects.filter(pk__in=digest_rows).update(in_digest=True)
     created = Notification.objects.bulk_create(new_rows)
@@ -171,13 +190,36 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
     ids_by_user.update({row.recipient_id: row.pk for row in existing.values() if row.pk in grouped})
     told = list(ids_by_user)
     send_unread_counts(told)
+    new_ids = {row.pk for row in created}
     immediately = [
         ids_by_user[user_id]
         for user_id in told
         if deliveries[user_id][recipients[user_id]] == Delivery.IMMEDIATELY
+        and (ids_by_user[user_id] in new_ids or ids_by_user[user_id] in emailed_again)
     ]
     _queue_emails(immediately, post.pk)
     return len(told)
+
+
+def _count_into_groups(grouped, existing, post: Post, actor_id, now) -> None:
+    """Add the event to each grouped row. A reply row counts every reply since the one it
+    counted last (some may have been passed over by a coalesced fan-out); others count one."""
+    rows = [row for row in existing.values() if row.pk in grouped]
+    last_numbers = dict(
+        Post.objects.filter(pk__in={row.post_id for row in rows if row.post_id}).values_list(
+            "pk", "number"
+        )
+    )
+    by_step: dict[int, list[int]] = {}
+    for row in rows:
+        step = 1
+        if row.kind == Kind.REPLY and row.post_id in last_numbers:
+            step = max(1, post.number - last_numbers[row.post_id])
+        by_step.setdefault(step, []).append(row.pk)
+    for step, ids in by_step.items():
+        Notification.objects.filter(pk__in=ids).update(
+            count=F("count") + step, post=post, actor_id=actor_id, updated_at=now
+        )
 
 
 def _is_new_event(row: Notification, post: Post, actor_id) -> bool:
@@ -298,12 +340,17 @@ def _create_single(recipient, kind: str, **fields) -> int:
     return 1
 
 
+EMAILS_PER_TASK = 50
+
+
 def _queue_emails(notification_ids: list[int], post_id: int | None) -> None:
+    """One task per batch of e-mails, not per recipient: 500 watchers are 10 tasks."""
     from notifications import tasks
 
     def enqueue() -> None:
-        for notification_id in notification_ids:
-            tasks.send_notification_email.enqueue(notification_id, post_id)
+        for start in range(0, len(notification_ids), EMAILS_PER_TASK):
+            batch = notification_ids[start : start + EMAILS_PER_TASK]
+            tasks.send_notification_emails.enqueue(batch, post_id)
 
     if notification_ids:
         transaction.on_commit(enqueue)
@@ -321,5 +368,9 @@ def send_unread_counts(user_ids) -> None:
         .annotate(unread=Count("id"))
         .values_list("recipient_id", "unread")
     )
-    for user_id in user_ids:
-        user_event([user_id], {"type": "notification.count", "unread": counts.get(user_id, 0)})
+    user_events(
+        {
+            user_id: {"type": "notification.count", "unread": counts.get(user_id, 0)}
+            for user_id in user_ids
+        }
+    )

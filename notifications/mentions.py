@@ -11,7 +11,7 @@ worse than telling no one, and the autocomplete shows municipalities to tell the
 
 import re
 
-from attachments.faces import avatar_data
+from accounts.faces import avatar_data
 from forums.models import Board, Membership
 
 MAX_MENTIONS = 20

@@ -4,9 +4,13 @@ Arguments are ids and plain values, never model instances: a task may run minute
 again after a failure, and reads the database as it is then. Each task is safe to re-run.
 """
 
+import logging
+
 from django_tasks import task
 
 from notifications import delivery, digests, emails
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -52,6 +56,22 @@ def send_private_message_email(notification_id: int, excerpt: str = "") -> bool:
 @task()
 def send_notification_email(notification_id: int, post_id: int | None = None) -> bool:
     return emails.send_notification_email(notification_id, post_id)
+
+
+@task()
+def send_notification_emails(notification_ids: list[int], post_id: int | None = None) -> int:
+    """A batch of e-mails about one event. One that fails is queued again on its own, so that a
+    re-run never sends the others twice."""
+    sent = 0
+    for notification_id in notification_ids:
+        try:
+            sent += emails.send_notification_email(notification_id, post_id)
+        except Exception:
+            logger.warning(
+                "E-mail of notification %s failed; queued again", notification_id, exc_info=True
+            )
+            send_notification_email.enqueue(notification_id, post_id)
+    return sent
 
 
 @task()

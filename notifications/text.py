@@ -23,7 +23,13 @@ def describe(notification: Notification, *, count: int | None = None) -> str:
     group (an e-mail sent at once is about one reply, not about the whole group)."""
     count = notification.count if count is None else count
     kind = notification.kind
-    if kind in (Kind.JOIN_DECIDED, Kind.MODERATION, Kind.VERIFICATION, Kind.MEETING):
+    if kind in (
+        Kind.JOIN_DECIDED,
+        Kind.MODERATION,
+        Kind.VERIFICATION,
+        Kind.MEETING,
+        Kind.QUESTION,
+    ):
         return notification.message or notification.subject
     if kind == Kind.PRIVATE_MESSAGE:
         return _private_message(notification, count)

@@ -3,7 +3,7 @@ mention autocomplete. Thin: parse, check, call a service."""
 
 from django.contrib import messages
 from django.core import signing
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import verified_required
 from accounts.models import User
+from core.params import clean_text
 from forums import access
 from notifications import emails, mentions, queries, services
 from notifications.forms import EmailPreferencesForm
@@ -21,10 +22,11 @@ from notifications.text import describe
 
 def _back(request, fallback: str):
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    # Only a path of this site; redirect() would also try the text as a URL name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
+        return HttpResponseRedirect(target)
     return redirect(fallback)
 
 
@@ -113,7 +115,8 @@ def board_watch(request, slug):
 @verified_required
 def mention_candidates(request, slug):
     board, _membership = access.readable_board(request.user, slug)
-    return JsonResponse({"members": mentions.mention_candidates(board, request.GET.get("q", ""))})
+    text = clean_text(request.GET.get("q", ""), max_length=40)
+    return JsonResponse({"members": mentions.mention_candidates(board, text)})
 
 
 @csrf_exempt  # the signed token is the credential; mail clients POST without a session

@@ -2,8 +2,11 @@
 
 WebSocket connections are checked against ALLOWED_HOSTS (Origin header) and carry the user's
 Django session, so consumers see the same ``scope["user"]`` as views see ``request.user``.
+Live events that views send go out through this loop without the view waiting
+(``core.broadcast``).
 """
 
+import asyncio
 import os
 
 from django.core.asgi import get_asgi_application
@@ -15,9 +18,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from core import broadcast  # noqa: E402
 from onlinecityhall.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
+router = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
@@ -25,3 +29,9 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+
+async def application(scope, receive, send):
+    """The router, after telling ``broadcast`` which loop serves (it hands live events to it)."""
+    broadcast.bind_server_loop(asyncio.get_running_loop())
+    return await router(scope, receive, send)

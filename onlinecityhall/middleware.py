@@ -38,7 +38,8 @@ class LanguageMiddleware:
 
 
 class PrivateSiteHeadersMiddleware:
-    """Nothing here is for search engines or shared caches: every response says so."""
+    """Nothing here is for search engines or shared caches, and no page may use the camera,
+    microphone, location and other browser features: every response says so."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,6 +47,7 @@ class PrivateSiteHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response.headers.setdefault("Cache-Control", "private, no-cache")

@@ -9,8 +9,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from core.proxies import trusted_proxies_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -71,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "channels",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -92,6 +96,7 @@ MIDDLEWARE = [
     # Outermost, so that responses made by other middleware (redirects) carry the headers too.
     "onlinecityhall.middleware.PrivateSiteHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "onlinecityhall.middleware.CompressedPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "onlinecityhall.middleware.LanguageMiddleware",
+    # Control characters in any parameter: a 400 in the visitor's language, before any view.
+    "core.params.ParameterGuardMiddleware",
     "accounts.middleware.SuspendedUserMiddleware",
     "fields.middleware.PlannedMoveMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -141,6 +148,10 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
         if env_bool("DATABASE_POOL", default=True):
             DATABASES["default"]["CONN_MAX_AGE"] = 0
+            # The pool checks each connection before lending it (psycopg's check_connection):
+            # one the server closed (restart, failover, terminated backend) is replaced
+            # instead of failing the next request.
+            DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
             DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
                 "min_size": env_int("DATABASE_POOL_MIN", 2),
                 "max_size": env_int("DATABASE_POOL_MAX", 10),
@@ -150,11 +161,19 @@ if DATABASE_URL:
             DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
             DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
+    # The embedded default serves a small real site: WAL lets readers go on while one writer
+    # writes, and IMMEDIATE makes every transaction take the write lock when it begins, so a
+    # second writer waits (up to the timeout) instead of failing with "database is locked"
+    # when a read transaction tries to become a write one (tests/foundation).
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / env_str("SQLITE_NAME", "db.sqlite3"),
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -169,7 +188,14 @@ if REDIS_URL:
                 # redis-py 8 reads with a 5 s timeout and caps a pool at 100 connections;
                 # channels-redis blocks up to 5 s waiting for messages, and a deploy closes
                 # hundreds of sockets at once (bench/live): give both room.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 2000}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 2,
+                        "max_connections": 2000,
+                    }
+                ],
                 "capacity": 500,
                 "expiry": 30,
             },
@@ -177,7 +203,8 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, or this process's memory while Redis is unreachable (onlinecityhall/cache.py).
+            "BACKEND": "onlinecityhall.cache.FailoverRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "och",
             "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
@@ -206,6 +233,12 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Municipal mail systems on separated networks often disable links in incoming mail (無害化):
+# the confirmation mail carries a short code to type, with a link as a convenience, and the
+# code lives long enough for mail that is held for sanitising.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 60 * 60
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 5
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
@@ -214,8 +247,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Sign-in attempts per client address: high, since a city hall's staff share one address.
+    "login": f"{env_int('SIGNIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE', 300)}/m/ip",
+    # Failed sign-ins are limited per (address, account) with a per-account slow-down instead
+    # (accounts/signin_limits.py).
+    "login_failed": None,
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -223,19 +259,31 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[オンライン市役所] "
+# Failed sign-ins (accounts/signin_limits.py): this many per (client address, account) in the
+# window refuse that pair until the window has passed; from this many per account, wherever
+# they come from, each attempt waits 2, 4, 8 … seconds (at most the maximum) after the last.
+SIGNIN_FAILURE_WINDOW_SECONDS = env_int("SIGNIN_FAILURE_WINDOW_SECONDS", 300)
+SIGNIN_FAILURES_PER_ADDRESS_AND_ACCOUNT = env_int("SIGNIN_FAILURES_PER_ADDRESS_AND_ACCOUNT", 5)
+SIGNIN_SLOWDOWN_AFTER = env_int("SIGNIN_SLOWDOWN_AFTER", 10)
+SIGNIN_SLOWDOWN_MAX_SECONDS = env_int("SIGNIN_SLOWDOWN_MAX_SECONDS", 60)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# the same list is given to uvicorn by onlinecityhall/run.py. Empty: the peer is the client.
+TRUSTED_PROXIES = trusted_proxies_from_environment()
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Online City Hall"
 # Site moderators must have TOTP before they can use moderation pages when this is on.
 REQUIRE_MFA_FOR_MODERATORS = env_bool("REQUIRE_MFA_FOR_MODERATORS", default=False)
 
 # --- E-mail -----------------------------------------------------------------------------------
-# The console by default; SMTP as soon as EMAIL_HOST is set (or any EMAIL_BACKEND named).
+# Without SMTP: one line per message in the terminal, the whole message in EMAIL_FILE_PATH;
+# SMTP as soon as EMAIL_HOST is set (or any EMAIL_BACKEND named).
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if env_str("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    else "onlinecityhall.mail.OneLinePerMessageBackend",
 )
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -250,6 +298,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Online City Hall <noreply@lo
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The daily digest e-mail goes out at this hour, site time.
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+# Replies to a topic a member has not read yet are one e-mail, not one each; after this many
+# quiet minutes the next reply is e-mailed again.
+NOTIFICATIONS_EMAIL_QUIET_MINUTES = env_int("NOTIFICATIONS_EMAIL_QUIET_MINUTES", 30)
 # A question without a reply after this many hours is offered to members who know its field,
 # each of whom is offered at most this many questions a day.
 QUESTION_ROUTING_AFTER_HOURS = env_int("QUESTION_ROUTING_AFTER_HOURS", 24)
@@ -333,6 +384,32 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): everything from the site itself, no inline script or
+# style at all (scripts are ES modules under static/js, data goes through data attributes and
+# json_script; post tables align with classes). ws:/wss: to the same host are 'self' in CSP 3.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "frame-src": [NONE],
+        "worker-src": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Browser features the site never uses, switched off for every page (and anything in it).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+    "browsing-topics=(), interest-cohort=()"
+)
 # Health checks come from the load balancer over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -340,7 +417,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals": {"()": "onlinecityhall.log_filters.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality
-
-MAX_QUERY_LENGTH = 100
+from core.params import parse_int
+from search.analysis import MAX_QUERY_LENGTH, clean_query, is_meaningful
 
 
 class SearchForm(forms.Form):
@@ -13,7 +13,10 @@ class SearchForm(forms.Form):
         label=_("Search words"),
         max_length=MAX_QUERY_LENGTH,
         required=False,
-        help_text=_("Separate words with spaces, e.g. 「モデルナ 保管」 or 「LGWAN 接続」."),
+        help_text=_(
+            "A few words or your whole question, e.g. 「公用車の鍵の管理はどうしていますか」. "
+            'Text in double quotes ("…") is found exactly as written.'
+        ),
     )
     board = forms.ChoiceField(label=_("Board"), required=False)
     solved = forms.BooleanField(label=_("Solved topics only"), required=False)
@@ -40,13 +43,17 @@ class SearchForm(forms.Form):
         ]
 
     def clean_q(self):
-        return " ".join(self.cleaned_data["q"].split())
+        query = clean_query(self.cleaned_data["q"])
+        if query and not is_meaningful(query):
+            raise forms.ValidationError(_("Type at least one word or number to search for."))
+        return query
 
     def clean_municipality(self):
         text = self.cleaned_data["municipality"].strip()
         if not text:
             return None
-        found = Municipality.objects.filter(code=text).first() if text.isdigit() else None
+        is_code = parse_int(text) is not None
+        found = Municipality.objects.filter(code=text).first() if is_code else None
         found = found or Municipality.objects.filter(name=text).order_by("code").first()
         if found is None:
             raise forms.ValidationError(_("No municipality of that name or code is registered."))

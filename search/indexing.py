@@ -15,6 +15,7 @@ post and topic write goes through) in ``SearchConfig.ready``, and pick what to d
 """
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -22,8 +23,8 @@ from django.db.models import Case, Value, When
 
 from forums.effects import PostChange, PostChanged, TopicChange, TopicChanged
 from forums.models import Post, Topic
+from search.analysis import analyse_for_index
 from search.models import PostDocument
-from search.tokenise import tokens
 
 TABLE = PostDocument._meta.db_table
 FTS_TABLE = "search_postterms"
@@ -39,6 +40,10 @@ COLUMNS = (
     "topic_solved",
     "helpful_count",
 )
+# The GIN index of the words is updated in place by every write: with PostgreSQL's default
+# "fast update", writes gather in a pending list of up to 4 MB that every search must scan
+# until VACUUM merges it (bench/search.py --pending measures both; README, "Search").
+GIN_OPTIONS = "fastupdate = off"
 MAX_POSITION = 16383  # PostgreSQL keeps positions up to this, and 256 of them per lexeme.
 MAX_POSITIONS_PER_TOKEN = 256
 
@@ -65,9 +70,12 @@ def is_searchable(post: Post) -> bool:
     return post.deleted_at is None and getattr(post, "hidden_at", None) is None
 
 
-def tsvector_literal(title_tokens: Iterable[str], body_tokens: Iterable[str]) -> str:
-    """A tsvector in PostgreSQL's input syntax, title tokens weighted A. Building it here,
-    instead of with to_tsvector, keeps the database's text parser out of it entirely."""
+def tsvector_literal(
+    title_tokens: Iterable[str], body_tokens: Iterable[str], lexemes: Iterable[str] = ()
+) -> str:
+    """A tsvector in PostgreSQL's input syntax, title tokens weighted A, whole-word lexemes
+    (``search.analysis``) without positions. Building it here, instead of with to_tsvector,
+    keeps the database's text parser out of it entirely."""
     positions: dict[str, list[str]] = {}
     position = 1
     for token in title_tokens:
@@ -79,7 +87,8 @@ def tsvector_literal(title_tokens: Iterable[str], body_tokens: Iterable[str]) ->
         if len(places) < MAX_POSITIONS_PER_TOKEN:
             places.append(str(min(position, MAX_POSITION)))
         position += 1
-    return " ".join(f"'{token}':{','.join(places)}" for token, places in positions.items())
+    words = [f"'{token}':{','.join(places)}" for token, places in positions.items()]
+    return " ".join(words + [f"'{lexeme}'" for lexeme in sorted(set(lexemes) - positions.keys())])
 
 
 def month_token(moment: datetime) -> str:
@@ -88,9 +97,35 @@ def month_token(moment: datetime) -> str:
     return f"@{moment:%Y%m}"
 
 
-def _vectors(row: tuple, title_tokens: list[str], body_tokens: list[str]) -> tuple[str, str]:
-    terms = tsvector_literal(title_tokens, body_tokens)
-    return f"{terms} '{month_token(row[5])}'", tsvector_literal(title_tokens, [])
+@dataclass
+class Document:
+    """What the index stores of one post: its row, its bigram tokens, its whole-word lexemes."""
+
+    row: tuple
+    title_tokens: list[str]
+    body_tokens: list[str]
+    title_lexemes: set[str]
+    body_lexemes: set[str]
+
+    def vectors(self) -> tuple[str, str]:
+        """(terms, title_terms) as tsvector literals."""
+        terms = tsvector_literal(
+            self.title_tokens, self.body_tokens, self.title_lexemes | self.body_lexemes
+        )
+        title = tsvector_literal(self.title_tokens, [], self.title_lexemes)
+        return f"{terms} '{month_token(self.row[5])}'", title
+
+    def fts_columns(self) -> tuple[str, str]:
+        """(title, body) for the FTS5 table: the tokens, then the lexemes, space-separated."""
+        return (
+            " ".join([*self.title_tokens, *sorted(self.title_lexemes)]),
+            " ".join([*self.body_tokens, *sorted(self.body_lexemes)]),
+        )
+
+
+def make_document(row: tuple, title: str, body: str) -> Document:
+    (analysed,) = analyse_for_index([(row[6], title, body)])
+    return Document(row, *analysed)
 
 
 def _row(
@@ -118,7 +153,7 @@ def _row(
     )
 
 
-def _document(post: Post, topic: Topic) -> tuple[tuple, list[str], list[str]]:
+def _document(post: Post, topic: Topic) -> Document:
     row = _row(
         post.pk,
         topic.pk,
@@ -130,9 +165,8 @@ def _document(post: Post, topic: Topic) -> tuple[tuple, list[str], list[str]]:
         topic.accepted_post_id,
         post.helpful_count,
     )
-    title_tokens = tokens(topic.title) if post.number == 1 else []
     extra = _extra_texts([post.pk]).get(post.pk, "")
-    return row, title_tokens, tokens(f"{post.body}\n{extra}" if extra else post.body)
+    return make_document(row, topic.title, f"{post.body}\n{extra}" if extra else post.body)
 
 
 def index_post(post: Post) -> None:
@@ -140,7 +174,8 @@ def index_post(post: Post) -> None:
     if not is_searchable(post):
         unindex_post(post)
         return
-    row, title_tokens, body_tokens = _document(post, post.topic)
+    document = _document(post, post.topic)
+    row = document.row
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     updates = ", ".join(f"{column} = excluded.{column}" for column in COLUMNS[1:])
     with connection.cursor() as cursor:
@@ -150,7 +185,7 @@ def index_post(post: Post) -> None:
                 f"VALUES ({placeholders}, %s::tsvector, %s::tsvector) ON CONFLICT (post_id) "
                 f"DO UPDATE SET {updates}, terms = excluded.terms, "
                 "title_terms = excluded.title_terms",
-                [*row, *_vectors(row, title_tokens, body_tokens)],
+                [*row, *document.vectors()],
             )
         else:
             cursor.execute(
@@ -161,7 +196,7 @@ def index_post(post: Post) -> None:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [post.pk])  # noqa: S608
             cursor.execute(
                 f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
-                [post.pk, " ".join(title_tokens), " ".join(body_tokens)],
+                [post.pk, *document.fts_columns()],
             )
 
 
@@ -244,20 +279,54 @@ def _post_batches(batch_size: int) -> Iterator[list[tuple]]:
         yield batch
 
 
-def documents_of(batch: list[tuple]) -> list[tuple[tuple, list[str], list[str]]]:
-    documents = []
+def _with_file_texts(batch: list[tuple]) -> list[tuple]:
+    """The batch's rows with the text of each post's files appended to its body."""
     extra = _extra_texts([fields[0] for fields in batch])
-    for *fields, title, body in batch:
-        row = _row(*fields)
-        if row[0] in extra:
-            body = f"{body}\n{extra[row[0]]}"
-        documents.append((row, tokens(title) if row[6] else [], tokens(body)))
-    return documents
+    return [
+        (*fields, title, f"{body}\n{extra[fields[0]]}" if fields[0] in extra else body)
+        for *fields, title, body in batch
+    ]
 
 
-def rebuild(batch_size: int = 5000, progress=None) -> int:
+def documents_of(batch: list[tuple]) -> list[Document]:
+    return [
+        make_document(_row(*fields), title, body)
+        for *fields, title, body in _with_file_texts(batch)
+    ]
+
+
+def _documents_in_parallel(
+    batches: Iterator[list[tuple]], workers: int
+) -> Iterator[list[Document]]:
+    """documents_of for each batch, in order, analysed by ``workers`` processes (each loads its
+    own dictionary); at most two batches per worker are in flight."""
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        pending: deque = deque()
+        for batch in batches:
+            batch = _with_file_texts(batch)
+            rows = [_row(*fields) for *fields, _title, _body in batch]
+            items = [
+                (row[6], title, body) for row, (*_f, title, body) in zip(rows, batch, strict=True)
+            ]
+            pending.append((rows, pool.submit(analyse_for_index, items)))
+            if len(pending) >= 2 * workers:
+                yield _collect(*pending.popleft())
+        while pending:
+            yield _collect(*pending.popleft())
+
+
+def _collect(rows: list[tuple], future) -> list[Document]:
+    return [Document(row, *done) for row, done in zip(rows, future.result(), strict=True)]
+
+
+def rebuild(batch_size: int = 5000, progress=None, workers: int = 1) -> int:
     """Recreate the whole index; returns the number of documents. PostgreSQL loads with COPY
-    and builds the GIN index once at the end, which is much faster than row by row."""
+    and builds the GIN index once at the end, which is much faster than row by row. With
+    ``workers`` > 1 the text is analysed in that many processes."""
     count = 0
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -271,14 +340,20 @@ def rebuild(batch_size: int = 5000, progress=None) -> int:
         else:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
             cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
-        for batch in _post_batches(batch_size):
-            documents = documents_of(batch)
+        batches = _post_batches(batch_size)
+        if workers > 1:
+            analysed = _documents_in_parallel(batches, workers)
+        else:
+            analysed = map(documents_of, batches)
+        for documents in analysed:
             _write_batch(cursor, documents)
             count += len(documents)
             if progress:
                 progress(count)
         if connection.vendor == "postgresql":
-            cursor.execute(f"CREATE INDEX search_doc_terms ON {TABLE} USING gin (terms)")
+            cursor.execute(
+                f"CREATE INDEX search_doc_terms ON {TABLE} USING gin (terms) WITH ({GIN_OPTIONS})"
+            )
             cursor.execute(
                 f"CREATE INDEX search_doc_title_terms ON {TABLE} USING gin (title_terms) "
                 "WHERE is_first"
@@ -291,15 +366,15 @@ def _write_batch(cursor, documents) -> None:
     if connection.vendor == "postgresql":
         columns = f"{', '.join(COLUMNS)}, terms, title_terms"
         with cursor.cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
-            for row, title_tokens, body_tokens in documents:
-                copy.write_row((*row, *_vectors(row, title_tokens, body_tokens)))
+            for document in documents:
+                copy.write_row((*document.row, *document.vectors()))
         return
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     cursor.executemany(
         f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
-        [row for row, _title, _body in documents],
+        [document.row for document in documents],
     )
     cursor.executemany(
         f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
-        [(row[0], " ".join(title), " ".join(body)) for row, title, body in documents],
+        [(document.row[0], *document.fts_columns()) for document in documents],
     )

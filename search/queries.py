@@ -5,44 +5,49 @@ Permission is decided once per search: ``readable_board_ids`` asks
 board, and the search only ever looks at documents of those boards, so neither results nor
 counts can show anything from a board the member cannot read.
 
-Ranking works in two steps, so that a common word among a million posts stays fast:
-1. every document that has all the query's tokens (the GIN index answers that exactly) gets a
-   cheap boost from its own row: recency, topic solved, accepted answer, helpful marks, first
-   post; the best ``CANDIDATES`` of them are kept. Counts stop at ``COUNT_CAP``, and a word
-   found in more posts than that is looked for among recent posts only: a very common word
-   (in ``WALK_MIN_FREQUENCY`` of all posts or more, by the planner's statistics) by walking the
-   ``created_at`` B-tree newest first until ``COUNT_CAP + 1`` exact matches are found, any
-   other in the last months of posting first (``RECENT_WINDOWS``, month lexemes in the GIN);
-2. those candidates are checked for the exact phrases (adjacent tokens) and ranked by text
-   relevance (title counts more than body) plus the boost.
-Pages are bounded: ``MAX_PAGES`` of ``RESULTS_PER_PAGE``; a narrower search finds the rest.
+Every query is read as a question (``search.analysis``): a list of concepts, each with
+alternatives in tiers (as typed, another form of the same word, a related word or a reading).
+Ranking is by coverage, BM25-style: each concept weighs its inverse document frequency, so a
+rare concept counts more than a common one; a concept found as typed counts fully, by another
+form 0.8, by a related word or reading 0.6; a concept in the topic's title counts half again.
+A post is a match when it covers enough of the question's weight (all of a one-word query,
+half of a two-concept one, 30 % of a longer question); the accepted answer, "solved" and
+helpful marks add a little, recency only breaks ties. The count is the number of matches
+ranked, so the count and the list always agree.
+
+Candidates: on SQLite (the embedded default, a small site) every post that holds any concept
+is scored. On PostgreSQL, at a million posts, every post holding a rare concept is scored, and
+for common concepts the best posts in a precomputed quality order (accepted answer, helpful
+marks, then newest; a B-tree walked backwards) among those that hold all of the question's
+heaviest concepts, any two of them, or them in the title: an old exact answer is never dropped
+for its age alone.
 """
 
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import combinations
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from forums.models import Post, Topic
 from forums.queries import visible_boards
+from search.analysis import RELATED, TYPED, VARIANT, Concept, Matcher, Question, analyse_question
 from search.snippets import highlight, snippet
-from search.tokenise import Term, keywords, query_terms
+from search.tokenise import Term
 
 RESULTS_PER_PAGE = 20
 MAX_PAGES = 10
 CANDIDATES = RESULTS_PER_PAGE * MAX_PAGES
 SIMILAR_LIMIT = 5
-SIMILAR_CANDIDATES = 200
-RECENCY_DAYS = 180
 COUNT_CAP = 1000
-RECENT_WINDOWS = (1, 3, 12, None)  # months searched first for common words; None: all
-COUNT_WINDOW = 6  # months counted first (cheap in the GIN): more than COUNT_CAP there is enough
-# A word in at least this share of all documents is found by walking the newest documents
-# (most of them match); at most WALK_ROWS documents are walked before the GIN index is asked.
-WALK_MIN_FREQUENCY = 0.2
-WALK_ROWS = 20_000
+SCORED_CONCEPTS = 12  # the heaviest concepts of a long question are scored
+RARE_LIMIT = 2000  # a concept in at most this many posts: all of them are candidates
+PER_STRATEGY = 150  # candidates per strategy for common concepts (PostgreSQL)
+HEAVIEST = 5
+TIER_FACTOR = {TYPED: 1.0, VARIANT: 0.8, RELATED: 0.6}
+TITLE_BONUS = 0.5
 
 
 def readable_board_ids(user) -> list[int]:
@@ -69,12 +74,13 @@ class SearchResult:
 
 @dataclass
 class SearchPage:
-    terms: list[Term]
+    terms: list[Term]  # what is marked in titles and snippets
     results: list[SearchResult] = field(default_factory=list)
-    # Documents with every token of the query among readable boards, counted up to COUNT_CAP + 1.
+    # The matches ranked, counted up to COUNT_CAP + 1.
     total: int = 0
     page: int = 1
     page_count: int = 0
+    question: Question | None = None
 
     @property
     def has_more_than_pages(self) -> bool:
@@ -92,41 +98,42 @@ class SearchPage:
 # --- Query text per database ---------------------------------------------------------------------
 
 
-def _tsquery(terms: list[Term], phrases: bool) -> str:
-    parts = []
-    for term in terms:
-        if term.prefix:
-            parts.append(f"'{term.tokens[0]}':*")
-        else:
-            joiner = " <-> " if phrases else " & "
-            parts.append("(" + joiner.join(f"'{token}'" for token in term.tokens) + ")")
-    return " & ".join(parts)
+def _pg_matcher(matcher: Matcher, phrases: bool = True) -> str:
+    if matcher.prefix:
+        return f"'{matcher.tokens[0]}':*"
+    joiner = " <-> " if phrases else " & "
+    return "(" + joiner.join(f"'{token}'" for token in matcher.tokens) + ")"
 
 
-def _fts5_query(terms: list[Term], column: str = "") -> str:
-    parts = []
-    for term in terms:
-        phrase = '"' + " ".join(term.tokens) + '"'
-        parts.append(f"{phrase}*" if term.prefix else phrase)
-    query = " AND ".join(parts)
-    return f"{{{column}}} : ({query})" if column else query
-
-
-def _boost_sql(now: datetime) -> tuple[str, list]:
-    """The part of the score that needs no text: recency and the forum's own signals."""
-    if connection.vendor == "postgresql":
-        return (
-            "0.1 * d.is_first::int + 0.2 * d.topic_solved::int + 0.5 * d.is_answer::int"
-            " + 0.15 * ln(1 + d.helpful_count)"
-            " + 0.6 / (1 + extract(epoch from (%s::timestamptz - d.created_at)) / %s)",
-            [now, RECENCY_DAYS * 86400],
-        )
+def _pg_any(alternatives: list[tuple[Matcher, ...]], phrases: bool = True) -> str:
     return (
-        "0.1 * d.is_first + 0.2 * d.topic_solved + 0.5 * d.is_answer"
-        " + 0.15 * ln(1 + d.helpful_count)"
-        " + 0.6 / (1 + (julianday(%s) - julianday(d.created_at)) / %s)",
-        [now.strftime("%Y-%m-%d %H:%M:%S"), RECENCY_DAYS],
+        "("
+        + " | ".join(
+            "(" + " & ".join(_pg_matcher(m, phrases) for m in alternative) + ")"
+            for alternative in alternatives
+        )
+        + ")"
     )
+
+
+def _fts_matcher(matcher: Matcher) -> str:
+    return '"' + " ".join(matcher.tokens) + '"' + ("*" if matcher.prefix else "")
+
+
+def _fts_any(alternatives: list[tuple[Matcher, ...]]) -> str:
+    return (
+        "("
+        + " OR ".join(
+            "(" + " AND ".join(_fts_matcher(m) for m in alternative) + ")"
+            for alternative in alternatives
+        )
+        + ")"
+    )
+
+
+def _alternatives(concept: Concept, up_to: int = RELATED) -> list[tuple[Matcher, ...]]:
+    return [alt for tier in (TYPED, VARIANT, RELATED) if tier <= up_to
+            for alt in concept.alternatives.get(tier, [])]  # fmt: skip
 
 
 def _filter_sql(board_ids: list[int], filters: SearchFilters) -> tuple[str, list]:
@@ -164,74 +171,86 @@ def _date_range_sql(filters: SearchFilters) -> tuple[list[str], list]:
     return clauses, params
 
 
-def _recent_months(newest: datetime, months: int) -> str:
-    """The month lexemes of the ``months`` months up to ``newest``'s, OR-ed (see
-    indexing.month_token)."""
-    year, month = newest.year, newest.month
-    names = []
-    for _ in range(months):
-        names.append(f"'@{year:04d}{month:02d}'")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return "(" + " | ".join(names) + ")"
+# --- Scoring (the same on both databases) --------------------------------------------------------
 
 
-def _postgresql_ranked(
-    cursor, terms, where: str, where_params: list, months: int | None, newest: datetime | None
-) -> tuple[list[tuple], int | None]:
-    """The ranked candidates among the matches of the last ``months`` months before ``newest``
-    (None: of all time), and how many documents matched there (None if no candidate is left
-    after the phrase check)."""
-    now = timezone.now()
-    boost, boost_params = _boost_sql(now)
-    matching = _tsquery(terms, phrases=False)
-    if months is not None:
-        matching = f"{matching} & {_recent_months(newest, months)}"
-    phrases = _tsquery(terms, phrases=True)
-    sql = f"""
-        WITH matches AS MATERIALIZED (
-            SELECT d.post_id, {boost} AS boost
-            FROM search_postdocument d
-            WHERE d.terms @@ %s::tsquery AND {where}
-        ), candidates AS (
-            SELECT post_id, boost FROM matches ORDER BY boost DESC, post_id DESC LIMIT %s
+@dataclass
+class _Hit:
+    """What a candidate holds: per concept the best tier found (0: none) and whether the
+    topic's title holds it, plus the forum's signals."""
+
+    post_id: int
+    tiers: list[int]
+    titles: list[bool]
+    is_answer: bool
+    topic_solved: bool
+    helpful_count: int
+    created_at: datetime
+
+
+def _idf(matches: float, total: float) -> float:
+    return math.log(1 + (total - matches + 0.5) / (matches + 0.5))
+
+
+def _floor(concepts: int) -> float:
+    return 1.0 if concepts == 1 else 0.5 if concepts == 2 else 0.3
+
+
+Counts = dict[int, float]  # tier → documents holding the concept in that tier or a better one
+
+
+def _tier_weights(concept: Concept, counts: Counts, documents: int) -> dict[int, float]:
+    """What finding a concept in each tier is worth: the concept's inverse document frequency
+    (from its best tier that any post holds), but never more than that of the tier itself, so
+    that a broad related word (住民 for 住民票) is worth what it says."""
+    present = [tier for tier in sorted(counts) if counts[tier] > 0]
+    if not present:
+        return {}
+    full = _idf(counts[present[0]], documents) * concept.importance
+    return {tier: min(full, _idf(counts[tier], documents) * concept.importance) for tier in present}
+
+
+def _ranked(
+    concepts: list[Concept], weights: list[dict[int, float]], hits: list[_Hit]
+) -> list[tuple[int, float]]:
+    """(post id, score) of the hits that cover enough of the question, best first."""
+    full = [max(tiers.values(), default=0.0) for tiers in weights]
+    total_weight = sum(full) or 1.0
+    counted = sum(1 for weight in full if weight > 0)
+    floor = _floor(counted) * total_weight - 1e-9
+    newest = max((hit.created_at for hit in hits), default=None)
+    scored = []
+    for hit in hits:
+        if any(c.required and tier != TYPED for c, tier in zip(concepts, hit.tiers, strict=True)):
+            continue
+        covered = text = 0.0
+        for tiers, tier, in_title in zip(weights, hit.tiers, hit.titles, strict=True):
+            if tier and tier in tiers:
+                covered += tiers[tier]
+                text += tiers[tier] * TIER_FACTOR[tier] * (1 + TITLE_BONUS * in_title)
+        if covered <= 0 or (counted > 1 and covered < floor):
+            continue
+        age_days = (newest - hit.created_at).total_seconds() / 86400
+        score = (
+            text / total_weight
+            + 0.15 * hit.is_answer
+            + 0.05 * hit.topic_solved
+            + 0.03 * math.log1p(hit.helpful_count)
+            + 0.001 / (1 + age_days / 365)  # recency: a tie-breaker only
         )
-        SELECT c.post_id, 3 * ts_rank_cd(d.terms, %s::tsquery, 1 | 32) + c.boost AS score,
-               (SELECT count(*) FROM matches) AS found
-        FROM candidates c JOIN search_postdocument d ON d.post_id = c.post_id
-        WHERE d.terms @@ %s::tsquery
-        ORDER BY score DESC, c.post_id DESC
-    """  # noqa: S608 - only placeholders are interpolated
-    params = [*boost_params, matching, *where_params, CANDIDATES, phrases, phrases]
-    cursor.execute(sql, params)
-    rows = cursor.fetchall()
-    return [(post_id, score) for post_id, score, _found in rows], rows[0][2] if rows else None
+        scored.append((hit.post_id, score))
+    scored.sort(key=lambda item: (-item[1], -item[0]))
+    return scored
 
 
-def _postgresql_count(
-    cursor, terms, where: str, where_params: list, months: int | None = None, newest=None
-) -> int:
-    """Matches (of the last ``months`` months before ``newest``, or of all time) counted up to
-    COUNT_CAP + 1: a common word never makes us count a million."""
-    matching = _tsquery(terms, phrases=False)
-    if months is not None:
-        matching = f"{matching} & {_recent_months(newest, months)}"
-    sql = f"""
-        SELECT count(*) FROM (
-            SELECT 1 FROM search_postdocument d WHERE d.terms @@ %s::tsquery AND {where} LIMIT %s
-        ) AS capped
-    """  # noqa: S608 - only placeholders are interpolated
-    cursor.execute(sql, [matching, *where_params, COUNT_CAP + 1])
-    return cursor.fetchone()[0]
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+QUALITY_ORDER = "d.is_answer DESC, d.helpful_count DESC, d.created_at DESC, d.post_id DESC"
 
 
-def _frequency(cursor, terms: list[Term]) -> float:
-    """About the share of documents that hold every term, from the statistics ANALYZE keeps on
-    the ``terms`` column (its most common lexemes, with the share of rows holding each): a
-    phrase is no more frequent than its rarest token, and words are taken as independent. 0
-    for a term with a token too rare to be kept there (below ~1-2 % of the documents), or
-    before the first ANALYZE."""
-    lexemes = sorted({token for term in terms if not term.prefix for token in term.tokens})
-    prefixes = sorted({term.tokens[0] + "%" for term in terms if term.prefix})
+def _pg_statistics(cursor, tokens: set[str]) -> tuple[dict[str, float], bool]:
+    """Share of documents holding each of these lexemes, from ANALYZE's most common elements;
+    and whether there are statistics at all."""
     cursor.execute(
         """
         SELECT e.lexeme, e.frequency
@@ -239,158 +258,219 @@ def _frequency(cursor, terms: list[Term]) -> float:
              unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
                  AS e(lexeme, frequency)
         WHERE s.schemaname = current_schema() AND s.tablename = 'search_postdocument'
-          AND s.attname = 'terms' AND (e.lexeme = ANY(%s) OR e.lexeme LIKE ANY(%s))
+          AND s.attname = 'terms' AND e.lexeme = ANY(%s)
+        UNION ALL
+        SELECT '', 0 FROM pg_stats s WHERE s.schemaname = current_schema()
+          AND s.tablename = 'search_postdocument' AND s.attname = 'terms'
+          AND s.most_common_elems IS NOT NULL
         """,
-        [lexemes, prefixes],
+        [sorted(tokens)],
     )
-    known = cursor.fetchall()
-    frequencies = dict(known)
-
-    def of(term: Term) -> float:
-        if term.prefix:  # documents with any token that starts with it: at most the sum
-            return min(1.0, sum(f for lexeme, f in known if lexeme.startswith(term.tokens[0])))
-        return min(frequencies.get(token, 0.0) for token in term.tokens)
-
-    return math.prod(of(term) for term in terms)
-
-
-def _postgresql_walk(
-    cursor, terms, filters: SearchFilters, where: str, where_params: list
-) -> list[tuple] | None:
-    """For a very common word: the COUNT_CAP + 1 newest documents that match it exactly
-    (walking the created_at B-tree backwards, most documents match), the best CANDIDATES of
-    them by boost, ranked. None when fewer than COUNT_CAP + 1 match among the WALK_ROWS newest
-    documents: the word is not that common here after all (or the filters are narrow)."""
-    boost, boost_params = _boost_sql(timezone.now())
-    dates, date_params = _date_range_sql(filters)
-    in_range = " AND ".join(dates) or "true"
-    phrases = _tsquery(terms, phrases=True)
-    sql = f"""
-        WITH recent AS MATERIALIZED (
-            SELECT d.post_id, {boost} AS boost
-            FROM (
-                SELECT * FROM search_postdocument d WHERE {in_range}
-                ORDER BY d.created_at DESC, d.post_id DESC
-                LIMIT %s
-            ) AS d
-            WHERE {where} AND d.terms @@ %s::tsquery
-            ORDER BY d.created_at DESC, d.post_id DESC
-            LIMIT %s
-        ), candidates AS (
-            SELECT post_id, boost FROM recent ORDER BY boost DESC, post_id DESC LIMIT %s
-        )
-        SELECT c.post_id, 3 * ts_rank_cd(d.terms, %s::tsquery, 1 | 32) + c.boost AS score,
-               (SELECT count(*) FROM recent) AS found
-        FROM candidates c JOIN search_postdocument d ON d.post_id = c.post_id
-        ORDER BY score DESC, c.post_id DESC
-    """  # noqa: S608 - only placeholders are interpolated
-    params = [
-        *boost_params,
-        *date_params,
-        WALK_ROWS,
-        *where_params,
-        phrases,
-        COUNT_CAP + 1,
-        CANDIDATES,
-        phrases,
-    ]
-    cursor.execute(sql, params)
     rows = cursor.fetchall()
-    if not rows or rows[0][2] <= COUNT_CAP:
-        return None
-    return [(post_id, score) for post_id, score, _found in rows]
-
-
-def _newest(cursor, filters: SearchFilters) -> datetime | None:
-    """When the newest document (within the date filters) was written: recent months are
-    counted back from there, so that a quiet forum still has a "last month"."""
-    dates, date_params = _date_range_sql(filters)
-    cursor.execute(
-        "SELECT max(d.created_at) FROM search_postdocument d "  # noqa: S608
-        f"WHERE {' AND '.join(dates) or 'true'}",
-        date_params,
+    return {lexeme: frequency for lexeme, frequency in rows if lexeme}, any(
+        not lexeme for lexeme, _f in rows
     )
+
+
+def _pg_document_count(cursor) -> int:
+    cursor.execute(
+        "SELECT reltuples::bigint FROM pg_class WHERE oid = 'search_postdocument'::regclass"
+    )
+    estimate = cursor.fetchone()[0]
+    if estimate and estimate > 0:
+        return estimate
+    cursor.execute("SELECT count(*) FROM search_postdocument")
     return cursor.fetchone()[0]
 
 
-def _postgresql_ranked_ids(
-    cursor, terms, filters: SearchFilters, where: str, where_params: list
-) -> tuple[list[tuple], int]:
-    narrow = filters.author_id is not None or filters.municipality_id is not None
-    if not narrow and _frequency(cursor, terms) >= WALK_MIN_FREQUENCY:
-        walked = _postgresql_walk(cursor, terms, filters, where, where_params)
-        if walked is not None:
-            return walked, COUNT_CAP + 1
-    newest = None if filters.since else _newest(cursor, filters)
-    if newest is None:  # nothing to search, or a date filter: all time, counted
-        rows, _found = _postgresql_ranked(cursor, terms, where, where_params, None, None)
-        return rows, _postgresql_count(cursor, terms, where, where_params)
-    # The last month first: if more than COUNT_CAP match there (or in the last COUNT_WINDOW
-    # months), the word is common and its matches of all time need not be counted.
-    first, *wider = RECENT_WINDOWS
-    rows, found = _postgresql_ranked(cursor, terms, where, where_params, first, newest)
-    if found is not None and found > COUNT_CAP:
-        total = COUNT_CAP + 1
-    else:
-        total = 0
-        if found is not None and found * COUNT_WINDOW > COUNT_CAP:  # likely enough there
-            total = _postgresql_count(cursor, terms, where, where_params, COUNT_WINDOW, newest)
-        if total <= COUNT_CAP:
-            total = _postgresql_count(cursor, terms, where, where_params)
-        if total <= COUNT_CAP:  # a rare word: all its matches are ranked
-            wider = [None]
-            rows = []
-    for months in wider:
-        if len(rows) >= CANDIDATES:
-            break
-        rows, _found = _postgresql_ranked(cursor, terms, where, where_params, months, newest)
-    return rows, total
+def _pg_matches(cursor, concepts: list[Concept], documents: int) -> list[Counts]:
+    """About how many documents hold each concept, tier by tier: estimated from the
+    statistics when every lexeme involved is common, counted (up to RARE_LIMIT + 1) otherwise,
+    all counts in one query."""
+    tokens = {t for c in concepts for alt in _alternatives(c) for m in alt if not m.prefix
+              for t in m.tokens}  # fmt: skip
+    frequencies, have_statistics = _pg_statistics(cursor, tokens)
+    found: list[Counts] = []
+    to_count: list[tuple[int, int, str]] = []
+    for index, concept in enumerate(concepts):
+        counts: Counts = {}
+        estimate, known = 0.0, have_statistics
+        for tier in (TYPED, VARIANT, RELATED):
+            if not concept.alternatives.get(tier):
+                continue
+            for alternative in concept.alternatives[tier]:
+                shares = [
+                    0.0 if m.prefix else min(frequencies.get(t, 0.0) for t in m.tokens)
+                    for m in alternative
+                ]
+                known = known and all(share > 0 for share in shares)
+                estimate += min(shares)
+            if known:
+                counts[tier] = min(1.0, estimate) * documents
+            else:
+                to_count.append((index, tier, _pg_any(_alternatives(concept, tier), False)))
+        found.append(counts)
+    if to_count:
+        counting = ", ".join(
+            "(SELECT count(*) FROM (SELECT 1 FROM search_postdocument d "
+            "WHERE d.terms @@ %s::tsquery LIMIT %s) AS capped)"
+            for _entry in to_count
+        )
+        params = [value for *_where, query in to_count for value in (query, RARE_LIMIT + 1)]
+        cursor.execute(f"SELECT {counting}", params)
+        for (index, tier, _query), count in zip(to_count, cursor.fetchone(), strict=True):
+            found[index][tier] = float(count)
+    return found
+
+
+def _pg_candidates(cursor, concepts, counts: list[Counts], where, where_params) -> list[int]:
+    """Post ids worth scoring (see the module docstring)."""
+    matches = [max(tiers.values(), default=0.0) for tiers in counts]
+    loose = [_pg_any(_alternatives(c), phrases=False) for c in concepts]
+    order = sorted(range(len(concepts)), key=lambda i: matches[i])
+    heaviest = [loose[i] for i in order[:HEAVIEST]]
+    rare = [loose[i] for i in order if matches[i] <= RARE_LIMIT]
+    parts, params = [], []
+
+    def add(condition: str, query: str, limit: int, ordered: bool = True) -> None:
+        order = f"ORDER BY {QUALITY_ORDER}" if ordered else ""
+        sql = "(SELECT d.post_id FROM search_postdocument d WHERE {} @@ %s::tsquery AND {} {} "
+        sql += "LIMIT %s)"
+        parts.append(sql.format(condition, where, order))
+        params.extend([query, *where_params, limit])
+
+    if rare:
+        add("d.terms", " | ".join(rare), RARE_LIMIT * 2, ordered=False)
+    if len(rare) < len(concepts):
+        add("d.terms", " & ".join(heaviest), PER_STRATEGY)
+        if len(heaviest) >= 3:
+            pairs = " | ".join(f"({a} & {b})" for a, b in combinations(heaviest, 2))
+            add("d.terms", pairs, PER_STRATEGY)
+        elif not rare:
+            add("d.terms", heaviest[0], PER_STRATEGY)
+        add("d.is_first AND d.title_terms", " | ".join(heaviest), PER_STRATEGY)
+    cursor.execute(" UNION ".join(parts), params)
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _pg_hits(cursor, concepts: list[Concept], post_ids: list[int]) -> list[_Hit]:
+    tier_cases, params = [], []
+    for concept in concepts:
+        whens = []
+        for tier in (TYPED, VARIANT, RELATED):
+            if concept.alternatives.get(tier):
+                whens.append(f"WHEN d.t @@ %s::tsquery THEN {tier}")
+                params.append(_pg_any(concept.alternatives[tier]))
+        tier_cases.append(f"CASE {' '.join(whens)} ELSE 0 END")
+    title_cases = []
+    for concept in concepts:
+        title_cases.append("(d.is_first AND d.title_terms @@ %s::tsquery)")
+        params.append(_pg_any(_alternatives(concept)))
+    sql = f"""
+        SELECT d.post_id, ARRAY[{", ".join(tier_cases)}], ARRAY[{", ".join(title_cases)}],
+               d.is_answer, d.topic_solved, d.helpful_count, d.created_at
+        FROM (
+            SELECT d.*, d.terms || ''::tsvector AS t FROM search_postdocument d
+            WHERE d.post_id = ANY(%s) OFFSET 0
+        ) AS d
+    """  # noqa: S608 - placeholders only
+    cursor.execute(sql, [*params, post_ids])
+    return [_Hit(*row) for row in cursor.fetchall()]
+
+
+def _pg_search(concepts, where, where_params) -> tuple[list[_Hit], list[Counts], int]:
+    """The candidates' hits, how many documents hold each concept, how many there are."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), current_setting('enable_seqscan')")
+        jit, seqscan = cursor.fetchone()
+        cursor.execute(
+            "SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)"
+        )
+        documents = _pg_document_count(cursor)
+        matches = _pg_matches(cursor, concepts, documents)
+        post_ids = _pg_candidates(cursor, concepts, matches, where, where_params)
+        hits = _pg_hits(cursor, concepts, post_ids) if post_ids else []
+        cursor.execute(
+            "SELECT set_config('jit', %s, true), set_config('enable_seqscan', %s, true)",
+            [jit, seqscan],
+        )
+    return hits, matches, documents
+
+
+# --- SQLite (FTS5) -------------------------------------------------------------------------------
+
+
+def _fts_ids(cursor, query: str) -> set[int]:
+    cursor.execute("SELECT rowid FROM search_postterms WHERE search_postterms MATCH %s", [query])
+    return {row[0] for row in cursor.fetchall()}
+
+
+def _sqlite_search(concepts, where, where_params) -> tuple[list[_Hit], list[Counts], int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_postdocument")
+        documents = cursor.fetchone()[0]
+        tier_ids, title_ids, matches = [], [], []
+        for concept in concepts:
+            by_tier = {
+                tier: _fts_ids(cursor, _fts_any(alternatives))
+                for tier, alternatives in concept.alternatives.items()
+            }
+            tier_ids.append(by_tier)
+            every = set().union(*by_tier.values())
+            cumulative, counts = set(), {}
+            for tier in sorted(by_tier):
+                cumulative |= by_tier[tier]
+                counts[tier] = float(len(cumulative))
+            matches.append(counts)
+            title_ids.append(
+                _fts_ids(cursor, "{title} : " + _fts_any(_alternatives(concept))) & every
+            )
+        candidates = set().union(*(ids for by_tier in tier_ids for ids in by_tier.values()))
+        if not candidates:
+            return [], matches, documents
+        cursor.execute(
+            "SELECT d.post_id, d.is_answer, d.topic_solved, d.helpful_count, d.created_at "  # noqa: S608
+            f"FROM search_postdocument d WHERE {where} AND d.post_id IN "
+            "(SELECT value FROM json_each(%s))",
+            [*where_params, "[" + ",".join(map(str, candidates)) + "]"],
+        )
+        rows = cursor.fetchall()
+    hits = []
+    for post_id, is_answer, solved, helpful, created_at in rows:
+        tiers = [
+            min((tier for tier, ids in by_tier.items() if post_id in ids), default=0)
+            for by_tier in tier_ids
+        ]
+        titles = [post_id in ids for ids in title_ids]
+        if isinstance(created_at, str):
+            created_at = datetime.fromisoformat(created_at)
+        hits.append(
+            _Hit(post_id, tiers, titles, bool(is_answer), bool(solved), helpful, created_at)
+        )
+    return hits, matches, documents
 
 
 def _ranked_ids(
-    terms: list[Term], board_ids: list[int], filters: SearchFilters
+    question: Question, board_ids: list[int], filters: SearchFilters
 ) -> tuple[list[tuple[int, float]], int]:
-    """(post id, score) of the best candidates, best first, and the number of matches (capped).
-
-    On PostgreSQL a word found in more than COUNT_CAP posts is looked for among recent posts
-    only: a very common one among its newest matches (``_postgresql_walk``), any other among
-    the posts of the last few months of posting (the GIN index intersects it with their month
-    lexemes, so older matches are never read), widening only when too few are found there.
-    JIT compilation (it would cost more than these queries take; a guard against a plan the
-    planner overprices) and sequential scans (which it underprices for ``@@`` on out-of-line
-    vectors) are off for these queries."""
+    """(post id, score) of the matches, best first, and how many there are (capped)."""
+    concepts = question.concepts
     where, where_params = _filter_sql(board_ids, filters)
     if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('jit'), current_setting('enable_seqscan')")
-            jit, seqscan = cursor.fetchone()
-            cursor.execute(
-                "SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)"
-            )
-            rows, total = _postgresql_ranked_ids(cursor, terms, filters, where, where_params)
-            cursor.execute(
-                "SELECT set_config('jit', %s, true), set_config('enable_seqscan', %s, true)",
-                [jit, seqscan],
-            )
-        return [(post_id, score) for post_id, score in rows], total
-    boost, boost_params = _boost_sql(timezone.now())
-    sql = f"""
-        WITH matches AS MATERIALIZED (
-            SELECT rowid AS post_id, bm25(search_postterms, 4.0, 1.0) AS bm25
-            FROM search_postterms WHERE search_postterms MATCH %s
-        )
-        SELECT d.post_id, count(*) OVER () AS total, -0.3 * m.bm25 + {boost} AS score
-        FROM matches m JOIN search_postdocument d ON d.post_id = m.post_id
-        WHERE {where}
-        ORDER BY score DESC, d.post_id DESC
-        LIMIT %s
-    """  # noqa: S608 - only placeholders are interpolated
-    params = [_fts5_query(terms), *boost_params, *where_params, CANDIDATES]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    total = min(rows[0][1], COUNT_CAP + 1) if rows else 0
-    return [(post_id, score) for post_id, _total, score in rows], total
+        hits, matches, documents = _pg_search(concepts, where, where_params)
+    else:
+        hits, matches, documents = _sqlite_search(concepts, where, where_params)
+    # A concept no post holds tells nothing about any post: it does not count.
+    weights = [
+        _tier_weights(concept, counts, documents)
+        for concept, counts in zip(concepts, matches, strict=True)
+    ]
+    if len(concepts) > SCORED_CONCEPTS:  # a long question: its lightest concepts do not count
+        full = [max(tiers.values(), default=0.0) for tiers in weights]
+        keep = set(sorted(range(len(concepts)), key=lambda i: -full[i])[:SCORED_CONCEPTS])
+        weights = [w if i in keep else {} for i, w in enumerate(weights)]
+    ranked = _ranked(concepts, weights, hits)
+    return ranked[:CANDIDATES], min(len(ranked), COUNT_CAP + 1)
 
 
 def _posts_by_id(ids: list[int]) -> dict[int, Post]:
@@ -401,18 +481,22 @@ def _posts_by_id(ids: list[int]) -> dict[int, Post]:
     return {post.pk: post for post in posts}
 
 
+def _terms(question: Question) -> list[Term]:
+    return [Term(text=text, tokens=()) for text in question.highlights if text]
+
+
 def search(
     board_ids: list[int], query: str, filters: SearchFilters | None = None, page: int = 1
 ) -> SearchPage:
-    """One page of posts matching ``query`` in the given (readable) boards. Two queries."""
+    """One page of posts matching ``query`` in the given (readable) boards."""
     filters = filters or SearchFilters()
-    terms = query_terms(query)
-    result = SearchPage(terms=terms, page=page)
+    question = analyse_question(query)
+    result = SearchPage(terms=_terms(question), page=page, question=question)
     if filters.board_id is not None and filters.board_id not in board_ids:
         return result
-    if not terms or not board_ids:
+    if not question.concepts or not board_ids:
         return result
-    ranked, result.total = _ranked_ids(terms, board_ids, filters)
+    ranked, result.total = _ranked_ids(question, board_ids, filters)
     result.page_count = min(MAX_PAGES, -(-len(ranked) // RESULTS_PER_PAGE))
     result.page = page = max(1, min(page, result.page_count or 1))
     shown = ranked[(page - 1) * RESULTS_PER_PAGE : page * RESULTS_PER_PAGE]
@@ -423,8 +507,8 @@ def search(
             result.results.append(
                 SearchResult(
                     post=post,
-                    title=highlight(post.topic.title, terms),
-                    snippet=snippet(post.body, terms),
+                    title=highlight(post.topic.title, result.terms),
+                    snippet=snippet(post.body, result.terms),
                     score=score,
                 )
             )
@@ -433,57 +517,61 @@ def search(
 
 # --- Similar topics ------------------------------------------------------------------------------
 
+ANSWER_PREVIEW_LINES = 2
+ANSWER_PREVIEW_CHARACTERS = 160
 
-def similar_topics(board_ids: list[int], title: str, board_id: int | None = None) -> list[dict]:
-    """Topics whose titles share words with ``title``: any word counts, more words rank higher,
-    solved topics and the same board first. One query."""
-    terms = keywords(title)
-    if not terms or not board_ids:
+
+def similar_topics(
+    board_ids: list[int], title: str, board_id: int | None = None, body: str = ""
+) -> list[dict]:
+    """Topics that answer what is being asked: the same engine as the search, on the typed
+    title and body. Among the best topics, solved ones come first; each shows the first lines
+    of its accepted answer."""
+    question = analyse_question(f"{title}\n{body}")
+    if not question.concepts or not board_ids:
         return []
-    where, where_params = _filter_sql(board_ids, SearchFilters())
-    if connection.vendor == "postgresql":
-        query = " | ".join(_tsquery([term], phrases=True) for term in terms)
-        sql = f"""
-            SELECT d.topic_id FROM search_postdocument d
-            WHERE d.is_first AND d.title_terms @@ %s::tsquery AND {where}
-            ORDER BY ts_rank(d.title_terms, %s::tsquery, 1) + 0.3 * d.topic_solved::int
-                     + 0.1 * (d.board_id = %s)::int DESC, d.created_at DESC
-            LIMIT %s
-        """  # noqa: S608 - only placeholders are interpolated
-        params = [query, *where_params, query, board_id or 0, SIMILAR_LIMIT]
-    else:
-        query = "{title} : (" + " OR ".join(_fts5_query([term]) for term in terms) + ")"
-        sql = f"""
-            WITH matches AS MATERIALIZED (
-                SELECT rowid AS post_id, bm25(search_postterms, 1.0, 0.0) AS bm25
-                FROM search_postterms WHERE search_postterms MATCH %s
-            )
-            SELECT d.topic_id FROM matches m
-            JOIN search_postdocument d ON d.post_id = m.post_id
-            WHERE d.is_first AND {where}
-            ORDER BY -m.bm25 + 2 * d.topic_solved
-                     + (d.board_id = %s) DESC, d.created_at DESC
-            LIMIT %s
-        """  # noqa: S608 - only placeholders are interpolated
-        params = [query, *where_params, board_id or 0, SIMILAR_LIMIT]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        topic_ids = [row[0] for row in cursor.fetchall()]
-    return _topic_summaries(topic_ids, terms)
+    ranked, _total = _ranked_ids(question, board_ids, SearchFilters())
+    posts = Post.objects.filter(pk__in=[post_id for post_id, _score in ranked[:100]])
+    topic_of = dict(posts.values_list("pk", "topic_id"))
+    best: dict[int, float] = {}
+    for post_id, score in ranked[:100]:
+        topic_id = topic_of.get(post_id)
+        if topic_id is not None and topic_id not in best:
+            best[topic_id] = score
+    topic_ids = list(best)[:SIMILAR_LIMIT]
+    return _topic_summaries(topic_ids, _terms(question), board_id)
 
 
-def _topic_summaries(topic_ids: list[int], terms: list[Term]) -> list[dict]:
-    topics = Topic.objects.filter(pk__in=topic_ids).select_related("board")
+def _answer_preview(body: str) -> str:
+    lines = [line.strip(" #>*-") for line in body.splitlines() if line.strip(" #>*-")]
+    text = " ".join(lines[:ANSWER_PREVIEW_LINES])
+    if len(text) > ANSWER_PREVIEW_CHARACTERS:
+        text = text[: ANSWER_PREVIEW_CHARACTERS - 1] + "…"
+    elif len(lines) > ANSWER_PREVIEW_LINES:
+        text += " …"
+    return text
+
+
+def _topic_summaries(topic_ids: list[int], terms: list[Term], board_id: int | None) -> list[dict]:
+    topics = Topic.objects.filter(pk__in=topic_ids).select_related("board", "accepted_post")
     by_id = {topic.pk: topic for topic in topics}
-    return [
-        {
-            "title": by_id[pk].title,
-            "title_html": str(highlight(by_id[pk].title, terms)),
-            "url": by_id[pk].get_absolute_url(),
-            "board": by_id[pk].board.name,
-            "solved": by_id[pk].is_solved,
-            "replies": by_id[pk].reply_count,
-        }
-        for pk in topic_ids
-        if pk in by_id
-    ]
+    ordered = [by_id[pk] for pk in topic_ids if pk in by_id]
+    # Solved first, then the same board, each in order of relevance.
+    ordered.sort(key=lambda topic: (not topic.is_solved, topic.board_id != board_id))
+    summaries = []
+    for topic in ordered:
+        answer = topic.accepted_post
+        visible = answer is not None and answer.deleted_at is None
+        visible = visible and getattr(answer, "hidden_at", None) is None
+        summaries.append(
+            {
+                "title": topic.title,
+                "title_html": str(highlight(topic.title, terms)),
+                "url": topic.get_absolute_url(),
+                "board": topic.board.name,
+                "solved": topic.is_solved,
+                "replies": topic.reply_count,
+                "answer": _answer_preview(answer.body) if visible else "",
+            }
+        )
+    return summaries

@@ -4,17 +4,15 @@ Matching happens on normalised text (ｺﾛﾅ and ころな find コロナ), bu
 written, so each normalised character remembers which characters of the original it came from.
 """
 
-import re
 from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from forums.markdown import markdown_to_text
 from search.tokenise import Term, normalise
 
 _VOICING_MARKS = "\uff9e\uff9f\u3099\u309a"  # half-width and combining (han)dakuten
-_MARKDOWN_NOISE = re.compile(r"^[ \t]*[#>]+|[*`|]+", re.MULTILINE)  # headings, quotes, emphasis
-_SPACES = re.compile(r"\s+")
 
 
 def _normalised_with_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -79,8 +77,9 @@ def _marked(text: str, spans: list[tuple[int, int]]) -> SafeString:
 
 
 def snippet(body: str, terms: list[Term], length: int = 140, before: int = 40) -> SafeString:
-    """About ``length`` characters of a post around its first match, with the matches marked."""
-    text = _SPACES.sub(" ", _MARKDOWN_NOISE.sub(" ", body)).strip()
+    """About ``length`` characters of a post around its first match, with the matches marked;
+    the post's text as a reader sees it, without Markdown markers."""
+    text = markdown_to_text(body)
     spans = match_spans(text, terms)
     start = max(0, spans[0][0] - before) if spans else 0
     end = min(len(text), start + length)

@@ -1,7 +1,8 @@
 """Normalising Japanese text and cutting it into the tokens the index stores.
 
 Text is NFKC-normalised (half-width ｺﾛﾅ and full-width ＬＧＷＡＮ become コロナ and LGWAN),
-lower-cased and katakana-folded (ころな becomes コロナ). Then:
+lower-cased, katakana-folded (ころな becomes コロナ) and variant kanji are folded to their common
+form (髙 → 高, 﨑 → 崎, 邊 → 辺). Then:
 
 - a run of kanji and kana becomes overlapping character bigrams (コロナ禍 → コロ ロナ ナ禍) plus
   its last character alone (禍), so that every character starts some token: a query of one
@@ -10,7 +11,8 @@ lower-cased and katakana-folded (ころな becomes コロナ). Then:
 - a run of Latin letters or digits is one whole word (lgwan, 2024).
 
 Documents and queries go through the same functions, so whatever variant a member types, the
-tokens meet.
+tokens meet. Queries are read by ``search.analysis``, which cuts each concept of a question
+into the same bigrams.
 """
 
 import re
@@ -21,17 +23,38 @@ from dataclasses import dataclass
 _KATAKANA_FOLD = {code: code + 0x60 for code in range(0x3041, 0x3097)}
 _KATAKANA_FOLD.update({0x309D: 0x30FD, 0x309E: 0x30FE})
 
-_CJK = "\u3005\u3006\u3007\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Variant (old or name-only) kanji that NFKC leaves alone, folded to the everyday form.
+VARIANT_KANJI = {
+    "髙": "高", "﨑": "崎", "嵜": "崎", "碕": "崎", "邉": "辺", "邊": "辺", "澤": "沢", "濱": "浜",
+    "濵": "浜", "齋": "斎", "齊": "斉", "櫻": "桜", "國": "国", "圀": "国", "廣": "広",
+    "德": "徳", "惠": "恵", "眞": "真", "瀨": "瀬", "冨": "富", "槇": "槙", "藪": "薮", "桒": "桑",
+    "禮": "礼", "邨": "村", "嶋": "島", "嶌": "島", "峯": "峰", "埜": "野", "曾": "曽", "靑": "青",
+    "淸": "清", "黑": "黒", "與": "与", "萬": "万", "驒": "騨", "會": "会", "縣": "県", "實": "実",
+    "壽": "寿", "來": "来", "戶": "戸", "舊": "旧", "學": "学", "兒": "児", "氣": "気", "條": "条",
+    "當": "当", "寳": "宝", "寶": "宝", "豐": "豊", "醫": "医", "藏": "蔵", "關": "関", "遙": "遥",
+    "鷗": "鴎", "龍": "竜", "增": "増", "辨": "弁", "瓣": "弁", "辯": "弁",
+    "臺": "台", "驛": "駅", "鐵": "鉄", "圓": "円", "號": "号", "區": "区", "昻": "昂",
+    "𠮷": "吉", "﨔": "欅",
+}  # fmt: skip
+_VARIANT_FOLD = {ord(old): new for old, new in VARIANT_KANJI.items() if old != new}
+
+_CJK = (
+    "\u3005\u3006\u3007\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\U00020000-\U0002fa1f"
+)
 _RUN = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[0-9a-z\u00c0-\u024f]+)")
-_HIRAGANA_RUN = re.compile(r"[\u3041-\u309f]+")
 
 MAX_WORD_LENGTH = 40
-MAX_QUERY_TERMS = 8
+
+
+def prepare(text: str) -> str:
+    """NFKC, lower case and variant kanji folded: the form the morphological analyser reads."""
+    return unicodedata.normalize("NFKC", text).lower().translate(_VARIANT_FOLD)
 
 
 def normalise(text: str) -> str:
-    """NFKC, lower case, hiragana folded to katakana."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_KATAKANA_FOLD)
+    """NFKC, lower case, variant kanji folded, hiragana folded to katakana."""
+    return prepare(text).translate(_KATAKANA_FOLD)
 
 
 def _run_tokens(text: str) -> list[list[str]]:
@@ -54,60 +77,8 @@ def tokens(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Term:
-    """One word of a query: a phrase of adjacent tokens, or a single-character prefix."""
+    """Something to mark in titles and snippets (normalised text)."""
 
-    text: str  # normalised, for highlighting
-    tokens: tuple[str, ...]
+    text: str
+    tokens: tuple[str, ...] = ()
     prefix: bool = False
-
-
-def query_terms(query: str) -> list[Term]:
-    """The terms of what a member typed: each space-separated word must match, as a phrase.
-
-    「LGWAN 接続」 gives two terms (lgwan; 接続). A two-character word is one bigram; a word
-    of one kanji or kana matches every token that starts with it.
-    """
-    terms: list[Term] = []
-    for run in _RUN.finditer(normalise(query)):
-        text = run.group(0)
-        if run.group("word") is not None:
-            term = Term(text=text, tokens=(text[:MAX_WORD_LENGTH],))
-        elif len(text) == 1:
-            term = Term(text=text, tokens=(text,), prefix=True)
-        else:
-            term = Term(text=text, tokens=tuple(text[i : i + 2] for i in range(len(text) - 1)))
-        if term not in terms:
-            terms.append(term)
-    return _join_adjacent(query, terms)[:MAX_QUERY_TERMS]
-
-
-def _join_adjacent(query: str, terms: list[Term]) -> list[Term]:
-    """Keep 「LGWAN接続」 (no space) as one phrase, like the document tokens do."""
-    if len(terms) < 2:
-        return terms
-    normalised = normalise(query)
-    joined: list[Term] = [terms[0]]
-    for term in terms[1:]:
-        previous = joined[-1]
-        if previous.text + term.text in normalised and not previous.prefix and not term.prefix:
-            joined[-1] = Term(
-                text=previous.text + term.text,
-                tokens=previous.tokens + _tail_tokens(previous) + term.tokens,
-            )
-        else:
-            joined.append(term)
-    return joined
-
-
-def _tail_tokens(term: Term) -> tuple[str, ...]:
-    # A Japanese run ends with its last character alone, which sits between it and the next run.
-    last = term.tokens[-1]
-    return (last[-1],) if len(last) == 2 and not last.isascii() else ()
-
-
-def keywords(title: str) -> list[Term]:
-    """Content words of a title, for "similar topics": runs of kanji, of katakana, and Latin
-    words, cut where hiragana (particles, endings) begin. 「モデルナの保管方法は？」 →
-    モデルナ, 保管方法."""
-    spaced = _HIRAGANA_RUN.sub(" ", unicodedata.normalize("NFKC", title))
-    return [term for term in query_terms(spaced) if not term.prefix]

@@ -6,9 +6,13 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import verified_required
 from accounts.models import User
+from core.params import clean_text
 from forums.queries import visible_boards
 from search import queries
+from search.analysis import MAX_QUERY_LENGTH
 from search.forms import SearchForm
+
+MAX_TITLE_LENGTH = 200
 
 
 @require_GET
@@ -47,9 +51,13 @@ def _without_page(params) -> str:
 @require_GET
 @verified_required
 def similar(request):
-    """Topics like the title being typed, as JSON for static/js/similar-topics.js."""
-    title = request.GET.get("title", "")[:120]
+    """Topics like the question being typed (title and body), as JSON for
+    static/js/similar-topics.js."""
+    title = clean_text(request.GET.get("title", ""), max_length=MAX_TITLE_LENGTH)
+    body = clean_text(request.GET.get("body", ""), max_length=MAX_QUERY_LENGTH)
     boards = [entry.board for entry in visible_boards(request.user)]
     board_id = next((b.pk for b in boards if b.slug == request.GET.get("board")), None)
-    topics = queries.similar_topics([board.pk for board in boards], title, board_id=board_id)
+    topics = queries.similar_topics(
+        [board.pk for board in boards], title, board_id=board_id, body=body
+    )
     return JsonResponse({"topics": topics})

@@ -2,6 +2,7 @@
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import Municipality, MunicipalityDomain, User
 from forums.models import Board, Membership, Post, Topic, WorkField
@@ -25,6 +26,7 @@ class MunicipalityDomainFactory(factory.django.DjangoModelFactory):
 
     municipality = factory.SubFactory(MunicipalityFactory)
     domain = "city.habikino.lg.jp"
+    confirmed_at = factory.LazyFunction(timezone.now)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

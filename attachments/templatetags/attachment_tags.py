@@ -8,8 +8,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from accounts.faces import colour_of, initials_of, photo_url
 from attachments import permissions, scanning
-from attachments.faces import colour_of, initials_of, photo_url
 
 register = template.Library()
 

@@ -1,39 +1,41 @@
-"""Template tags of the forums: per-viewer visibility of post controls.
+"""Template tags of the forums: per-viewer visibility of post controls, and fast post links.
 
-The same rules run in static/js/live-topic.js on posts that arrive live (rendered once for
-everybody), so that a page updated live has the same DOM as the page after a reload.
+Which controls a viewer sees is decided by ``forums.permissions.control_allowed`` from the
+``post_controls`` the view puts in the context (``permissions.post_controls_for``). A post
+rendered once for everybody (a live event) has none, so every control starts hidden; the page's
+script reveals them from the same data, received with the page through ``json_script``.
 """
 
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from forums.permissions import POST_CONTROLS, control_allowed, post_states
+
 register = template.Library()
 
 
 def control_visible(rule: str, context) -> bool:
-    viewer_id = context.get("viewer_id")
+    if rule not in POST_CONTROLS:
+        raise template.TemplateSyntaxError(f"Unknown control rule {rule!r}")
+    controls = context.get("post_controls")
+    if not controls:
+        return False
     post = context["post"]
-    if rule == "helpful":
-        return bool(context.get("can_mark_helpful")) and post.author_id != viewer_id
-    if rule == "reply":
-        return bool(context.get("can_reply"))
-    if rule == "accept":
-        return bool(context.get("can_accept"))
-    if rule == "flag":  # anyone who reads the board may flag someone else's post
-        return bool(context.get("can_mark_helpful")) and post.author_id != viewer_id
-    if rule == "moderate":
-        return bool(context.get("can_moderate"))
-    if rule == "author":
-        return bool(context.get("can_reply")) and post.author_id == viewer_id
-    if rule == "message":  # a private message to the author (its page applies the contact rules)
-        return viewer_id is not None and post.author_id != viewer_id
-    raise template.TemplateSyntaxError(f"Unknown control rule {rule!r}")
+    return control_allowed(
+        rule, controls["abilities"], controls["viewer_id"], post.author_id, post_states(post)
+    )
 
 
 @register.simple_tag(takes_context=True)
 def hidden_unless(context, rule: str) -> str:
     return "" if control_visible(rule, context) else mark_safe(" hidden")
+
+
+@register.filter
+def states_of(post) -> str:
+    """The post's facts that controls depend on, for its ``data-post-states`` attribute."""
+    return " ".join(post_states(post))
 
 
 _PLACEHOLDER = "987654321"

@@ -28,20 +28,21 @@ def _locked(member: User) -> User:
 
 @transaction.atomic
 def approve_member(actor: User, member: User, *, register_domain: bool = False) -> User:
-    """Verify an applicant; optionally register their e-mail domain to their municipality."""
+    """Verify an applicant (or confirm a verified member listed for a check) one person at a
+    time; optionally register their e-mail domain to their municipality, under the same rules
+    as every other door (``register_municipality_domain``)."""
     _require_reviewer(actor)
     member = _locked(member)
     if register_domain:
-        if member.municipality is None:
-            raise ValidationError(
-                _("Choose the member's municipality before registering a domain.")
-            )
         register_municipality_domain(actor, member.municipality, member.email_domain)
+    listed_for_a_check = member.needs_recheck or member.domain_mismatch
     if accounts.verify_member(actor, member):
         audit.record(
             actor, Action.USER_APPROVED, target_user=member, after={"status": User.Status.VERIFIED}
         )
         notify_verification_decided(member, approved=True)
+    elif listed_for_a_check:
+        audit.record(actor, Action.USER_RECHECKED, target_user=member)
     return member
 
 
@@ -66,17 +67,54 @@ def reject_member(actor: User, member: User, reason: str) -> User:
 
 @transaction.atomic
 def register_municipality_domain(actor: User, municipality, domain: str) -> MunicipalityDomain:
-    """Register a domain so that colleagues who sign up with it are verified automatically."""
+    """Register a domain so that colleagues who sign up with it are verified automatically; the
+    one door for the review queue and the profile page. A domain outside lg.jp / go.jp is only
+    proposed until a second site moderator confirms it (``accounts.verification``)."""
     _require_reviewer(actor)
-    registration, created = accounts.register_domain(municipality, domain)
+    registration, created = accounts.register_domain(actor, municipality, domain)
     if created:
         audit.record(
             actor,
-            Action.DOMAIN_REGISTERED,
+            Action.DOMAIN_REGISTERED if registration.in_effect else Action.DOMAIN_PROPOSED,
             label=registration.domain,
             after={"municipality": str(municipality)},
         )
     return registration
+
+
+@transaction.atomic
+def confirm_municipality_domain(actor: User, registration: MunicipalityDomain) -> None:
+    """A second site moderator puts a proposed domain into effect."""
+    _require_reviewer(actor)
+    if accounts.confirm_domain(actor, registration):
+        audit.record(
+            actor,
+            Action.DOMAIN_CONFIRMED,
+            label=registration.domain,
+            after={"municipality": str(registration.municipality)},
+        )
+
+
+@transaction.atomic
+def remove_municipality_domain(actor: User, registration: MunicipalityDomain, reason: str) -> int:
+    """Take a domain out of the registry; the members it verified keep access and are listed
+    in the review queue for a check. Returns how many."""
+    _require_reviewer(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Write why the domain is removed."))
+    registration = MunicipalityDomain.objects.select_for_update().get(pk=registration.pk)
+    domain, municipality = registration.domain, str(registration.municipality)
+    to_check = accounts.remove_domain(registration)
+    audit.record(
+        actor,
+        Action.DOMAIN_REMOVED,
+        label=domain,
+        reason=reason,
+        before={"municipality": municipality},
+        after={"members_to_check": to_check},
+    )
+    return to_check
 
 
 @transaction.atomic

@@ -2,13 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
 from forums import access, permissions
-from forums.models import Post, Topic
+from forums.models import Post, Topic, TopicRedirect
+from forums.queries import membership_of
 from moderation import queries
 from moderation.forms import (
     FlagForm,
@@ -26,17 +28,28 @@ def _post_for(request, post_id):
     return access.readable_post(request.user, post_id)
 
 
+# Moderation addresses answer 404 to anyone who may not moderate the post or topic, before
+# anything else is looked up: neither existence nor another topic's number leaks through them.
+
+
 def _moderated_post(request, post_id) -> Post:
     post, membership = _post_for(request, post_id)
     if not permissions.can_moderate_post(request.user, post, membership):
-        raise PermissionDenied
+        raise Http404
     return post
+
+
+def _may_moderate_topic(user, topic: Topic) -> bool:
+    membership = membership_of(user, topic.board)
+    return permissions.can_view_board(
+        user, topic.board, membership
+    ) and permissions.can_moderate_board(user, topic.board, membership)
 
 
 def _moderated_topic(request, topic_id) -> Topic:
     topic, membership = access.readable_topic(request.user, topic_id)
     if not permissions.can_moderate_board(request.user, topic.board, membership):
-        raise PermissionDenied
+        raise Http404
     return topic
 
 
@@ -208,18 +221,24 @@ def topic_move(request, topic_id):
 @require_POST
 @verified_required
 def topic_merge(request, topic_id):
+    if not Topic.objects.filter(pk=topic_id).exists():
+        # Merged already (a second submit): where the posts went is where to go, for a
+        # moderator of that topic; a 404 for everyone else.
+        moved = TopicRedirect.objects.select_related("topic__board").filter(old_topic_id=topic_id)
+        moved = moved.first()
+        if moved is not None and _may_moderate_topic(request.user, moved.topic):
+            return redirect(moved.topic)
+        raise Http404
+    topic = _moderated_topic(request, topic_id)
     form = MergeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the number of the topic to merge into."))
         return redirect("moderation:topic", topic_id=topic_id)
     target = Topic.objects.select_related("board").filter(pk=form.cleaned_data["target"]).first()
-    if target is None:
-        messages.error(request, _("There is no topic with that number."))
+    if target is None or not _may_moderate_topic(request.user, target):
+        # The same answer whether the topic does not exist or is not one this moderator runs.
+        messages.error(request, _("There is no topic with that number among those you moderate."))
         return redirect("moderation:topic", topic_id=topic_id)
-    if not Topic.objects.filter(pk=topic_id).exists():
-        # Merged already (a second submit): where the posts went is where to go.
-        return redirect(target)
-    topic = _moderated_topic(request, topic_id)
     ok = run(
         request,
         lambda: services.merge_topics(request.user, topic, target, form.cleaned_data["reason"]),

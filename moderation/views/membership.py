@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import site_moderator_required, verified_required
 from accounts.models import User
 from accounts.permissions import can_moderate_site
+from core.params import parse_id
 from forums import permissions
 from forums.models import Membership
 from forums.queries import membership_of
@@ -65,7 +66,8 @@ def board_queue(request, slug):
 @verified_required
 def approve_requests(request, slug):
     board, _membership = moderated_board(request, slug)
-    ids = [value for value in request.POST.getlist("membership") if value.isdigit()]
+    ids = [parse_id(value) for value in request.POST.getlist("membership")]
+    ids = [value for value in ids if value is not None]
     if not ids:
         messages.error(request, _("Select at least one request."))
         return redirect("moderation:board", slug=board.slug)

@@ -7,17 +7,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import queries
+from accounts import permissions, queries
 from accounts.decorators import site_moderator_required
 from accounts.forms import ApproveForm, ReasonForm
-from accounts.models import User
+from accounts.models import MunicipalityDomain, User
 from moderation.services import site as services
 
 
 @site_moderator_required
 def review_queue(request):
     context = {
-        "applicants": queries.review_queue(),
+        "assessments": queries.assess_members(queries.review_queue()),
         "approve_form": ApproveForm(),
         "reason_form": ReasonForm(),
     }
@@ -30,14 +30,17 @@ def approve(request, pk):
     member = get_object_or_404(User, pk=pk)
     form = ApproveForm(request.POST)
     form.is_valid()
+    register = form.cleaned_data.get("register_domain", False)
     try:
-        services.approve_member(
-            request.user, member, register_domain=form.cleaned_data.get("register_domain", False)
-        )
+        services.approve_member(request.user, member, register_domain=register)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("%(name)s is verified.") % {"name": member.full_name})
+        if register:
+            registration = queries.registration_for_domain(member.email_domain)
+            if registration is not None:
+                _say_registered(request, registration)
     return redirect("moderation:review_queue")
 
 
@@ -97,15 +100,78 @@ def register_domain(request, pk):
         messages.error(request, _("Choose the member's municipality before registering a domain."))
         return redirect("accounts:profile", pk=pk)
     try:
-        services.register_municipality_domain(
+        registration = services.register_municipality_domain(
             request.user, member.municipality, member.email_domain
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        _say_registered(request, registration)
+    return redirect("accounts:profile", pk=pk)
+
+
+def _say_registered(request, registration) -> None:
+    values = {"domain": registration.domain, "municipality": registration.municipality}
+    if registration.in_effect:
+        messages.success(request, _("%(domain)s is registered to %(municipality)s.") % values)
+    else:
+        messages.success(
+            request,
+            _(
+                "%(domain)s is proposed for %(municipality)s. It takes effect once another site "
+                "moderator confirms it on the domain list."
+            )
+            % values,
+        )
+
+
+@site_moderator_required
+def domain_list(request):
+    """The registry of organisations' e-mail domains: confirm proposals, remove mistakes."""
+    registrations = list(queries.domain_registry())
+    for registration in registrations:
+        registration.can_confirm = permissions.can_confirm_domain(request.user, registration)
+    return render(
+        request,
+        "accounts/domain_list.html",
+        {"registrations": registrations, "reason_form": ReasonForm()},
+    )
+
+
+@require_POST
+@site_moderator_required
+def confirm_domain(request, pk):
+    registration = get_object_or_404(
+        MunicipalityDomain.objects.select_related("municipality"), pk=pk
+    )
+    try:
+        services.confirm_municipality_domain(request.user, registration)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
         messages.success(
             request,
             _("%(domain)s is registered to %(municipality)s.")
-            % {"domain": member.email_domain, "municipality": member.municipality},
+            % {"domain": registration.domain, "municipality": registration.municipality},
         )
-    return redirect("accounts:profile", pk=pk)
+    return redirect("moderation:domains")
+
+
+@require_POST
+@site_moderator_required
+def remove_domain(request, pk):
+    registration = get_object_or_404(MunicipalityDomain, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write why the domain is removed."))
+        return redirect("moderation:domains")
+    domain = registration.domain
+    to_check = services.remove_municipality_domain(
+        request.user, registration, form.cleaned_data["reason"]
+    )
+    messages.success(
+        request,
+        _("%(domain)s was removed. Members to check again: %(count)d.")
+        % {"domain": domain, "count": to_check},
+    )
+    return redirect("moderation:domains")

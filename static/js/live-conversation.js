@@ -305,6 +305,11 @@ if (list) {
     source.addEventListener("message", (message) => {
       const event = JSON.parse(message.data);
       if (event.type === "access.revoked") source.close();
+      if (event.type === "live.unavailable") {
+        source.close();
+        switchToPolling();
+        return;
+      }
       apply(event);
     });
     source.addEventListener("error", () => {

@@ -69,6 +69,12 @@ if (table) {
       window.location.reload();
       return;
     }
+    if (event.type === "summary.changed") {
+      // A state, not a step: the latest one wins whatever its order.
+      replaceById("progress-summary", event.summary_html);
+      replaceById("progress-charts", event.charts_html);
+      return;
+    }
     if (typeof event.sequence !== "number") return;
     if (event.sequence <= sequence) return;
     if (event.sequence > sequence + 1) {

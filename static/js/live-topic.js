@@ -32,13 +32,10 @@ if (list) {
   const status = document.getElementById("live-status");
   const announcer = document.getElementById("live-announcer");
   const topicId = list.dataset.topic;
-  const viewerId = list.dataset.viewerId;
-  const flags = {
-    reply: list.dataset.canReply === "true",
-    accept: list.dataset.canAccept === "true",
-    helpful: list.dataset.canMarkHelpful === "true",
-    moderate: list.dataset.canModerate === "true",
-  };
+  // The viewer's abilities in this topic and the rule table of forums/permissions.py
+  // (POST_CONTROLS), sent with the page: posts that arrive live are rendered once for
+  // everybody with every control hidden, and are personalised from this data.
+  const controls = JSON.parse(document.getElementById("post-controls").textContent);
   const onLastPage = Number(list.dataset.page) >= Number(list.dataset.lastPage);
   const baseTitle = document.title;
   let sequence = Number(list.dataset.sequence) || 0;
@@ -50,21 +47,19 @@ if (list) {
     document.querySelector("input[name=csrfmiddlewaretoken]")?.value ||
     document.cookie.match(/(?:^|; )csrftoken=([^;]+)/)?.[1] || "";
 
-  // The same rules as forums/templatetags/forum_tags.py: which controls this viewer sees.
+  // Apply the table to the facts the post carries (its author, its states).
+  function allowed(name, post) {
+    const rule = controls.rules[name];
+    if (!rule || !controls.abilities[rule.needs]) return false;
+    const own = post.dataset.authorId === String(controls.viewer_id);
+    if ((rule.posts === "own" && !own) || (rule.posts === "others" && own)) return false;
+    const states = (post.dataset.postStates || "").split(" ");
+    return !rule.unless.some((state) => states.includes(state));
+  }
+
   function personalise(post) {
-    const authorId = post.dataset.authorId;
     for (const control of post.querySelectorAll("[data-show-for]")) {
-      const rule = control.dataset.showFor;
-      const visible = {
-        helpful: flags.helpful && authorId !== viewerId,
-        reply: flags.reply,
-        accept: flags.accept,
-        author: flags.reply && authorId === viewerId,
-        flag: flags.helpful && authorId !== viewerId,
-        moderate: flags.moderate,
-        message: authorId !== viewerId,
-      }[rule];
-      control.toggleAttribute("hidden", !visible);
+      control.toggleAttribute("hidden", !allowed(control.dataset.showFor, post));
     }
     for (const input of post.querySelectorAll("input[name=csrfmiddlewaretoken]")) {
       input.value = pageToken();
@@ -256,6 +251,11 @@ if (list) {
         source.close();
         return;
       }
+      if (event.type === "live.unavailable") {
+        source.close();
+        switchToPolling();
+        return;
+      }
       apply(event);
     });
     source.addEventListener("error", () => {
@@ -283,17 +283,6 @@ if (list) {
       document.title = baseTitle;
     }
   });
-
-  // Keep a half-written reply across reloads and lost connections, until it is posted.
-  const reply = document.querySelector("#reply textarea[name=body]");
-  if (reply) {
-    const key = `draft:topic:${topicId}`;
-    if (!reply.value && localStorage.getItem(key)) reply.value = localStorage.getItem(key);
-    reply.addEventListener("input", () => localStorage.setItem(key, reply.value));
-    reply.form.addEventListener("submit", (submit) => {
-      if (submit.submitter?.name !== "preview") localStorage.removeItem(key);
-    });
-  }
 
   connectSocket();
   window.liveTopic = { get mode() { return mode; }, get sequence() { return sequence; } };

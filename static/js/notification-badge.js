@@ -2,11 +2,15 @@
 // {"type": "notification.count", "unread": n} sets the count. The same socket carries
 // {"type": "moderation.counts", "url"} for the moderation badge. Where no WebSocket gets
 // through (strict proxies), the count is fetched over plain HTTP every minute instead; with no
-// script at all the count is simply the one of the last page load.
+// script at all the count is simply the one of the last page load. On the embedded default
+// (in-memory channel layer) the task worker's counts cannot reach this page's socket
+// (data-counts-pushed="false"): the page then keeps polling while the socket is open too,
+// and asks again whenever the tab comes back into view.
 const link = document.querySelector("[data-notification-badge]");
 const badge = document.querySelector("[data-notification-count]");
 const number = document.querySelector("[data-notification-count-number]");
 const POLL_MS = 60000;
+const pushed = link?.dataset.countsPushed !== "false";
 
 function showCount(unread) {
   if (!badge || !number) return;
@@ -56,7 +60,7 @@ function connect() {
   }
   socket.addEventListener("open", () => {
     attempts = 0;
-    stopPolling();
+    if (pushed) stopPolling();
     poll(); // what changed while the socket was away
   });
   socket.addEventListener("message", (message) => {
@@ -73,8 +77,12 @@ function connect() {
 }
 
 if (link && badge) {
+  if (!pushed) startPolling();
   if ("WebSocket" in window) connect();
   else startPolling();
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && pollTimer !== null) poll();
+  });
 }
 
 // The reply and new-topic forms offer @mentions; load that code only where it is used.

@@ -1,8 +1,12 @@
-// While a question's title is typed, list similar topics (solved ones first) under the title
-// field, so that an existing answer is found before a duplicate is posted. Without JavaScript
-// the form works exactly the same; the region just stays empty.
+// While a question's title and body are typed, list topics that may already answer it (solved
+// ones first, with the first lines of their accepted answer) under the title field, so that an
+// existing answer is found before a duplicate is posted. Without JavaScript the form works
+// exactly the same; the region just stays empty.
 const region = document.querySelector("[data-similar-url]");
 const title = document.getElementById("id_title");
+const body = document.getElementById("id_body");
+
+const MAX_BODY = 1000;
 
 if (region && title) {
   const field = title.closest("div") || title;
@@ -33,23 +37,35 @@ if (region && title) {
         badge.textContent = region.dataset.solvedLabel;
         item.append(" ", badge);
       }
+      if (topic.answer) {
+        const answer = document.createElement("p");
+        answer.className = "similar-topics__answer small";
+        const label = document.createElement("span");
+        label.className = "similar-topics__answer-label";
+        label.textContent = `${region.dataset.answerLabel} `;
+        answer.append(label, topic.answer);
+        item.append(answer);
+      }
       list.append(item);
     }
     region.append(heading, list);
   };
 
   const lookUp = async () => {
-    const query = title.value.trim();
+    const titleText = title.value.trim();
+    const bodyText = body ? body.value.trim().slice(0, MAX_BODY) : "";
+    const query = `${titleText}\n${bodyText}`;
     if (query === lastQuery) return;
     lastQuery = query;
-    if (query.length < 2) {
+    if (titleText.length + bodyText.length < 2) {
       render([]);
       return;
     }
     controller?.abort();
     controller = new AbortController();
     const url = new URL(region.dataset.similarUrl, window.location.href);
-    url.searchParams.set("title", query);
+    url.searchParams.set("title", titleText);
+    if (bodyText) url.searchParams.set("body", bodyText);
     url.searchParams.set("board", region.dataset.board);
     try {
       const response = await fetch(url, {
@@ -65,9 +81,11 @@ if (region && title) {
     }
   };
 
-  title.addEventListener("input", () => {
+  const schedule = (delay) => () => {
     clearTimeout(timer);
-    timer = setTimeout(lookUp, 350);
-  });
-  if (title.value) lookUp();
+    timer = setTimeout(lookUp, delay);
+  };
+  title.addEventListener("input", schedule(350));
+  body?.addEventListener("input", schedule(800));
+  if (title.value || body?.value) lookUp();
 }

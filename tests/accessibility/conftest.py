@@ -10,7 +10,14 @@ from forums import services
 from forums.models import Board, Membership
 from moderation.services import content as moderation
 from tests.browser.conftest import asgi_server, chromium  # noqa: F401 - shared fixtures
-from tests.factories import BoardFactory, MembershipFactory, UserFactory, make_reply, make_topic
+from tests.factories import (
+    BoardFactory,
+    MembershipFactory,
+    MunicipalityDomainFactory,
+    UserFactory,
+    make_reply,
+    make_topic,
+)
 
 
 @pytest.fixture
@@ -85,6 +92,11 @@ def site(transactional_db):
     open_topic = make_topic(answerer, board, title="接種券の再発行", body="本人確認は？")
 
     pending = UserFactory(status=User.Status.PENDING, email="applicant@gmail.com")
+    # The review queue's other reasons, and a domain waiting for a second site moderator.
+    UserFactory(status=User.Status.PENDING, email="kondo@city.sakai.lg.jp")
+    MunicipalityDomainFactory(
+        domain="city.example.jp", confirmed_at=None, registered_by=site_moderator
+    )
     suspended = UserFactory(status=User.Status.SUSPENDED)
     return {
         "board": board,

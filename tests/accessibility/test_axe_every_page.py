@@ -143,6 +143,7 @@ def test_moderator_pages_have_no_serious_problems(open_tab, site, language):
         [
             ("/moderation/", 200),
             ("/moderation/verification/", 200),
+            ("/moderation/domains/", 200),
             ("/moderation/log/", 200),
             ("/moderation/boards/new/", 200),
         ],

@@ -1,6 +1,7 @@
 """Specs for the verification review queue that site moderators work through."""
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
@@ -50,11 +51,14 @@ def test_moderator_approves_a_pending_applicant_and_registers_their_domain(
     assert applicant.domain_mismatch is False
     registration = MunicipalityDomain.objects.get(domain="habikino-city.jp")
     assert registration.municipality == applicant.municipality
+    assert registration.registered_by == site_moderator
+    assert not registration.in_effect  # outside lg.jp / go.jp: a second moderator confirms
     event = VerificationEvent.objects.get(user=applicant, new_status=User.Status.VERIFIED)
     assert (event.actor, event.old_status) == (site_moderator, User.Status.PENDING)
     [message] = mail.outbox
     assert message.to == ["tanaka.ichiro@habikino-city.jp"]
     assert "田中 一郎" in message.body
+    assert settings.SITE_NAME in message.body  # the product's own words, not a library's
     assert any("田中 一郎" in text for text in messages_of(response, "success"))
     assert applicant not in queries.review_queue()
 
@@ -81,13 +85,24 @@ def test_approving_without_the_checkbox_registers_no_domain(
     assert len(mail.outbox) == 1
 
 
-def test_later_sign_up_with_a_registered_domain_is_verified_automatically(
+def test_later_sign_up_with_a_confirmed_domain_is_verified_automatically(
     login, site_moderator, applicant, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         login(site_moderator).post(
             reverse("moderation:approve_member", args=[applicant.pk]), {"register_domain": "on"}
         )
+    early = UserFactory(
+        status=User.Status.UNVERIFIED,
+        email="kato.jiro@habikino-city.jp",
+        municipality=applicant.municipality,
+    )
+    early = services.verify_after_email_confirmation(early, early.email)
+    assert early.status == User.Status.PENDING  # the proposal is not in effect yet
+
+    second = UserFactory(is_site_moderator=True, full_name="佐藤 次郎")
+    registration = MunicipalityDomain.objects.get(domain="habikino-city.jp")
+    login(second).post(reverse("moderation:confirm_domain", args=[registration.pk]))
     colleague = UserFactory(
         status=User.Status.UNVERIFIED,
         email="suzuki.hanako@habikino-city.jp",
@@ -97,6 +112,7 @@ def test_later_sign_up_with_a_registered_domain_is_verified_automatically(
     colleague = services.verify_after_email_confirmation(colleague, colleague.email)
 
     assert colleague.status == User.Status.VERIFIED
+    assert colleague.verified_through_domain == "habikino-city.jp"
     assert colleague.domain_mismatch is False
     assert colleague not in queries.review_queue()
 
@@ -226,7 +242,7 @@ def test_queue_page_does_not_list_members_who_need_nothing(
 ):
     response = login(site_moderator).get(reverse("moderation:review_queue"))
 
-    assert list(response.context["applicants"]) == [applicant]
+    assert [item.member for item in response.context["assessments"]] == [applicant]
 
 
 @pytest.mark.parametrize(
@@ -284,9 +300,10 @@ def test_approve_and_reject_only_accept_post(login, site_moderator, applicant):
 
 # --- Cost of the queue page ------------------------------------------------------------------
 
-# The session, the signed-in moderator, the applicants with their municipalities in one go, and
-# the header's count of pending moderation work (one query, for moderators only).
-QUEUE_PAGE_QUERIES = 5  # 4 + the notification badge
+# The session, the signed-in moderator, the applicants with their municipalities in one go, the
+# registry entries of all their domains in one go, and the header's count of pending moderation
+# work (one query, for moderators only).
+QUEUE_PAGE_QUERIES = 6  # 5 + the notification badge
 
 
 def test_queue_page_query_count_does_not_grow_with_applicants(
@@ -305,7 +322,7 @@ def test_queue_page_query_count_does_not_grow_with_applicants(
 
     with django_assert_max_num_queries(QUEUE_PAGE_QUERIES):
         response = client.get(reverse("moderation:review_queue"))
-    assert len(response.context["applicants"]) == 14
+    assert len(response.context["assessments"]) == 14
 
 
 def test_a_site_moderator_registers_a_members_domain_from_the_profile(login, site_moderator):

@@ -28,7 +28,8 @@ from accounts.models import (
 from tests.factories import MunicipalityDomainFactory, MunicipalityFactory
 
 PASSWORD = "Sakura-no-hana-2024!"
-CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
+CONFIRM_CODE = re.compile(r"^ {4}(\S+)$", re.MULTILINE)
+CODE_LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/\?code=\S+)")
 JAPANESE_COMPILED = (Path(settings.BASE_DIR) / "locale/ja/LC_MESSAGES/django.mo").exists()
 
 
@@ -74,10 +75,10 @@ def sign_up(client: Client, **overrides):
     return client.post(reverse("account_signup"), signup_data(**overrides))
 
 
-def confirmation_path(address: str) -> str:
+def confirmation_code(address: str) -> str:
     messages = [message for message in mail.outbox if address in message.to]
     assert messages, f"no confirmation e-mail was sent to {address}"
-    match = CONFIRM_LINK.search(messages[-1].body)
+    match = CONFIRM_CODE.search(messages[-1].body)
     assert match, messages[-1].body
     return match.group(1)
 
@@ -89,7 +90,9 @@ def sign_up_and_confirm(client: Client, **overrides) -> User:
     user = User.objects.get(email=email)
     assert user.status == User.Status.UNVERIFIED
 
-    response = client.post(confirmation_path(email))
+    response = client.post(
+        reverse("account_email_verification_sent"), {"code": confirmation_code(email)}
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     return user
@@ -154,26 +157,39 @@ def test_municipality_typed_by_its_code_is_understood(client, habikino):
     assert user.municipality == habikino
 
 
-def test_another_lg_jp_address_is_verified_but_flagged_for_a_moderator(client, habikino):
+def test_unregistered_lg_jp_address_waits_for_review_as_strong_evidence(client, habikino):
     MunicipalityDomainFactory(municipality=habikino, domain="city.habikino.lg.jp")
 
-    user = sign_up_and_confirm(client, email="sato@city.fujiidera.lg.jp")
+    user = sign_up_and_confirm(client, email="sato@city.sakai.lg.jp")
 
-    assert user.status == User.Status.VERIFIED
-    assert user.domain_mismatch is True
+    assert user.status == User.Status.PENDING
     assert user in queries.review_queue()
+    [assessment] = queries.assess_members([user])
+    assert assessment.government_evidence
+    assert assessment.decision.reason == "government_unregistered"
 
 
-def test_registered_domain_of_another_municipality_is_flagged_as_a_mismatch(client, habikino):
+def test_registered_domain_of_another_municipality_waits_for_review(client, habikino):
     fujiidera = municipality("27226", "大阪府", "藤井寺市")
     MunicipalityDomainFactory(municipality=fujiidera, domain="city.fujiidera.lg.jp")
 
     user = sign_up_and_confirm(client, email="sato@city.fujiidera.lg.jp")
 
     assert user.municipality == habikino
-    assert user.status == User.Status.VERIFIED
-    assert user.domain_mismatch is True
+    assert user.status == User.Status.PENDING
     assert user in queries.review_queue()
+    [assessment] = queries.assess_members([user])
+    assert assessment.decision.reason == "registered_elsewhere"
+    assert assessment.registration.municipality == fujiidera
+
+
+def test_gmail_registered_by_mistake_verifies_nobody(client, habikino):
+    # A registration made before the rules existed: it must not let anyone in.
+    MunicipalityDomainFactory(municipality=habikino, domain="gmail.com")
+
+    user = sign_up_and_confirm(client, email="someone@gmail.com")
+
+    assert user.status == User.Status.PENDING
 
 
 def test_free_mail_address_waits_for_review(client, habikino):
@@ -241,11 +257,45 @@ def test_new_member_is_not_verified_before_confirming_the_address(client, habiki
 def test_confirmation_link_opened_by_get_does_not_confirm(client, habikino):
     MunicipalityDomainFactory(municipality=habikino, domain="city.habikino.lg.jp")
     sign_up(client)
+    [message] = mail.outbox
 
-    response = client.get(confirmation_path("tanaka@city.habikino.lg.jp"))
+    response = client.get(CODE_LINK.search(message.body).group(1))
 
     assert response.status_code == 200
     assert User.objects.get(email="tanaka@city.habikino.lg.jp").status == User.Status.UNVERIFIED
+    assert 'name="code"' in response.content.decode()
+
+
+def test_confirmation_e_mail_carries_a_code_to_type_and_the_products_own_words(client, habikino):
+    with translation.override("ja"):
+        sign_up(client, HTTP_ACCEPT_LANGUAGE="ja")
+    [message] = mail.outbox
+
+    code = confirmation_code("tanaka@city.habikino.lg.jp")
+    assert 4 <= len(code) <= 12
+    assert code in message.subject
+    assert "田中 一郎" in message.body
+    assert settings.SITE_NAME in message.body
+    assert settings.SITE_URL in message.body
+    assert "127.0.0.1" not in message.body and "testserver" not in message.body
+    assert "Hello from" not in message.body
+    assert CODE_LINK.search(message.body)
+
+
+def test_a_wrong_code_is_refused_with_a_message_and_the_right_one_still_works(client, habikino):
+    MunicipalityDomainFactory(municipality=habikino, domain="city.habikino.lg.jp")
+    sign_up(client)
+
+    wrong = client.post(reverse("account_email_verification_sent"), {"code": "XXXX-XXXX"})
+
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors
+    assert User.objects.get(email="tanaka@city.habikino.lg.jp").status == User.Status.UNVERIFIED
+    client.post(
+        reverse("account_email_verification_sent"),
+        {"code": confirmation_code("tanaka@city.habikino.lg.jp")},
+    )
+    assert User.objects.get(email="tanaka@city.habikino.lg.jp").status == User.Status.VERIFIED
 
 
 # --- The sign-up form keeps what was typed ---------------------------------------------------
@@ -336,7 +386,8 @@ def test_same_address_cannot_sign_up_twice_and_the_form_does_not_reveal_it(clien
     assert User.objects.filter(email="tanaka@city.habikino.lg.jp").count() == 1
     assert User.objects.get(email="tanaka@city.habikino.lg.jp").full_name == "田中 一郎"
     assert [message.to for message in mail.outbox] == [["tanaka@city.habikino.lg.jp"]]
-    assert not CONFIRM_LINK.search(mail.outbox[0].body)
+    assert not CODE_LINK.search(mail.outbox[0].body)
+    assert not CONFIRM_CODE.search(mail.outbox[0].body)
 
 
 # --- Municipality suggestions ----------------------------------------------------------------
@@ -378,3 +429,32 @@ def test_municipality_search_only_answers_get(client, habikino):
     response = client.post(reverse("accounts:municipality_search"), {"q": "羽曳野"})
 
     assert response.status_code == 405
+
+
+# --- The product's own words in account e-mails ----------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_password_reset_e_mail_names_the_member_and_the_site_in_their_language(
+    client, habikino, language
+):
+    from tests.factories import UserFactory
+
+    UserFactory(email="tanaka@city.habikino.lg.jp", full_name="田中 一郎")
+
+    client.post(
+        reverse("account_reset_password"),
+        {"email": "tanaka@city.habikino.lg.jp"},
+        HTTP_ACCEPT_LANGUAGE=language,
+        headers={"cookie": f"django_language={language}"},
+    )
+
+    [message] = mail.outbox
+    assert "田中 一郎" in message.body
+    assert settings.SITE_NAME in message.body
+    assert settings.SITE_URL + "/accounts/password/reset/key/" in message.body
+    assert "Hello from" not in message.body and "testserver" not in message.body
+    with translation.override(language):
+        assert gettext("Setting a new password") in message.subject
+    if JAPANESE_COMPILED:
+        assert ("パスワードの再設定" in message.subject) == (language == "ja")

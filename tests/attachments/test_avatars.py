@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
+from accounts.faces import photo_name
 from accounts.models import User
 from attachments import avatars
-from attachments.faces import photo_name
 from moderation.models import AuditEntry
 from notifications.models import Notification
 from tests.attachments import samples

@@ -114,3 +114,26 @@ def test_an_empty_file_is_refused():
 
 def test_a_damaged_pdf_is_refused():
     assert refusal_of("plan.pdf", b"%PDF-1.4\nnot really a pdf").code == "damaged"
+
+
+def office_zip(part: str) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(part, "<presentation/>")
+    return out.getvalue()
+
+
+def test_presentations_old_and_new_are_recognised():
+    assert kind_of("slides.pptx", office_zip("ppt/presentation.xml")).extension == "pptx"
+    assert kind_of("slides.ppt", samples.ole("PowerPoint Document")).extension == "ppt"
+
+
+def test_ichitaro_is_recognised_by_its_streams_and_name():
+    detected = kind_of("議事録.jtd", samples.ole("DocumentText"))
+
+    assert (detected.kind, detected.extension) == ("document", "jtd")
+    assert refusal_of("議事録.bin", samples.ole("DocumentText")).code == "unknown"

@@ -46,7 +46,7 @@ def test_a_pdf_and_a_photo_are_attached_with_the_script(page_for, files):
 
     page.locator("#reply textarea").fill("会場図と受付の写真を共有します。")
     page.set_input_files("#id_files", [str(pdf), str(photo), str(fake)])
-    page.locator("[data-pending-key]").nth(1).wait_for()
+    page.locator("[data-pending-key]").nth(1).wait_for(timeout=30_000)
     page.get_by_role("alert").filter(has_text="plan.pdf").wait_for()
     assert page.locator("#id_files").input_value() == ""
     assert page.locator("#reply textarea").input_value() == "会場図と受付の写真を共有します。"
@@ -114,3 +114,42 @@ def test_without_javascript_a_refused_file_keeps_the_text_and_the_accepted_file(
     page.wait_for_url(f"**/topics/{topic.pk}/**")
     assert Attachment.objects.get().post.body == "JavaScriptなしで添付"
     context.close()
+
+
+def test_a_pasted_screenshot_and_a_dropped_file_are_attached(page_for):
+    import base64
+
+    board = BoardFactory()
+    author = MembershipFactory(board=board).user
+    topic = make_topic(author, board)
+    page = page_for(author)
+    page.goto(f"/topics/{topic.pk}/")
+    png = base64.b64encode(samples.png(size=(120, 80))).decode()
+    csv = base64.b64encode("自治体,接種率\n羽曳野市,91.2\n".encode()).decode()
+
+    page.evaluate(
+        """([png, csv]) => {
+          const file = (data, name, type) =>
+            new File([Uint8Array.from(atob(data), c => c.charCodeAt(0))], name, {type});
+          const pasted = new DataTransfer();
+          pasted.items.add(file(png, 'image.png', 'image/png'));
+          document.querySelector('#reply textarea').dispatchEvent(
+            new ClipboardEvent('paste', {clipboardData: pasted, bubbles: true, cancelable: true}));
+          const dropped = new DataTransfer();
+          dropped.items.add(file(csv, '接種率.csv', 'text/csv'));
+          const form = document.querySelector('#reply form');
+          const options = {dataTransfer: dropped, bubbles: true, cancelable: true};
+          form.dispatchEvent(new DragEvent('dragover', options));
+          form.dispatchEvent(new DragEvent('drop', options));
+        }""",
+        [png, csv],
+    )
+
+    page.locator("[data-pending-key]").nth(1).wait_for(timeout=30_000)
+    names = page.locator("[data-pending-key]").all_inner_texts()
+    assert any("スクリーンショット-" in name and ".png" in name for name in names)
+    assert any("接種率.csv" in name for name in names)
+    page.locator("#reply textarea").fill("貼り付けとドロップ")
+    page.get_by_role("button", name="返信を投稿").click()
+    page.wait_for_url(f"**/topics/{topic.pk}/**")
+    assert Attachment.objects.filter(post__isnull=False).count() == 2

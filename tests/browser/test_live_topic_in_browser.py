@@ -2,7 +2,8 @@
 
 import re
 
-from tests.factories import BoardFactory, MembershipFactory, make_topic
+from forums.models import Membership
+from tests.factories import BoardFactory, MembershipFactory, make_reply, make_topic
 
 REFUSE_WEBSOCKETS = """
 window.WebSocket = class {
@@ -77,3 +78,27 @@ def test_replies_still_arrive_when_the_websocket_upgrade_is_refused(page_for):
 
     reader.locator("#post-2").wait_for(timeout=20_000)
     assert "代替経路でも届きます。" in reader.locator("#post-2").inner_text()
+
+
+def test_a_post_redacted_while_the_page_is_open_loses_its_flag_button(page_for):
+    asker, answerer, topic = scene()
+    moderator = MembershipFactory(board=topic.board, role=Membership.Role.MODERATOR).user
+    reply = make_reply(answerer, topic, "窓口に来た住民の電話番号は090-0000-0000です。")
+    reader = page_for(asker)
+    reader.goto(f"/topics/{topic.pk}/")
+    flag = reader.locator("#post-2 [data-show-for=flag]")
+    assert flag.is_visible()
+    reader.wait_for_function("window.liveTopic && window.liveTopic.mode === 'websocket'")
+    reader.wait_for_timeout(300)  # the socket is open
+
+    moderating = page_for(moderator)
+    moderating.goto(f"/posts/{reply.pk}/moderate/")
+    moderating.locator("#redact-reason").fill("住民の個人情報が含まれていたため")
+    moderating.locator("#redact-reason").evaluate("area => area.form.requestSubmit()")
+    moderating.wait_for_load_state()
+
+    reader.locator("#post-2[data-post-states=redacted]").wait_for()
+    assert flag.is_hidden()
+    assert reader.locator("#post-2 [data-show-for=helpful]").is_visible()
+    reader.reload()
+    assert flag.is_hidden()

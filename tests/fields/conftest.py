@@ -3,12 +3,21 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Assignment, Municipality, local_government_check_digit
 from fields.models import DepartmentAlias, Field
 from fields.registry import load_registry
 from tests.factories import BoardFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The best answers of a field are cached by board ids, which a new test may reuse."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

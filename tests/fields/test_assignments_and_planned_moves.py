@@ -211,3 +211,17 @@ def test_the_profile_shows_the_timeline_with_planned_current_and_past_posts(
     assert "badge--pending" in page  # planned
     assert "/fields/public-assistance/" in page
     assert taxman.email not in page
+
+
+def test_a_past_post_entered_for_the_record_leaves_the_current_post_alone(taxman, places):
+    services.add_assignment(
+        taxman,
+        municipality=places["habikino"],
+        department="保険年金課",
+        started_on=datetime.date(2021, 4, 1) + 400 * DAY,
+        ended_on=datetime.date(2023, 3, 31),
+    )
+    current = Assignment.objects.get(user=taxman, department="税務課")
+    assert current.ended_on is None
+    taxman.refresh_from_db()
+    assert taxman.department == "税務課"

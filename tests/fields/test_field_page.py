@@ -100,9 +100,10 @@ def test_the_field_page_query_count_is_fixed(
     GuideRevision.objects.create(field=registry["vaccination"], number=1, body="ガイド")
     client = login(verified_user)
     client.get("/fields/vaccination/")
-    # session, user, field, boards, memberships, guide, calendar, best answers, waiting
-    # questions, people, their assignments, handover notes, the header's unread count
-    with django_assert_num_queries(13):
+    # session, user, field, boards, memberships, guide, calendar, best answers (their ids come
+    # from the cache after the first view), waiting questions, people, their member rows, their
+    # assignments, handover notes, the header's unread count
+    with django_assert_num_queries(14):
         client.get("/fields/vaccination/")
 
 
@@ -231,3 +232,21 @@ def test_upcoming_meetings_of_the_fields_boards_show_for_their_members(
     # Meetings are for the board's members, as on the board page (their agenda topic is not).
     outsider = login(UserFactory()).get("/fields/vaccination/").content.decode()
     assert 'class="meeting-row' not in outsider
+
+
+def test_best_answers_are_ranked_by_the_helpful_marks_of_the_accepted_answer(
+    login, verified_user, vaccination_board
+):
+    from forums import services as forum_services
+
+    asker = MembershipFactory(board=vaccination_board).user
+    helpers = [MembershipFactory(board=vaccination_board).user for _ in range(3)]
+    for title, marks in (("少し役立った", 1), ("とても役立った", 3), ("まだ誰も", 0)):
+        topic = make_topic(asker, vaccination_board, title=title)
+        answer = make_reply(helpers[0], topic)
+        forum_services.accept_answer(asker, topic, answer)
+        for helper in [asker, *helpers[1:]][:marks]:
+            forum_services.toggle_helpful(helper, answer)
+    page = login(verified_user).get("/fields/vaccination/").content.decode()
+    best = page.split('id="best-heading"')[1].split('id="unanswered-heading"')[0]
+    assert best.index("とても役立った") < best.index("少し役立った") < best.index("まだ誰も")

@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts import services
 from accounts.management.commands.load_municipalities import load_national_bodies
 from accounts.models import Municipality, User
+from moderation.services import site as site_moderation
 from tests.accounts.test_signup_and_verification import sign_up_and_confirm
 from tests.factories import MembershipFactory, make_topic
 
@@ -67,7 +67,7 @@ def test_a_national_official_signs_up_with_their_ministry_and_is_reviewed(
     )
     assert official.municipality == ministry
 
-    services.approve_member(site_moderator, official, register_domain=True)
+    site_moderation.approve_member(site_moderator, official, register_domain=True)
 
     official.refresh_from_db()
     assert official.status == User.Status.VERIFIED

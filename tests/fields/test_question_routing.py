@@ -60,6 +60,24 @@ def test_a_question_waiting_a_day_is_offered_to_those_who_know_the_field(
     assert Notification.objects.filter(recipient=former, kind=Kind.QUESTION).exists()
 
 
+def test_the_offer_reads_well_in_the_list_and_in_the_digest(
+    places, vaccination_board, asker, django_capture_on_commit_callbacks, login
+):
+    from django.core import mail
+
+    from notifications.digests import send_digest
+
+    current = expert(places, "今の担当")
+    age(make_topic(asker, vaccination_board, title="予診票の保存年限"), 25)
+    with django_capture_on_commit_callbacks(execute=True):
+        route_unanswered_questions()
+
+    page = login(current).get("/notifications/").content.decode()
+    assert "予診票の保存年限" in page
+    assert send_digest(current.pk)
+    assert "予診票の保存年限" in mail.outbox[-1].body
+
+
 def test_a_fresh_question_waits_for_the_set_time(places, vaccination_board, asker, settings):
     expert(places, "今の担当")
     age(make_topic(asker, vaccination_board), 23)

@@ -9,6 +9,7 @@ from channels.testing import WebsocketCommunicator
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from core import broadcast
 from forums import live, services
 from forums.consumers import CLOSE_FORBIDDEN, TopicConsumer
 from forums.models import Board, Post
@@ -121,7 +122,7 @@ async def test_a_dropped_event_is_noticed_and_fetched_over_http(scene, client):
     _board, asker, answerer, topic = scene
     socket = socket_for(asker, topic, "since=0")
     await socket.connect()
-    real_send = live.get_channel_layer
+    real_send = broadcast.get_channel_layer
 
     class DropFirst:
         dropped = False
@@ -135,7 +136,7 @@ async def test_a_dropped_event_is_noticed_and_fetched_over_http(scene, client):
                 return
             await self.layer.group_send(group, message)
 
-    with mock.patch("forums.live.get_channel_layer", DropFirst):
+    with mock.patch("core.broadcast.get_channel_layer", DropFirst):
         lost = await reply(answerer, topic, "届かなかった返信")
         await reply(answerer, topic, "届いた返信")
     event = await next_topic_event(socket)
@@ -170,7 +171,7 @@ async def test_posting_succeeds_when_the_channel_layer_is_down(scene):
         async def group_send(self, group, message):
             raise ConnectionError("redis is down")
 
-    with mock.patch("forums.live.get_channel_layer", BrokenLayer):
+    with mock.patch("core.broadcast.get_channel_layer", BrokenLayer):
         post = await reply(answerer, topic, "Redisが落ちていても保存される")
     assert await sync_to_async(Post.objects.filter(pk=post.pk).exists)()
 

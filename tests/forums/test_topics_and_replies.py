@@ -9,6 +9,7 @@ from django.db import connection
 
 from forums import queries, services
 from forums.forms import MAX_BODY_LENGTH
+from forums.markdown import render_markdown
 from forums.models import Board, Membership, Post, Topic
 from tests.factories import BoardFactory, MembershipFactory, UserFactory, make_reply, make_topic
 
@@ -27,7 +28,7 @@ def test_a_member_asks_a_question_with_tags_and_sees_it_on_the_board(login, memb
         },
     )
     topic = Topic.objects.get(title="モデルナの保管温度")
-    assert response["Location"] == f"/topics/{topic.pk}/"
+    assert response["Location"] == f"/topics/{topic.pk}/?accepted=t1"
     assert sorted(tag.name for tag in topic.tags.all()) == ["保管", "接種"]
     assert topic.posts.get().html == "<p><strong>何度</strong>で保管？</p>\n"
     assert "モデルナの保管温度" in client.get(f"/boards/{board.slug}/").content.decode()
@@ -259,3 +260,55 @@ def test_an_invited_member_sees_the_invitation_but_not_the_topics(
     assert f'action="/boards/{invite_board.slug}/join/"' in page
     client.post(f"/boards/{invite_board.slug}/join/")
     assert "非公開の話題" in client.get(f"/boards/{invite_board.slug}/").content.decode()
+
+
+def test_quote_reply_names_who_is_quoted_and_which_post(login, member, board):
+    topic = make_topic(member, board, body="元の質問文")
+    author = topic.posts.get(number=1).author
+    author.display_name = "山田*花子（羽曳野市）"
+    author.save()
+    answer = make_reply(author, topic, body="冷凍庫で-20℃です")
+    reader = MembershipFactory(board=board).user
+
+    response = login(reader).get(f"/topics/{topic.pk}/?quote={answer.pk}")
+
+    body = response.context["reply_form"].initial["body"]
+    assert body.startswith("> **山田\\*花子（羽曳野市）さん")  # Markdown in the name is escaped
+    assert "#2" in body.splitlines()[0]
+    assert "> 冷凍庫で-20℃です" in body
+    html = render_markdown(body)
+    assert "山田*花子（羽曳野市）" in html and "<blockquote>" in html
+
+
+def test_the_page_after_a_post_names_the_accepted_submission(login, member, board):
+    topic = make_topic(member, board)
+    client = login(member)
+
+    reply = client.post(f"/topics/{topic.pk}/reply/", {"body": "返信", "submission_token": "tok1"})
+    new = client.post(
+        f"/boards/{board.slug}/new/",
+        {"title": "新しい質問", "body": "本文", "submission_token": "t2"},
+    )
+
+    assert "accepted=tok1" in reply.url and reply.url.endswith("#post-2")
+    assert new.url.endswith("?accepted=t2")
+
+
+def test_a_refused_reply_is_not_named_accepted(login, member, board):
+    topic = make_topic(member, board)
+
+    response = login(member).post(
+        f"/topics/{topic.pk}/reply/", {"body": "", "submission_token": "tok1"}
+    )
+
+    assert response.status_code == 400
+    assert "accepted=" not in response.content.decode()
+
+
+def test_the_topic_page_offers_a_jump_to_the_reply_box(login, member, board):
+    topic = make_topic(member, board)
+
+    html = login(member).get(f"/topics/{topic.pk}/").content.decode()
+
+    assert 'href="#reply"' in html
+    assert html.index('href="#reply"') < html.index('id="post-1"')

@@ -3,6 +3,9 @@
 import gzip
 
 import pytest
+from django.http import HttpResponse, StreamingHttpResponse
+
+from onlinecityhall.middleware import CompressedPagesMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +25,24 @@ def test_a_page_is_plain_for_a_client_without_gzip(login, member, board):
     assert board.name_ja in response.content.decode()
 
 
-def test_the_server_sent_event_stream_is_never_buffered_by_compression(login, member, board):
-    from tests.factories import make_topic
+def test_the_server_sent_event_stream_is_never_buffered_by_compression(rf):
+    def stream():
+        yield b": open\n\n"
 
-    topic = make_topic(member, board)
-    response = login(member).get(f"/topics/{topic.pk}/events/stream/", HTTP_ACCEPT_ENCODING="gzip")
+    def server_sent_events(request):
+        return StreamingHttpResponse(stream(), content_type="text/event-stream")
+
+    request = rf.get("/topics/1/events/stream/", HTTP_ACCEPT_ENCODING="gzip")
+    response = CompressedPagesMiddleware(server_sent_events)(request)
     assert response.streaming
     assert not response.has_header("Content-Encoding")
-    response.close()
+    assert b"".join(response.streaming_content) == b": open\n\n"
+
+
+def test_files_and_images_are_not_compressed_again(rf):
+    def image(request):
+        return HttpResponse(b"\x89PNG" + b"\0" * 400, content_type="image/png")
+
+    request = rf.get("/files/1/", HTTP_ACCEPT_ENCODING="gzip")
+    response = CompressedPagesMiddleware(image)(request)
+    assert not response.has_header("Content-Encoding")

@@ -73,7 +73,7 @@ def test_the_pool_can_be_switched_off_for_persistent_connections():
 def test_redis_url_selects_the_redis_channel_layer_and_cache():
     chosen = settings_with(DJANGO_DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/0")
     assert chosen["layer"] == "channels_redis.core.RedisChannelLayer"
-    assert chosen["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert chosen["cache"] == "onlinecityhall.cache.FailoverRedisCache"
 
 
 def test_without_debug_the_site_refuses_to_start_without_a_secret_key():

@@ -53,7 +53,7 @@ def test_cancelling_tells_everyone_who_answered_with_the_reason(
     with committed():
         services.cancel_meeting(host, meeting, "台風接近のため")
     [notice] = told(colleague)
-    assert notice.reason == "台風接近のため"
+    assert notice.message.endswith("理由：台風接近のため")
     assert len(mail.outbox) == 1 and colleague.email in mail.outbox[0].to
 
 

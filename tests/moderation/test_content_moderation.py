@@ -173,6 +173,20 @@ def test_redaction_purges_the_body_and_every_earlier_version_and_logs_no_text(
     assert PERSONAL not in history.content.decode()
 
 
+def test_a_redacted_post_offers_no_flag_button_since_flagging_it_is_refused(
+    login, reply, member, board_moderator
+):
+    flag_url = reverse("moderation:post_flag", args=[reply.pk])
+    page = login(member).get(reply.topic.get_absolute_url()).content.decode()
+    assert f'<a href="{flag_url}" data-show-for="flag">' in page
+    content.redact_post(board_moderator, reply, "住民の個人情報が含まれていたため")
+
+    page = login(member).get(reply.topic.get_absolute_url()).content.decode()
+    assert f'<a href="{flag_url}" data-show-for="flag" hidden>' in page
+    assert 'data-post-states="redacted"' in page
+    assert login(member).post(flag_url, {"reason": Flag.Reason.OTHER}).status_code == 403
+
+
 # --- Topics ----------------------------------------------------------------------------------
 
 

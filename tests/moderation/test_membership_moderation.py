@@ -119,6 +119,28 @@ def test_member_list_searches_by_name_municipality_and_department(login, board, 
     assert "加藤 由美" in by_city and "高橋 翔" in by_city
 
 
+@pytest.mark.parametrize(
+    ("policy", "words"),
+    [
+        (Board.JoinPolicy.OPEN, "join again at once"),
+        (Board.JoinPolicy.APPROVAL, "ask to join again"),
+        (Board.JoinPolicy.INVITE, "only when invited"),
+    ],
+)
+def test_the_remove_form_says_that_only_a_ban_keeps_someone_out(login, policy, words):
+    board = BoardFactory(slug="welfare", join_policy=policy)
+    moderator = MembershipFactory(
+        board=board, role=Membership.Role.MODERATOR, user__language="en"
+    ).user
+    MembershipFactory(board=board)
+
+    html = login(moderator).get(members_url(board)).content.decode()
+
+    assert words in html
+    assert "Only a ban keeps someone out." in html
+    assert 'aria-describedby="remove-note-' in html
+
+
 def test_moderator_removes_a_member_whose_sockets_are_told(
     login, board, board_moderator, member, django_capture_on_commit_callbacks, monkeypatch
 ):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from moderation.models import AuditEntry
+from tests.factories import UserFactory
 from tests.moderation.conftest import only_entry
 
 pytestmark = pytest.mark.django_db
@@ -22,14 +23,25 @@ def test_suspension_and_reinstatement_are_logged_once(login, site_moderator, mem
     assert only_entry(action=AuditEntry.Action.USER_REINSTATED).before == {"status": "suspended"}
 
 
-def test_verification_decisions_and_domain_registration_are_logged(
+def test_verification_decisions_and_domain_registration_are_logged(login, site_moderator):
+    applicant = UserFactory(status=User.Status.PENDING, email="kondo@city.sakai.lg.jp")
+    login(site_moderator).post(
+        reverse("moderation:approve_member", args=[applicant.pk]), {"register_domain": "on"}
+    )
+    assert only_entry(action=AuditEntry.Action.USER_APPROVED).target_user == applicant
+    entry = only_entry(action=AuditEntry.Action.DOMAIN_REGISTERED)
+    assert (entry.actor, entry.target_label) == (site_moderator, "city.sakai.lg.jp")
+
+
+def test_a_refused_free_mail_registration_approves_nobody_and_logs_nothing(
     login, site_moderator, pending_user
 ):
     login(site_moderator).post(
         reverse("moderation:approve_member", args=[pending_user.pk]), {"register_domain": "on"}
     )
-    assert only_entry(action=AuditEntry.Action.USER_APPROVED).target_user == pending_user
-    assert only_entry(action=AuditEntry.Action.DOMAIN_REGISTERED).target_label == "gmail.com"
+    pending_user.refresh_from_db()
+    assert pending_user.status == User.Status.PENDING
+    assert not AuditEntry.objects.exists()
 
 
 def test_rejection_is_logged_with_its_reason(login, site_moderator, pending_user):

@@ -130,3 +130,21 @@ def test_a_reply_rolled_back_queues_nothing(asker, answerer, topic, committed):
         raise RuntimeError("rollback")
 
     assert notifications_of(asker) == []
+
+
+def test_replies_fanned_out_in_reverse_order_are_all_counted_and_never_twice(
+    asker, answerer, topic, board
+):
+    """Two replies committed at the same moment may reach the worker in either order."""
+    from notifications import delivery
+
+    first = make_reply(answerer, topic, "一つ目")  # the fan-out tasks run only when called
+    second = make_reply(answerer, topic, "二つ目")
+
+    delivery.fan_out_post(second.pk)
+    delivery.fan_out_post(first.pk)
+    delivery.fan_out_post(first.pk)  # a re-run of the same task
+
+    [notification] = notifications_of(asker)
+    assert notification.count == 2
+    assert notification.post == second  # the row still links to the latest reply

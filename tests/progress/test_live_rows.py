@@ -139,3 +139,36 @@ async def test_a_non_members_socket_is_refused_and_a_leavers_socket_closes(scene
     assert (await socket.connect())[0]
     await sync_to_async(forum_services.leave_board)(other, board)
     assert (await socket.receive_output(timeout=3))["type"] == "websocket.close"
+
+
+@pytest.fixture
+def deferring_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+async def test_a_burst_of_saves_carries_the_summary_once_then_a_trailing_summary(
+    scene, deferring_tasks
+):
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+
+    _board, host, other, table = scene
+    await sync_to_async(cache.clear)()
+    columns = await sync_to_async(columns_of)(table)
+    socket = socket_for(host, table, "since=0")
+    await socket.connect()
+    first = await save(other, table, {columns[0].key: "10"}, 0)
+    await save(other, table, {columns[0].key: "20"}, first.version)
+    await save(host, table, {columns[0].key: "30"}, 0)
+    events = [await next_event(socket) for _ in range(3)]
+    assert ["summary_html" in event for event in events] == [True, False, False]
+    [queued] = await sync_to_async(list)(
+        DBTaskResult.objects.filter(task_path="progress.live.send_table_summary")
+    )
+    assert queued.args_kwargs["args"] == [table.pk]
+    # The worker's trailing summary has the last state.
+    await sync_to_async(live.send_table_summary.call)(table.pk)
+    trailing = await next_event(socket)
+    assert trailing["type"] == "summary.changed" and trailing["sequence"] is None
+    assert ">2<" in trailing["summary_html"]  # two organisations answered
+    await socket.disconnect()

@@ -97,10 +97,13 @@ def test_search_page_queries_do_not_grow_with_results(
     for _number in range(posts):
         services.post_reply(member, topic, "入札の結果")
     client = login(verified_user)
-    # session, user, memberships, boards, notification badge, ranked ids, posts of the page;
-    # PostgreSQL adds the per-search planner settings (savepoint, read, set, restore, release),
-    # the word-frequency estimate from pg_stats, the newest post's date and a capped count.
-    budget = 16 if connection.vendor == "postgresql" else 7
+    # session, user, memberships, boards, notification badge, posts of the page, and the
+    # search itself: on SQLite the document count, one FTS5 query per tier of each concept
+    # (入札: as typed, related words), one for titles, and the candidates' rows; on
+    # PostgreSQL the planner settings (savepoint, read, set, restore, release), the document
+    # count (estimated, then counted: the test table was never analysed), the statistics, a
+    # capped count of a rare concept, the candidates and their hits.
+    budget = 18 if connection.vendor == "postgresql" else 12
     with django_assert_max_num_queries(budget):
         response = client.get("/search/", {"q": "入札", "board": board.slug, "solved": "on"})
     assert response.status_code == 200
@@ -113,6 +116,7 @@ def test_similar_endpoint_queries_are_fixed(
     login, verified_user, corpus, django_assert_max_num_queries
 ):
     client = login(verified_user)
-    with django_assert_max_num_queries(6):
+    budget = 18 if connection.vendor == "postgresql" else 13
+    with django_assert_max_num_queries(budget):
         response = client.get("/search/similar/", {"title": "モデルナの保管", "board": "tax"})
     assert response.status_code == 200

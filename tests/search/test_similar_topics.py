@@ -2,18 +2,15 @@
 
 import pytest
 
+from search.analysis import analyse_question
 from search.queries import readable_board_ids, similar_topics
-from search.tokenise import keywords
 
 pytestmark = pytest.mark.django_db
 
 
-def test_title_keywords_are_cut_at_hiragana():
-    assert [term.text for term in keywords("モデルナのバイアルの保管方法は？")] == [
-        "モデルナ",
-        "バイアル",
-        "保管方法",
-    ]
+def test_a_title_is_read_as_its_content_words():
+    concepts = analyse_question("モデルナのバイアルの保管方法は？").concepts
+    assert [concept.text for concept in concepts] == ["モデルナ", "バイアル", "保管方法"]
 
 
 def test_a_title_with_shared_words_suggests_the_existing_topic(corpus, verified_user):

@@ -1,16 +1,20 @@
 """Demo data so that a newcomer sees a living site: staff, boards, questions and answers."""
 
+import time
+
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts import services as account_services
 from accounts.models import Municipality, MunicipalityDomain, User
 from forums import services
 from forums.models import Board, Membership, Topic, WorkField
 from moderation.models import AuditEntry, Flag
-from moderation.services import content, membership
+from moderation.services import content, membership, site
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -52,6 +56,18 @@ STAFF = [
     ("kato@city.kunitachi.lg.jp", "加藤 由美", "加藤（国立市）", "132152", "生活福祉課",
      "ケースワーカー"),
 ]  # fmt: skip
+SITE_MODERATORS = (0, 4)  # two, so that a domain outside lg.jp / go.jp can be confirmed
+# Applicants as site moderators meet them: (e-mail, name, display name, code, department, note)
+APPLICANTS = [
+    ("nakamura@city.sakai.lg.jp", "中村 優子", "中村（堺市）", "271403", "健康福祉局 保健所",
+     ""),
+    ("kimura.takuya@gmail.com", "木村 拓也", "木村（国立市）", "132152", "子育て支援課",
+     "庁内メールは外部のサイトに登録できないため、個人のアドレスで申請しました。"
+     "国立市役所の代表番号（042-576-2111）から子育て支援課の木村につないでいただけます。"),
+    ("okada@city.fuchu.hiroshima.jp", "岡田 直樹", "岡田（府中市）", "342084", "総務課", ""),
+]  # fmt: skip
+# Registered by the first site moderator; in effect once the second confirms it.
+PROPOSED_DOMAIN = ("342084", "city.fuchu.hiroshima.jp")
 DOMAINS = {
     "272221": "city.habikino.lg.jp",
     "281000": "city.kobe.lg.jp",
@@ -96,7 +112,27 @@ ASKING_TO_JOIN = {
 class Command(BaseCommand):
     help = "Create demo municipalities, staff, boards, topics and replies (safe to run again)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--sign-ins-only",
+            action="store_true",
+            help="only print the demo sign-ins (make run does, once the site is up)",
+        )
+        parser.add_argument(
+            "--wait-for-queue",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="first wait (at most this long) until the task worker has sent what is queued",
+        )
+        parser.add_argument("--url", default="", help="the address the site runs at")
+
     def handle(self, *args, **options):
+        if options["sign_ins_only"]:
+            self.wait_for_queue(options["wait_for_queue"])
+            staff = [User.objects.get(email=row[0]) for row in STAFF]
+            self.print_logins(staff, url=options["url"])
+            return
         if not Municipality.objects.exists():
             call_command("load_municipalities", stdout=self.stdout)
         with transaction.atomic():
@@ -113,7 +149,11 @@ class Command(BaseCommand):
     def create_staff(self) -> list[User]:
         for code, domain in DOMAINS.items():
             MunicipalityDomain.objects.get_or_create(
-                domain=domain, defaults={"municipality": Municipality.objects.get(code=code)}
+                domain=domain,
+                defaults={
+                    "municipality": Municipality.objects.get(code=code),
+                    "confirmed_at": timezone.now(),
+                },
             )
         people = []
         for index, (email, full_name, display, code, department, position) in enumerate(STAFF):
@@ -127,10 +167,12 @@ class Command(BaseCommand):
                     municipality=Municipality.objects.get(code=code),
                     department=department,
                     position=position,
-                    is_site_moderator=index == 0,
+                    is_site_moderator=index in SITE_MODERATORS,
                 )
                 person = self.confirm_email(person)
             people.append(person)
+        moderators = [people[index].pk for index in SITE_MODERATORS]
+        User.objects.filter(pk__in=moderators).update(is_site_moderator=True)
         applicant = User.objects.filter(email="applicant@example.com").first()
         if applicant is None:
             applicant = User.objects.create_user(
@@ -143,7 +185,30 @@ class Command(BaseCommand):
                 review_note="札幌市役所の代表番号から内線で確認できます。",
             )
             self.confirm_email(applicant)
+        self.create_applicants(people)
         return people
+
+    def create_applicants(self, staff) -> None:
+        """An lg.jp address not yet registered (strong evidence), a personal address that can
+        only be approved one person at a time, and a domain outside lg.jp waiting for the second
+        site moderator, with a colleague who signed up with it meanwhile."""
+        code, domain = PROPOSED_DOMAIN
+        if not MunicipalityDomain.objects.filter(domain=domain).exists():
+            site.register_municipality_domain(
+                staff[SITE_MODERATORS[0]], Municipality.objects.get(code=code), domain
+            )
+        for email, full_name, display, code, department, note in APPLICANTS:
+            if not User.objects.filter(email=email).exists():
+                person = User.objects.create_user(
+                    email,
+                    DEMO_PASSWORD,
+                    full_name=full_name,
+                    display_name=display,
+                    municipality=Municipality.objects.get(code=code),
+                    department=department,
+                    review_note=note,
+                )
+                self.confirm_email(person)
 
     def confirm_email(self, person: User) -> User:
         EmailAddress.objects.update_or_create(
@@ -233,9 +298,25 @@ class Command(BaseCommand):
             helper = Membership.objects.get(user=staff[1], board=vaccination)
             membership.set_moderator(moderator, helper, True)
 
-    def print_logins(self, staff) -> None:
+    def wait_for_queue(self, seconds: int) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            time.sleep(1)
+            if not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists():
+                time.sleep(1)  # the line of the last message it sent
+                return
+
+    def print_logins(self, staff, url: str = "") -> None:
+        self.stdout.write("")
+        if url:
+            self.stdout.write(self.style.SUCCESS(f"Online City Hall is running at {url}"))
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for index, person in enumerate(staff):
-            role = " (site moderator)" if index == 0 else ""
+            role = " (site moderator)" if index in SITE_MODERATORS else ""
             self.stdout.write(f"  {person.email} / {DEMO_PASSWORD}{role}")
         self.stdout.write(f"  applicant@example.com / {DEMO_PASSWORD} (waiting for review)")
+        if User.objects.filter(email="takahashi@mhlw.go.jp").exists():
+            self.stdout.write(f"  takahashi@mhlw.go.jp / {DEMO_PASSWORD} (ministry, seconded)")
+        self.stdout.write(
+            "E-mails are not sent: each one is a line here, and the whole message is in sent-mail/."
+        )

@@ -1,6 +1,6 @@
-"""How a member's face is drawn, from the user row alone: a photo URL (with its version) or
-initials on one of a few colours. No queries and no imports of other apps, so any page, list
-or JSON answer can use it."""
+"""How a member's face (avatar) is drawn from the user row alone: the URL of their photo (with
+its version; the attachments app stores and serves it) or initials on one of a few colours. No
+queries and no imports of other apps, so any page, list or JSON answer can use it."""
 
 import unicodedata
 

@@ -1,0 +1,1 @@
+"""Plumbing that every app may use: no models, no imports from the apps."""

@@ -1,0 +1,97 @@
+"""Server-sent event streams: what every live stream of the site shares.
+
+Buffering proxies of city halls hold a response back until enough bytes arrive or it ends: a
+stream opens with a 2 KiB padding comment, says ``X-Accel-Buffering: no`` and
+``Cache-Control: no-transform``, and sends a heartbeat comment every ``HEARTBEAT_SECONDS``.
+
+The channel layer's ``receive()`` is never cancelled while a stream runs. channels-redis reads
+every process-local channel through one shared loop; cancelling a ``receive()`` (as a timeout
+around it does) can cancel that loop in the middle of a Redis read, losing a message meant for
+another socket or stream of the process, and drops what was buffered for the cancelled channel.
+With a keep-alive timeout around each receive, every open stream did that every few seconds:
+the more streams a worker had served, the more events went missing for everyone. Here one
+receive per message stays pending across heartbeats (``Subscription.next_message``), and at
+the end the stream wakes it with a message of its own before leaving its groups.
+
+A stream holds no database connection while it waits. Django returns a request's connection
+(to the psycopg pool) only when the response ends, and a stream's response lasts minutes: with
+plain ``sync_to_async`` every open stream kept one of the pool's ten connections, and from the
+eleventh stream on every request of that worker, page or socket, waited 10 s for a connection
+and failed. Streams read the database through ``database_sync_to_async``, which hands the
+connection back after each call.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+
+from channels.layers import get_channel_layer
+from django.http import StreamingHttpResponse
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 15
+PADDING = ":" + " " * 2048 + "\n\n"
+HEARTBEAT = ": heartbeat\n\n"
+RETRY = "retry: 3000\n\n"
+STOP_WAIT_SECONDS = 2.0
+
+
+def format_event(event: dict) -> str:
+    event_id = f"id: {event['sequence']}\n" if event.get("sequence") else ""
+    return f"{event_id}data: {json.dumps(event, ensure_ascii=False)}\n\n"
+
+
+def event_stream_response(stream) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(stream, content_type="text/event-stream; charset=utf-8")
+    response["Cache-Control"] = "no-cache, no-transform"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+class Subscription:
+    """A stream's channel, its groups and its one pending ``receive()``."""
+
+    def __init__(self, groups: list[str]):
+        self.layer = get_channel_layer()
+        self.groups = list(groups)
+        self.channel = None
+        self.receiver = None
+
+    async def open(self) -> None:
+        self.channel = await self.layer.new_channel("sse.")
+        for group in self.groups:
+            await self.layer.group_add(group, self.channel)
+
+    async def move(self, old_group: str, new_group: str) -> None:
+        await self.layer.group_discard(old_group, self.channel)
+        self.groups.remove(old_group)
+        await self.layer.group_add(new_group, self.channel)
+        self.groups.append(new_group)
+
+    async def next_message(self, timeout: float) -> dict | None:
+        """The next message, or None after ``timeout`` (the receive stays pending)."""
+        if self.receiver is None:
+            self.receiver = asyncio.ensure_future(self.layer.receive(self.channel))
+        done, _pending = await asyncio.wait({self.receiver}, timeout=timeout)
+        if not done:
+            return None
+        receiver, self.receiver = self.receiver, None
+        return receiver.result()
+
+    async def close(self) -> None:
+        if self.channel is None:
+            return
+        receiver, self.receiver = self.receiver, None
+        if receiver is not None and not receiver.done():
+            with contextlib.suppress(Exception):
+                await self.layer.send(self.channel, {"type": "stream.closed"})
+                await asyncio.wait({receiver}, timeout=STOP_WAIT_SECONDS)
+            if not receiver.done():
+                receiver.cancel()
+        for group in self.groups:
+            try:
+                await self.layer.group_discard(group, self.channel)
+            except Exception:
+                logger.warning("Could not leave %s", group, exc_info=True)

@@ -1,0 +1,95 @@
+"""The cache: Redis shared by every worker, and this process's memory while Redis is away.
+
+The cache only ever helps (header hints, sign-in rate-limit counters), so an unreachable Redis
+must not turn a page into a 500. ``FailoverRedisCache`` sends every call to Redis; when Redis
+refuses or times out it answers from a local in-memory cache instead and leaves Redis alone for
+``RETRY_SECONDS`` (a hung Redis would otherwise cost its socket timeout on every call), then
+tries again. Rate limits therefore keep counting while Redis is down, per process instead of
+site-wide: looser by the number of worker processes, never open.
+"""
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5.0
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class FailoverRedisCache(BaseCache):
+    def __init__(self, server, params):
+        super().__init__(params)
+        self.primary = RedisCache(server, params)
+        local_params = {key: value for key, value in params.items() if key != "OPTIONS"}
+        self.fallback = LocMemCache(f"failover-{id(self)}", local_params)
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def redis_available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _call(self, name: str, *args, **kwargs):
+        if self.redis_available:
+            try:
+                return getattr(self.primary, name)(*args, **kwargs)
+            except UNAVAILABLE as error:
+                with self._lock:
+                    was_up = self.redis_available
+                    self._down_until = time.monotonic() + RETRY_SECONDS
+                if was_up:
+                    logger.warning(
+                        "Redis cache unavailable (%s); using this process's memory for %.0f s",
+                        type(error).__name__,
+                        RETRY_SECONDS,
+                    )
+        return getattr(self.fallback, name)(*args, **kwargs)
+
+    def ping(self) -> None:
+        """Raise unless Redis answers now (for /healthz; ignores the retry pause)."""
+        self.primary._cache.get_client(write=True).ping()
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", key, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._call("incr", key, delta, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", keys, version)
+
+    def clear(self):
+        self.fallback.clear()
+        return self._call("clear")
+
+    def close(self, **kwargs):
+        self.primary.close(**kwargs)

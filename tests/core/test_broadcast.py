@@ -1,0 +1,95 @@
+"""Live events leave through the server's loop without the writer waiting for delivery."""
+
+import asyncio
+import threading
+from unittest import mock
+
+import pytest
+
+from core import broadcast
+
+
+class HeldLayer:
+    """A channel layer whose sends finish only when the test lets them."""
+
+    def __init__(self):
+        self.release = threading.Event()
+        self.delivered: list[tuple[str, dict]] = []
+
+    async def group_send(self, group, message):
+        while not self.release.is_set():
+            await asyncio.sleep(0.01)
+        self.delivered.append((group, message))
+
+
+@pytest.fixture
+def server_loop():
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(_bind(), loop).result(timeout=5)
+    yield loop
+    asyncio.run_coroutine_threadsafe(broadcast.unbind_server_loop(), loop).result(timeout=5)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(timeout=5)
+    loop.close()
+
+
+async def _bind():
+    broadcast.bind_server_loop(asyncio.get_running_loop())
+
+
+def wait_for(condition, seconds: float = 5.0) -> bool:
+    done = threading.Event()
+    for _ in range(int(seconds * 100)):
+        if condition():
+            return True
+        done.wait(0.01)
+    return condition()
+
+
+def test_a_send_beside_a_running_server_returns_before_the_delivery(server_loop):
+    layer = HeldLayer()
+    with mock.patch("core.broadcast.get_channel_layer", return_value=layer):
+        broadcast.send("topic.1", {"type": "topic.event", "number": 1})
+        # The layer is still holding the message: the writer did not wait for it.
+        assert layer.delivered == []
+        layer.release.set()
+        assert wait_for(lambda: len(layer.delivered) == 1)
+    assert layer.delivered == [("topic.1", {"type": "topic.event", "number": 1})]
+
+
+def test_events_leave_in_the_order_they_were_sent(server_loop):
+    layer = HeldLayer()
+    layer.release.set()
+    with mock.patch("core.broadcast.get_channel_layer", return_value=layer):
+        for number in range(20):
+            broadcast.send("topic.1", {"type": "topic.event", "number": number})
+        assert wait_for(lambda: len(layer.delivered) == 20)
+    assert [message["number"] for _group, message in layer.delivered] == list(range(20))
+
+
+def test_without_a_running_server_the_send_happens_at_once(monkeypatch):
+    ended = asyncio.new_event_loop()
+    ended.close()  # e.g. the loop of a test that has finished: nothing may wait on it
+    monkeypatch.setattr(broadcast, "_server_loop", ended)
+    layer = HeldLayer()
+    layer.release.set()
+    with mock.patch("core.broadcast.get_channel_layer", return_value=layer):
+        broadcast.send("user.7", {"type": "access.changed"})
+    assert layer.delivered == [("user.7", {"type": "access.changed"})]
+
+
+def test_a_failing_layer_loses_the_event_but_not_the_write(server_loop, caplog):
+    class BrokenLayer:
+        async def group_send(self, group, message):
+            raise ConnectionError("Redis is down")
+
+    layer = HeldLayer()
+    layer.release.set()
+    with mock.patch("core.broadcast.get_channel_layer", side_effect=[BrokenLayer(), layer]):
+        broadcast.send("topic.1", {"number": 1})
+        broadcast.send("topic.1", {"number": 2})
+        assert wait_for(lambda: len(layer.delivered) == 1)
+    assert layer.delivered == [("topic.1", {"number": 2})]
+    assert "was not sent" in caplog.text

@@ -1,0 +1,92 @@
+"""Moderation addresses tell nothing to those who may not use them; refusals log one line."""
+
+import logging
+
+import pytest
+from django.urls import reverse
+
+from forums.models import Board, Topic
+from onlinecityhall.log_filters import RefusalsWithoutTraceback
+from tests.factories import BoardFactory, MembershipFactory, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hidden_topic(db):
+    board = BoardFactory(slug="secret", join_policy=Board.JoinPolicy.INVITE)
+    author = MembershipFactory(board=board).user
+    return make_topic(author, board, title="非公開の議題")
+
+
+def _merge(client, topic_id: int, target: int):
+    return client.post(
+        reverse("moderation:topic_merge", args=[topic_id]), {"target": target, "reason": ""}
+    )
+
+
+def test_a_member_learns_nothing_from_the_merge_address(login, member, topic, hidden_topic):
+    client = login(member)
+    missing = max(Topic.objects.values_list("pk", flat=True)) + 100
+    answers = {
+        "own board, hidden target": _merge(client, topic.pk, hidden_topic.pk),
+        "own board, missing target": _merge(client, topic.pk, missing),
+        "hidden source": _merge(client, hidden_topic.pk, topic.pk),
+        "missing source": _merge(client, missing, topic.pk),
+    }
+    assert {name: answer.status_code for name, answer in answers.items()} == dict.fromkeys(
+        answers, 404
+    )
+    assert Topic.objects.filter(pk=hidden_topic.pk).exists()
+
+
+def test_a_moderator_gets_the_same_answer_for_a_hidden_and_a_missing_target(
+    login, board_moderator, topic, hidden_topic
+):
+    client = login(board_moderator)
+    missing = max(Topic.objects.values_list("pk", flat=True)) + 100
+    hidden = client.post(
+        reverse("moderation:topic_merge", args=[topic.pk]),
+        {"target": hidden_topic.pk},
+        follow=True,
+    )
+    absent = client.post(
+        reverse("moderation:topic_merge", args=[topic.pk]), {"target": missing}, follow=True
+    )
+    messages = [[str(m) for m in response.context["messages"]] for response in (hidden, absent)]
+    assert messages[0] == messages[1] and messages[0]
+    assert Topic.objects.filter(pk=hidden_topic.pk).exists()
+
+
+def test_moderation_pages_of_a_readable_topic_are_404_for_members(login, member, topic, reply):
+    client = login(member)
+    for url in (
+        reverse("moderation:topic", args=[topic.pk]),
+        reverse("moderation:post", args=[reply.pk]),
+        reverse("moderation:board", args=[topic.board.slug]),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_refusal_is_logged_as_one_line_and_a_crash_keeps_its_traceback(login, member, caplog):
+    login(member).get(reverse("accounts:review_queue"))  # 403 for an ordinary member
+    [refusal] = [r for r in caplog.records if r.name == "django.request"]
+    # Django attached the exception; the site's handler, which saw the record first, dropped it.
+    formatter = logging.Formatter()
+    assert refusal.status_code == 403
+    assert "\n" not in formatter.format(refusal)
+    try:
+        raise RuntimeError("real error")
+    except RuntimeError as error:
+        crash = logging.LogRecord("django.request", logging.ERROR, "", 0, "boom", (), None)
+        crash.exc_info = (type(error), error, error.__traceback__)
+        crash.status_code = 500
+    RefusalsWithoutTraceback().filter(crash)
+    assert "Traceback" in formatter.format(crash)
+
+
+def test_the_sites_log_handler_uses_the_filter():
+    handlers = logging.getLogger().handlers
+    assert any(
+        isinstance(f, RefusalsWithoutTraceback) for handler in handlers for f in handler.filters
+    )
