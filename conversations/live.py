@@ -23,6 +23,8 @@ Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-
 
 import logging
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -31,7 +33,6 @@ from accounts.live import member_access_changed, user_group
 from accounts.models import User
 from conversations.models import Conversation, ConversationEvent, Message, Participant
 from conversations.queries import active_participants, read_states
-from core import broadcast
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +47,10 @@ def conversation_group(conversation_id: int) -> str:
 
 
 def _send(group: str, message: dict) -> None:
-    """Hand the event to the server's publisher (``core.broadcast``): the writer does not wait
-    for its delivery, and events still leave in order."""
-    broadcast.send(group, message)
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, message)
+    except Exception:
+        logger.warning("Live event to %s was not sent", group, exc_info=True)
 
 
 def _send_after_commit(group: str, message: dict) -> None:
