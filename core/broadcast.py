@@ -73,10 +73,26 @@ def _hand_over(loop: asyncio.AbstractEventLoop, group: str, message: dict) -> bo
 
 def send(group: str, message: dict) -> None:
     """Send ``message`` to ``group`` without waiting for its delivery when a server runs."""
+    send_many([(group, message)])
+
+
+def send_many(messages: list[tuple[str, dict]]) -> None:
+    """Send each ``(group, message)`` in order. Beside a server they are queued; elsewhere (the
+    task worker telling 500 watchers) they go out in one pass of one event loop, not one loop
+    hop each."""
     loop = _server_loop
-    if loop is not None and _hand_over(loop, group, message):
+    if loop is not None and all(_hand_over(loop, group, message) for group, message in messages):
         return
+
+    async def send_all() -> None:
+        layer = get_channel_layer()
+        for group, message in messages:
+            try:
+                await layer.group_send(group, message)
+            except Exception:
+                logger.warning("Live event to %s was not sent", group, exc_info=True)
+
     try:
-        async_to_sync(get_channel_layer().group_send)(group, message)
+        async_to_sync(send_all)()
     except Exception:
-        logger.warning("Live event to %s was not sent", group, exc_info=True)
+        logger.warning("%s live events were not sent", len(messages), exc_info=True)

@@ -12,13 +12,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.live import user_events
 from accounts.models import User
-from forums.models import Board, Membership, Post
+from forums.models import Board, Membership, Post, TopicReadState
 from forums.permissions import can_view_board
 from notifications.mentions import mentioned_user_ids
 from notifications.models import (
@@ -158,6 +158,7 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
     # is e-mailed again only when the topic had been quiet for a while before this event.
     quiet_since = now - timedelta(minutes=settings.NOTIFICATIONS_EMAIL_QUIET_MINUTES)
     grouped, digest_rows, new_rows, emailed_again = [], [], [], set()
+    unread_replies = _unread_replies(topic, post, recipients, existing)
     for user_id, kind in recipients.items():
         delivery = deliveries[user_id][kind]
         row = existing.get((user_id, kind))
@@ -170,6 +171,7 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
                     board_id=topic.board_id,
                     topic=topic,
                     post=post,
+                    count=unread_replies.get(user_id, 1),
                     created_at=now,
                     updated_at=now,
                     in_digest=delivery == Delivery.DIGEST,
@@ -199,6 +201,36 @@ def _record_in_transaction(recipients: dict[int, str], post: Post, actor_id) -> 
     ]
     _queue_emails(immediately, post.pk)
     return len(told)
+
+
+def _unread_replies(topic, post: Post, recipients: dict[int, str], existing) -> dict[int, int]:
+    """For each member about to get a new reply row: how many replies up to ``post`` they have
+    neither read nor been told about. A coalesced fan-out (the worker behind on a busy topic)
+    passed over the earlier replies, so the new row counts them too; a member who read up to
+    the previous reply gets 1."""
+    new_reply_rows = [
+        user_id
+        for user_id, kind in recipients.items()
+        if kind == Kind.REPLY and (user_id, kind) not in existing
+    ]
+    if not new_reply_rows:
+        return {}
+    seen = dict(
+        TopicReadState.objects.filter(topic=topic, user_id__in=new_reply_rows).values_list(
+            "user_id", "last_read_number"
+        )
+    )
+    # A reply they were already told about (a row they have since marked read) is not new.
+    told = (
+        Notification.objects.filter(topic=topic, kind=Kind.REPLY, recipient_id__in=new_reply_rows)
+        .values("recipient_id")
+        .annotate(number=Max("post__number"))
+    )
+    for row in told:
+        seen[row["recipient_id"]] = max(seen.get(row["recipient_id"], 0), row["number"] or 0)
+    return {
+        user_id: max(1, post.number - max(1, seen.get(user_id, 1))) for user_id in new_reply_rows
+    }
 
 
 def _count_into_groups(grouped, existing, post: Post, actor_id, now) -> None:
