@@ -35,6 +35,8 @@ def add_field_data(connection, departments: list[str], log) -> dict:
     """Returns counts; does nothing when the members already have assignments with fields."""
     from django.db import connection as django_connection
 
+    add_field_content()
+
     from fields.matching import field_for_department
     from fields.models import DepartmentAlias, Field
     from fields.registry import load_registry
@@ -98,3 +100,46 @@ def add_field_data(connection, departments: list[str], log) -> dict:
     raw.commit()
     log(f"  fields: {len(rows):,} assignments, {len(ask_me):,} members say “ask me”")
     return {"assignments": len(rows), "ask_me": len(ask_me)}
+
+
+GUIDE = (
+    "# 予防接種の担当になったら\n\n## 最初の1週間\n- 実施要領を読む\n- 委託医療機関と契約書を確認\n"
+    "- 前任者の引継書を読む\n\n## ワクチンの保管\n- 温度記録は毎日\n- 停電時の移送先\n\n"
+    "## 接種券\n- 4月と9月が発送の山\n- 再発行の本人確認\n"
+)
+CALENDAR = [
+    (4, "接種券の一斉発送"),
+    (4, "委託契約の更新"),
+    (6, "実績報告"),
+    (9, "インフルエンザの案内"),
+    (10, "予算要求"),
+    (12, "実施計画案"),
+    (2, "当初予算の審議"),
+    (3, "引継書の作成"),
+]
+
+
+def add_field_content() -> None:
+    """A guide with history, the calendar of the year and handover notes for vaccination, as
+    the demo has them, so the field page renders what a real one shows."""
+    from accounts.models import User
+    from fields.models import CalendarEntry, DepartmentAlias, Field, GuideRevision, HandoverNote
+    from fields.registry import load_registry
+
+    load_registry(Field, DepartmentAlias)
+    field = Field.objects.get(slug="vaccination")
+    if field.guide_revisions.exists():
+        return
+    author = User.objects.order_by("id").last()
+    for number in (1, 2, 3):
+        GuideRevision.objects.create(field=field, number=number, body=GUIDE * number, author=author)
+    for month, title in CALENDAR:
+        CalendarEntry.objects.create(field=field, month=month, title=title, created_by=author)
+    for number in range(5):
+        HandoverNote.objects.create(
+            field=field,
+            author=author,
+            title=f"引継書 {number + 1}",
+            body=GUIDE,
+            organisation_id=author.municipality_id,
+        )

@@ -87,7 +87,7 @@ def calendar_of(field: Field) -> list[CalendarMonth]:
     return [months[month] for month in CalendarEntry.MONTHS_OF_FISCAL_YEAR]
 
 
-def best_answers(user, board_ids: list[int], limit: int = 8) -> list[Topic]:
+def best_answers(user, board_ids: list[int], limit: int = 6) -> list[Topic]:
     """Solved topics of all time, the most helpful accepted answers first.
 
     Ranking every solved topic of a large board reads each accepted answer (~8,000 in a board
@@ -115,7 +115,7 @@ def best_answers(user, board_ids: list[int], limit: int = 8) -> list[Topic]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def unanswered_questions(user, board_ids: list[int], limit: int = 8) -> list[Topic]:
+def unanswered_questions(user, board_ids: list[int], limit: int = 5) -> list[Topic]:
     if not board_ids:
         return []
     topics = Topic.objects.filter(board_id__in=board_ids, reply_count=0, is_locked=False)

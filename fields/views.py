@@ -30,7 +30,7 @@ from forums import services as forum_services
 from forums.markdown import render_markdown
 from forums.permissions import can_join_board
 
-PEOPLE_ON_FIELD_PAGE = 6
+PEOPLE_ON_FIELD_PAGE = 5
 PEOPLE_PER_PAGE = 20
 
 
