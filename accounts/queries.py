@@ -79,15 +79,20 @@ def search_municipalities(text: str, limit: int = 20) -> list[Municipality]:
     return list(municipalities.filter(condition).order_by("code")[:limit])
 
 
-def review_queue() -> QuerySet[User]:
+def waiting_for_a_site_moderator() -> Q:
     """Applicants waiting for a moderator, and verified staff to check again (their address did
     not match, or the domain that verified them was removed)."""
     return (
-        User.objects.filter(
-            Q(status=User.Status.PENDING)
-            | Q(status=User.Status.VERIFIED, domain_mismatch=True)
-            | Q(status=User.Status.VERIFIED, needs_recheck=True)
-        )
+        Q(status=User.Status.PENDING)
+        | Q(status=User.Status.VERIFIED, domain_mismatch=True)
+        | Q(status=User.Status.VERIFIED, needs_recheck=True)
+    )
+
+
+def review_queue() -> QuerySet[User]:
+    """The members of ``waiting_for_a_site_moderator``, oldest first."""
+    return (
+        User.objects.filter(waiting_for_a_site_moderator())
         .select_related("municipality")
         .order_by("date_joined")
     )

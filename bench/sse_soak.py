@@ -41,7 +41,6 @@ from bench.live import (  # noqa: E402
     forget_channel_layer_keys,
     log_problems,
     new_topic,
-    reply_through_form,
     resident_kib,
     seed,
     server_env,
@@ -61,6 +60,8 @@ class Stats:
     streams_opened: int = 0
     streams_failed: int = 0
     sockets_opened: int = 0
+    sockets_failed: int = 0
+    sockets_dropped: int = 0
     posted: dict = field(default_factory=dict)  # sequence -> monotonic time of the POST
     received: list = field(default_factory=list)  # (listener, sequence, time)
     windows: list = field(default_factory=list)  # (listener, since_sequence, opened, closed)
@@ -76,7 +77,12 @@ async def sse_stream(port, session, topic_id, since, lifetime, stats, name, revo
     """One EventSource-like stream; returns the last sequence it saw."""
     from django.conf import settings
 
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        stats.streams_failed += 1
+        await asyncio.sleep(1)
+        return since
     writer.write(
         (
             f"GET /topics/{topic_id}/events/stream/?since={since} HTTP/1.1\r\n"
@@ -129,15 +135,23 @@ async def sse_client(port, session, topic_id, end, stats, name):
 
 
 async def socket_client(port, session, topic_id, end, stats, name):
+    """A socket held for the whole run; reconnects (with the catch-up) if it is dropped."""
     from django.conf import settings
 
-    url = f"ws://127.0.0.1:{port}/ws/topics/{topic_id}/?since=0"
     headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
-    async with websockets.connect(
-        url, additional_headers=headers, origin=f"http://127.0.0.1:{port}"
-    ) as connection:
+    last = 0
+    while time.monotonic() < end:
+        url = f"ws://127.0.0.1:{port}/ws/topics/{topic_id}/?since={last}"
+        try:
+            connection = await websockets.connect(
+                url, additional_headers=headers, origin=f"http://127.0.0.1:{port}", open_timeout=30
+            )
+        except (OSError, TimeoutError, websockets.WebSocketException):
+            stats.sockets_failed += 1
+            await asyncio.sleep(1)
+            continue
         stats.sockets_opened += 1
-        opened = time.monotonic()
+        opened, since = time.monotonic(), last
         try:
             while time.monotonic() < end:
                 try:
@@ -146,9 +160,53 @@ async def socket_client(port, session, topic_id, end, stats, name):
                     continue
                 event = json.loads(message)
                 if event.get("sequence"):
+                    last = max(last, event["sequence"])
                     stats.received.append((name, event["sequence"], time.monotonic()))
+        except websockets.ConnectionClosed:
+            stats.sockets_dropped += 1
         finally:
-            stats.windows.append((name, 0, opened, time.monotonic()))
+            stats.windows.append((name, since, opened, time.monotonic()))
+            await connection.close()
+
+
+def reply(port: int, session: str, topic_id: int, number: int) -> int:
+    """The reply form of the topic's last page (the poster has read the rest), then its POST."""
+    import http.client
+    import re
+    import urllib.parse
+
+    from django.conf import settings
+
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session}"
+    try:
+        page = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        page.request("GET", f"/topics/{topic_id}/?page=last", headers={"Cookie": cookie})
+        answer = page.getresponse()
+        html = answer.read().decode()
+        csrf = re.search(r"csrftoken=([^;]+)", answer.getheader("Set-Cookie", "")).group(1)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        submission = re.search(r'name="submission_token" value="([^"]*)"', html).group(1)
+    except (OSError, AttributeError):
+        return 0
+    form = {"csrfmiddlewaretoken": token, "submission_token": submission}
+    form["body"] = f"在庫の確認 {number} 回目です。"
+    origin = f"http://127.0.0.1:{port}"
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(
+            "POST",
+            f"/topics/{topic_id}/reply/",
+            body=urllib.parse.urlencode(form),
+            headers={
+                "Cookie": f"{cookie}; csrftoken={csrf}",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": origin,
+                "Referer": origin + f"/topics/{topic_id}/",
+            },
+        )
+        return connection.getresponse().status
+    except OSError:
+        return 0
 
 
 async def poster(port, session, topic_id, end, interval, stats):
@@ -159,9 +217,7 @@ async def poster(port, session, topic_id, end, interval, stats):
         number += 1
         # Latency counts from here: the reply form's GET (for its CSRF token) and its POST.
         before = time.monotonic()
-        _start, status = await asyncio.to_thread(
-            reply_through_form, port, session, topic_id, number
-        )
+        status = await asyncio.to_thread(reply, port, session, topic_id, number)
         if status == 302:
             sequence = await asyncio.to_thread(
                 lambda: Topic.objects.values_list("event_sequence", flat=True).get(pk=topic_id)
@@ -190,9 +246,13 @@ async def revoker(ports, board, members, sessions, topic_id, end, every, stats):
         )
         url = f"ws://127.0.0.1:{port}/ws/topics/{topic_id}/?since=0"
         headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
-        connection = await websockets.connect(
-            url, additional_headers=headers, origin=f"http://127.0.0.1:{port}"
-        )
+        try:
+            connection = await websockets.connect(
+                url, additional_headers=headers, origin=f"http://127.0.0.1:{port}", open_timeout=30
+            )
+        except (OSError, TimeoutError, websockets.WebSocketException):
+            stats.sockets_failed += 1
+            connection = None
         await asyncio.sleep(every)
         requested = time.monotonic()
         membership = await asyncio.to_thread(
@@ -204,16 +264,18 @@ async def revoker(ports, board, members, sessions, topic_id, end, every, stats):
             stats.revocations.append(("stream", requested, time.monotonic()))
         except TimeoutError:
             stats.revocations.append(("stream", requested, None))
-        try:
-            await asyncio.wait_for(connection.wait_closed(), LOST_AFTER)
-            honoured = connection.close_code == 4403
-            stats.revocations.append(("socket", requested, time.monotonic() if honoured else None))
-        except TimeoutError:
-            stats.revocations.append(("socket", requested, None))
+        if connection is not None:
+            try:
+                await asyncio.wait_for(connection.wait_closed(), LOST_AFTER)
+                honoured = connection.close_code == 4403
+                at = time.monotonic() if honoured else None
+                stats.revocations.append(("socket", requested, at))
+            except TimeoutError:
+                stats.revocations.append(("socket", requested, None))
+            await connection.close()
         stream.cancel()
         with contextlib.suppress(BaseException):
             await stream
-        await connection.close()
 
 
 def losses(stats: Stats) -> tuple[int, int]:
@@ -339,7 +401,10 @@ def main() -> None:
 
     print(f"SSE soak: {args.minutes:g} min, {args.workers} workers, logs in {log_dir}")
     print(f"streams opened {stats.streams_opened} (failed to open {stats.streams_failed}), ")
-    print(f"sockets {stats.sockets_opened}, replies {len(stats.posted)}")
+    print(
+        f"sockets opened {stats.sockets_opened} (failed to open {stats.sockets_failed}, "
+        f"dropped {stats.sockets_dropped}), replies {len(stats.posted)}"
+    )
     print(f"deliveries expected {expected}, lost {lost}")
     print(
         f"latency p50 {percentile(latencies, 0.5):.0f} ms, p99 {percentile(latencies, 0.99):.0f} ms"

@@ -69,7 +69,13 @@ def _existing_submission(author, token: str) -> Message | None:
 
 
 def start_conversation(
-    starter, recipients, body: str, title: str = "", token: str = "", field=None
+    starter,
+    recipients,
+    body: str,
+    title: str = "",
+    token: str = "",
+    field=None,
+    attachment_keys=(),
 ):
     """Open a conversation with one or more members and its first message. The same form
     token twice returns the first conversation. ``field``: the field of work the question is
@@ -103,7 +109,8 @@ def start_conversation(
                 Participant(conversation=conversation, user=user, joined_at=now)
                 for user in [starter, *recipients]
             )
-            _write(starter, conversation, body, token=token)
+            first = _write(starter, conversation, body, token=token)
+            attachment_services.attach_to_message(starter, first, attachment_keys)
     except IntegrityError:
         existing = _existing_submission(starter, token)
         if existing is None:

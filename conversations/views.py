@@ -73,6 +73,18 @@ def _candidates(request, exclude_ids) -> tuple[str, list[dict]]:
     ]
 
 
+def _files_from(request) -> tuple[list, list[str]]:
+    """The files of a message form: those chosen now go to the member's pending area at once,
+    and those kept from an earlier try come back by key, so an error or a preview never makes
+    the member choose them again. Returns the pending files and the refusals."""
+    uploaded = request.FILES.getlist("files")[: settings.ATTACHMENTS_MAX_FILES]
+    accepted, errors = attachment_services.upload_many(request.user, None, uploaded)
+    kept = attachment_services.pending_for(
+        request.user, request.POST.getlist("attachments")[: settings.ATTACHMENTS_MAX_FILES]
+    )
+    return kept + accepted, errors
+
+
 # --- The list and starting ------------------------------------------------------------------
 
 
@@ -103,9 +115,11 @@ def conversation_new(request):
     field = field_by_slug(source.get("field", "")[:50]) if source.get("field") else None
     refused = [member for member in chosen if not queries.may_contact(request.user, member, field)]
     chosen = [member for member in chosen if member not in refused]
+    pending, file_errors = [], []
     if request.method == "POST":
         form = NewConversationForm(request.POST)
-        if form.is_valid() and "preview" not in request.POST and not refused:
+        pending, file_errors = _files_from(request)
+        if form.is_valid() and "preview" not in request.POST and not refused and not file_errors:
             data = form.cleaned_data
             try:
                 conversation = services.start_conversation(
@@ -115,6 +129,7 @@ def conversation_new(request):
                     title=data["title"],
                     token=data["submission_token"],
                     field=field,
+                    attachment_keys=[str(file.key) for file in pending],
                 )
             except (PermissionDenied, ValidationError) as error:
                 form.add_error(None, _errors(error))
@@ -135,8 +150,11 @@ def conversation_new(request):
         "preview": preview,
         "max_participants": settings.CONVERSATION_MAX_PARTICIPANTS,
         "field": field,
+        "files_pending": pending,
+        "files_errors": file_errors,
     }
-    status = 400 if request.method == "POST" and (form.errors or refused) else 200
+    failed = form.errors or refused or file_errors
+    status = 400 if request.method == "POST" and failed else 200
     return render(request, "conversations/new.html", context, status=status)
 
 
@@ -196,16 +214,7 @@ def message_send(request, conversation_id):
     conversation, seat = queries.readable_conversation(request.user, conversation_id)
     form = MessageForm(request.POST)
     preview = None
-    # Files are kept in the member's pending area at once, so an error or a preview never
-    # makes them choose the files again.
-    uploaded = request.FILES.getlist("files")[: settings.ATTACHMENTS_MAX_FILES]
-    accepted, file_errors = attachment_services.upload_many(request.user, None, uploaded)
-    pending = (
-        attachment_services.pending_for(
-            request.user, request.POST.getlist("attachments")[: settings.ATTACHMENTS_MAX_FILES]
-        )
-        + accepted
-    )
+    pending, file_errors = _files_from(request)
     if form.is_valid() and "preview" not in request.POST and not file_errors:
         data = form.cleaned_data
         reply_to = None

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import can_moderate_site, is_verified_member
-from accounts.queries import member_word_filter, with_place
+from accounts.queries import member_word_filter, waiting_for_a_site_moderator, with_place
 from forums.models import Board, Membership, Post
 from moderation.models import AuditEntry, Flag
 
@@ -186,9 +186,7 @@ def pending_work(user) -> dict[str, int]:
         .values("post_id")
         .distinct()
     )
-    applicants = User.objects.filter(
-        Q(status=User.Status.PENDING) | Q(status=User.Status.VERIFIED, domain_mismatch=True)
-    )
+    applicants = User.objects.filter(waiting_for_a_site_moderator())
     if not site:
         applicants = applicants.none()
     row = (

@@ -65,11 +65,6 @@ def fan_out_post(post_id: int) -> int:
             BoardSubscription.objects.filter(board=board).values_list("user_id", flat=True)
         )
         watcher_kind = Kind.NEW_TOPIC
-    elif _later_reply_exists(post):
-        # The worker is behind on a busy topic: the later reply's task tells the watchers about
-        # both (its grouped rows count every reply since the last one they counted), so this
-        # one only delivers its own mentions. A backlog of fan-outs collapses into one.
-        watchers, watcher_kind = set(), Kind.REPLY
     else:
         watchers = set(
             TopicSubscription.objects.filter(
@@ -77,6 +72,15 @@ def fan_out_post(post_id: int) -> int:
             ).values_list("user_id", flat=True)
         )
         watcher_kind = Kind.REPLY
+        # The worker is behind on a busy topic: a later reply's task tells the watchers about
+        # both (its grouped rows count every reply since the last one they counted), so this
+        # one only delivers its own mentions; a backlog of fan-outs collapses into one. Only a
+        # watcher who wrote every later reply hears of this one from nobody else.
+        later_authors = _authors_of_later_replies(post)
+        if len(later_authors) > 1:
+            watchers = set()
+        elif later_authors:
+            watchers &= later_authors
     readers = readers_of(board, mentioned | watchers)
     recipients = {user_id: watcher_kind for user_id in (watchers - mentioned - {post.author_id})}
     recipients.update(dict.fromkeys(mentioned, Kind.MENTION))
@@ -84,13 +88,21 @@ def fan_out_post(post_id: int) -> int:
     return record(recipients, post=post, actor_id=post.author_id)
 
 
-def _later_reply_exists(post: Post) -> bool:
-    return Post.objects.filter(
-        topic_id=post.topic_id,
-        number__gt=post.number,
-        deleted_at__isnull=True,
-        hidden_at__isnull=True,
-    ).exists()
+def _authors_of_later_replies(post: Post) -> set[int]:
+    """Up to two of the authors of the topic's visible replies after ``post`` (two is enough
+    to know that every watcher is told by one of them)."""
+    authors = (
+        Post.objects.filter(
+            topic_id=post.topic_id,
+            number__gt=post.number,
+            deleted_at__isnull=True,
+            hidden_at__isnull=True,
+        )
+        .order_by()
+        .values_list("author_id", flat=True)
+        .distinct()[:2]
+    )
+    return set(authors)
 
 
 def deliver_new_mentions(post_id: int, previous_body: str) -> int:

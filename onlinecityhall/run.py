@@ -22,6 +22,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -114,29 +115,52 @@ class Part:
 
 
 class Housekeeping:
-    """Before each start of the worker: put back tasks a killed worker left running, and plan
-    the recurring tasks (daily digest, attachment clean-up, routing of unanswered questions)
-    until that has succeeded once. Never fatal: with the database away the worker's own start
-    fails too and both are tried again with it."""
+    """At each start of the worker: put back tasks a killed worker left running, and plan the
+    recurring tasks (daily digest, attachment clean-up, routing of unanswered questions) until
+    that has succeeded once. It runs beside the worker in a thread (each command is a Django
+    start-up, seconds on a busy machine), so that neither the worker's start nor a stop request
+    waits for it; never fatal: with the database away it is tried again at the next start."""
 
     def __init__(self):
         self.planned = False
+        self.current: subprocess.Popen | None = None
+        self.stopped = False
+        self.thread: threading.Thread | None = None
 
     def __call__(self) -> None:
-        command = _manage("rerun_tasks", "--interrupted", INTERRUPTED_TASK_MINUTES)
-        if subprocess.run(command, check=False).returncode != 0:  # noqa: S603
+        if self.thread is not None and self.thread.is_alive():
+            return
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _command(self, command: list[str]) -> bool:
+        if self.stopped:
+            return False
+        self.current = subprocess.Popen(command, cwd=BASE_DIR)  # noqa: S603 - our own commands
+        return self.current.wait() == 0
+
+    def _run(self) -> None:
+        if not self._command(_manage("rerun_tasks", "--interrupted", INTERRUPTED_TASK_MINUTES)):
             _log("could not requeue interrupted tasks (database unavailable?)")
         if not self.planned:
             self.planned = all(
-                subprocess.run(_manage(command, "--schedule"), check=False).returncode == 0  # noqa: S603
-                for command in SCHEDULED_COMMANDS
+                [self._command(_manage(name, "--schedule")) for name in SCHEDULED_COMMANDS]
             )
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self.current is not None and self.current.poll() is None:
+            self.current.terminate()
+        if self.thread is not None:
+            self.thread.join(timeout=STOP_TIMEOUT_SECONDS)
 
 
 def stop_all(parts: list[Part], timeout: float = STOP_TIMEOUT_SECONDS) -> None:
     for part in parts:
         part.restart_at = None
         part.terminate()
+        if isinstance(part.before_start, Housekeeping):
+            part.before_start.stop()
     deadline = time.monotonic() + timeout
     for part in parts:
         if part.process is None:

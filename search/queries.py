@@ -13,14 +13,15 @@ form 0.8, by a related word or reading 0.6; a concept in the topic's title count
 A post is a match when it covers enough of the question's weight (all of a one-word query,
 half of a two-concept one, 30 % of a longer question); the accepted answer, "solved" and
 helpful marks add a little, recency only breaks ties. The count is the number of matches
-ranked, so the count and the list always agree.
+ranked, so the count and the list always agree ("more than 1,000" when only the best matches
+of a common word were scored).
 
 Candidates: on SQLite (the embedded default, a small site) every post that holds any concept
 is scored. On PostgreSQL, at a million posts, every post holding a rare concept is scored, and
 for common concepts the best posts in a precomputed quality order (accepted answer, helpful
 marks, then newest; a B-tree walked backwards) among those that hold all of the question's
-heaviest concepts, any two of them, or them in the title: an old exact answer is never dropped
-for its age alone.
+heaviest concepts, any two of them, or one of them in the title: an old exact answer is never
+dropped for its age alone.
 """
 
 import math
@@ -45,7 +46,12 @@ COUNT_CAP = 1000
 SCORED_CONCEPTS = 12  # the heaviest concepts of a long question are scored
 RARE_LIMIT = 2000  # a concept in at most this many posts: all of them are candidates
 PER_STRATEGY = 150  # candidates per strategy for common concepts (PostgreSQL)
-HEAVIEST = 5
+HEAVIEST = 4
+# A candidate query expected to match more posts than this walks the quality order (at most
+# WALK_ROWS posts) instead of reading and sorting every match from the GIN index.
+WALK_MIN_MATCHES = 5_000
+WALK_ROWS = 20_000
+TITLE_SHARE = 0.1  # about one post in ten is a topic's first
 TIER_FACTOR = {TYPED: 1.0, VARIANT: 0.8, RELATED: 0.6}
 TITLE_BONUS = 0.5
 
@@ -246,6 +252,17 @@ def _ranked(
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 QUALITY_ORDER = "d.is_answer DESC, d.helpful_count DESC, d.created_at DESC, d.post_id DESC"
+WALK_SQL = (
+    "SELECT d.post_id FROM (SELECT * FROM search_postdocument d WHERE {where} ORDER BY {order} "
+    "LIMIT %s) AS d WHERE {condition} @@ %s::tsquery LIMIT %s"
+)
+# The same order written so that no index serves it: a rarer query reads its matches from the
+# GIN index and sorts them, instead of walking the whole quality order for a few matches.
+GIN_ORDER = "d.is_answer::int DESC, d.helpful_count + 0 DESC, d.created_at DESC, d.post_id DESC"
+GIN_SQL = (
+    "SELECT d.post_id FROM search_postdocument d WHERE {condition} @@ %s::tsquery AND {where} "
+    "ORDER BY {gin_order} LIMIT %s"
+)
 
 
 def _pg_statistics(cursor, tokens: set[str]) -> tuple[dict[str, float], bool]:
@@ -285,8 +302,9 @@ def _pg_document_count(cursor) -> int:
 
 def _pg_matches(cursor, concepts: list[Concept], documents: int) -> list[Counts]:
     """About how many documents hold each concept, tier by tier: estimated from the
-    statistics when every lexeme involved is common, counted (up to RARE_LIMIT + 1) otherwise,
-    all counts in one query."""
+    statistics (a lexeme missing from the most common ones is taken as rare), and counted (up
+    to RARE_LIMIT + 1, all counts in one query) when that estimate says it is rare or there are
+    no statistics yet."""
     tokens = {t for c in concepts for alt in _alternatives(c) for m in alt if not m.prefix
               for t in m.tokens}  # fmt: skip
     frequencies, have_statistics = _pg_statistics(cursor, tokens)
@@ -294,18 +312,20 @@ def _pg_matches(cursor, concepts: list[Concept], documents: int) -> list[Counts]
     to_count: list[tuple[int, int, str]] = []
     for index, concept in enumerate(concepts):
         counts: Counts = {}
-        estimate, known = 0.0, have_statistics
+        estimate = 0.0
         for tier in (TYPED, VARIANT, RELATED):
             if not concept.alternatives.get(tier):
                 continue
             for alternative in concept.alternatives[tier]:
-                shares = [
-                    0.0 if m.prefix else min(frequencies.get(t, 0.0) for t in m.tokens)
+                estimate += min(
+                    min(frequencies.get(t, 0.0) for t in m.tokens)
+                    if not m.prefix
+                    else sum(
+                        f for lexeme, f in frequencies.items() if lexeme.startswith(m.tokens[0])
+                    )
                     for m in alternative
-                ]
-                known = known and all(share > 0 for share in shares)
-                estimate += min(shares)
-            if known:
+                )
+            if have_statistics and min(1.0, estimate) * documents > RARE_LIMIT:
                 counts[tier] = min(1.0, estimate) * documents
             else:
                 to_count.append((index, tier, _pg_any(_alternatives(concept, tier), False)))
@@ -323,34 +343,53 @@ def _pg_matches(cursor, concepts: list[Concept], documents: int) -> list[Counts]
     return found
 
 
-def _pg_candidates(cursor, concepts, counts: list[Counts], where, where_params) -> list[int]:
-    """Post ids worth scoring (see the module docstring)."""
+def _pg_candidates(
+    cursor, concepts, counts: list[Counts], documents: int, where, where_params
+) -> tuple[list[int], bool]:
+    """Post ids worth scoring (see the module docstring), and whether a strategy was cut at
+    its limit (more posts match than were scored)."""
     matches = [max(tiers.values(), default=0.0) for tiers in counts]
+    shares = [min(1.0, found / max(documents, 1)) for found in matches]
     loose = [_pg_any(_alternatives(c), phrases=False) for c in concepts]
-    order = sorted(range(len(concepts)), key=lambda i: matches[i])
-    heaviest = [loose[i] for i in order[:HEAVIEST]]
-    rare = [loose[i] for i in order if matches[i] <= RARE_LIMIT]
-    parts, params = [], []
+    # Concepts no post holds cannot help: the rarest of the others weigh most.
+    order = sorted((i for i in range(len(concepts)) if matches[i] > 0), key=lambda i: matches[i])
+    heaviest = order[:HEAVIEST]
+    rare = [i for i in order if matches[i] <= RARE_LIMIT]
+    found: list[int] = []
+    truncated = False
 
-    def add(condition: str, query: str, limit: int, ordered: bool = True) -> None:
-        order = f"ORDER BY {QUALITY_ORDER}" if ordered else ""
-        sql = "(SELECT d.post_id FROM search_postdocument d WHERE {} @@ %s::tsquery AND {} {} "
-        sql += "LIMIT %s)"
-        parts.append(sql.format(condition, where, order))
-        params.extend([query, *where_params, limit])
+    def run(condition: str, query: str, share: float, limit: int = PER_STRATEGY) -> None:
+        """The first ``limit`` matches in the quality order: a common query walks the
+        quality B-tree (at most WALK_ROWS rows), any other reads its matches from the GIN."""
+        nonlocal truncated
+        walk = share * documents > WALK_MIN_MATCHES
+        if walk:
+            sql, params = WALK_SQL, [*where_params, WALK_ROWS, query, limit]
+        else:
+            sql, params = GIN_SQL, [query, *where_params, limit]
+        sql = sql.format(condition=condition, where=where, order=QUALITY_ORDER, gin_order=GIN_ORDER)
+        cursor.execute(sql, params)
+        rows = [row[0] for row in cursor.fetchall()]
+        truncated = truncated or len(rows) >= limit
+        found.extend(rows)
 
     if rare:
-        add("d.terms", " | ".join(rare), RARE_LIMIT * 2, ordered=False)
-    if len(rare) < len(concepts):
-        add("d.terms", " & ".join(heaviest), PER_STRATEGY)
+        run("d.terms", " | ".join(loose[i] for i in rare), 0.0, RARE_LIMIT * 2)
+    if len(rare) < len(order):
+        run(
+            "d.terms",
+            " & ".join(loose[i] for i in heaviest),
+            math.prod(shares[i] for i in heaviest),
+        )
         if len(heaviest) >= 3:
-            pairs = " | ".join(f"({a} & {b})" for a, b in combinations(heaviest, 2))
-            add("d.terms", pairs, PER_STRATEGY)
+            pairs = list(combinations(heaviest, 2))
+            query = " | ".join(f"({loose[a]} & {loose[b]})" for a, b in pairs)
+            run("d.terms", query, min(1.0, sum(shares[a] * shares[b] for a, b in pairs)))
         elif not rare:
-            add("d.terms", heaviest[0], PER_STRATEGY)
-        add("d.is_first AND d.title_terms", " | ".join(heaviest), PER_STRATEGY)
-    cursor.execute(" UNION ".join(parts), params)
-    return [row[0] for row in cursor.fetchall()]
+            run("d.terms", loose[heaviest[0]], shares[heaviest[0]])
+        title_share = min(1.0, sum(shares[i] for i in heaviest)) * TITLE_SHARE
+        run("d.is_first AND d.title_terms", " | ".join(loose[i] for i in heaviest), title_share)
+    return list(dict.fromkeys(found)), truncated
 
 
 def _pg_hits(cursor, concepts: list[Concept], post_ids: list[int]) -> list[_Hit]:
@@ -378,7 +417,7 @@ def _pg_hits(cursor, concepts: list[Concept], post_ids: list[int]) -> list[_Hit]
     return [_Hit(*row) for row in cursor.fetchall()]
 
 
-def _pg_search(concepts, where, where_params) -> tuple[list[_Hit], list[Counts], int]:
+def _pg_search(concepts, where, where_params) -> tuple[list[_Hit], list[Counts], int, bool]:
     """The candidates' hits, how many documents hold each concept, how many there are."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('jit'), current_setting('enable_seqscan')")
@@ -388,13 +427,15 @@ def _pg_search(concepts, where, where_params) -> tuple[list[_Hit], list[Counts],
         )
         documents = _pg_document_count(cursor)
         matches = _pg_matches(cursor, concepts, documents)
-        post_ids = _pg_candidates(cursor, concepts, matches, where, where_params)
+        post_ids, truncated = _pg_candidates(
+            cursor, concepts, matches, documents, where, where_params
+        )
         hits = _pg_hits(cursor, concepts, post_ids) if post_ids else []
         cursor.execute(
             "SELECT set_config('jit', %s, true), set_config('enable_seqscan', %s, true)",
             [jit, seqscan],
         )
-    return hits, matches, documents
+    return hits, matches, documents, truncated
 
 
 # --- SQLite (FTS5) -------------------------------------------------------------------------------
@@ -457,9 +498,10 @@ def _ranked_ids(
     concepts = question.concepts
     where, where_params = _filter_sql(board_ids, filters)
     if connection.vendor == "postgresql":
-        hits, matches, documents = _pg_search(concepts, where, where_params)
+        hits, matches, documents, truncated = _pg_search(concepts, where, where_params)
     else:
         hits, matches, documents = _sqlite_search(concepts, where, where_params)
+        truncated = False
     # A concept no post holds tells nothing about any post: it does not count.
     weights = [
         _tier_weights(concept, counts, documents)
@@ -470,7 +512,9 @@ def _ranked_ids(
         keep = set(sorted(range(len(concepts)), key=lambda i: -full[i])[:SCORED_CONCEPTS])
         weights = [w if i in keep else {} for i, w in enumerate(weights)]
     ranked = _ranked(concepts, weights, hits)
-    return ranked[:CANDIDATES], min(len(ranked), COUNT_CAP + 1)
+    # Where only the best matches of a common word were scored, more than were listed match.
+    total = COUNT_CAP + 1 if truncated and len(ranked) > CANDIDATES else len(ranked)
+    return ranked[:CANDIDATES], min(total, COUNT_CAP + 1)
 
 
 def _posts_by_id(ids: list[int]) -> dict[int, Post]:

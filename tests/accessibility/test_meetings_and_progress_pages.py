@@ -11,6 +11,7 @@ from accounts.models import Municipality
 from meetings import services as meetings
 from progress import services as progress
 from tests.accessibility.test_axe_every_page import check_pages, problems_on
+from tests.browser.test_content_security_policy import LISTEN
 from tests.factories import BoardFactory, MembershipFactory, MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -98,3 +99,23 @@ def test_the_table_reflows_at_320_pixels_and_prints_without_controls(open_tab, e
     assert not page.locator("#row-form").is_visible()
     assert not page.locator(".table-options").is_visible()
     page.screenshot(path="test-artifacts/progress-print.png", full_page=True)
+
+
+def test_live_table_and_meeting_pages_keep_to_the_content_security_policy(open_tab, evening):
+    _board, host, colleague, meeting, table, _row, poll = evening
+    page = open_tab(colleague, init_script=LISTEN)
+    violations = []
+    for path in (f"/progress/{table.pk}/", f"/progress/{poll.pk}/", f"/meetings/{meeting.pk}/"):
+        page.goto(path)
+        page.wait_for_timeout(500)  # the live socket opens
+        violations += page.evaluate("window.__cspViolations")
+    page.goto(f"/progress/{table.pk}/")
+    page.locator('#progress-table[data-live="websocket"]').wait_for(state="attached")
+    writer = open_tab(host)
+    writer.goto(f"/progress/{table.pk}/")
+    writer.locator("#row-form input[type=text]").first.fill("70")
+    with writer.expect_navigation():
+        writer.locator("#row-form button[type=submit]").click()
+    page.locator("#progress-rows tr", has_text="羽曳野市").wait_for()
+    violations += page.evaluate("window.__cspViolations")
+    assert violations == []

@@ -39,7 +39,7 @@ def test_no_request_leaves_the_site(open_tab, site, asgi_server):
         member.wait_for_timeout(300)  # scripts, the live socket and its first requests
 
     moderator = record(open_tab(site["site_moderator"]))
-    for path in ["/moderation/", "/moderation/verification/"]:
+    for path in ["/moderation/", "/moderation/verification/", "/moderation/domains/"]:
         moderator.goto(path)
         moderator.wait_for_load_state("networkidle")
 

@@ -19,7 +19,9 @@ def listen(topic):
     return lambda: async_to_sync(layer.receive)(channel)["event"]
 
 
-def test_thumbnails_arrive_in_the_posts_live_edit_event(attach, member, topic):
+def test_thumbnails_arrive_in_the_posts_live_edit_event(attach, member, topic, settings):
+    # The event's content is under test here; delivery over Redis is tested in tests/forums.
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     receive = listen(topic)
 
     (photo,) = attach(member, topic, [upload_file("受付.png", samples.png())])

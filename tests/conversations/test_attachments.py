@@ -90,3 +90,18 @@ def test_nobody_attaches_someone_elses_pending_file(newcomer, expert, conversati
     services.send_message(newcomer, conversation, "横取り", attachment_keys=[str(pending.key)])
     pending.refresh_from_db()
     assert pending.message is None
+
+
+def test_a_conversation_can_start_with_a_file(login, newcomer, expert):
+    response = login(newcomer).post(
+        "/conversations/new/",
+        {
+            "to": [expert.pk],
+            "body": "契約書案です。",
+            "files": [SimpleUploadedFile("案.csv", CSV, content_type="text/csv")],
+        },
+    )
+    assert response.status_code == 302
+    file = Attachment.objects.get()
+    assert file.message.number == 1
+    assert login(expert).get(f"/files/{file.key}/{file.name}").status_code == 200

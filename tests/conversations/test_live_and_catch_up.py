@@ -212,3 +212,17 @@ async def test_the_event_stream_replays_then_streams_and_refuses_outsiders(pair)
     await other.aforce_login(outsider)
     response = await other.get(f"/conversations/{conversation.pk}/events/stream/?since=0")
     assert response.status_code == 404
+
+
+async def test_a_reconnecting_page_gets_the_read_receipts_as_they_are_now(pair):
+    asker, expert, conversation = pair
+    await send(asker, conversation, "二通目")
+    seat = await sync_to_async(conversation.participants.get)(user=expert)
+    await sync_to_async(seat.conversation.refresh_from_db)()
+    await sync_to_async(services.mark_read)(expert, seat, 2)
+    socket = socket_for(asker, conversation, "since=2")
+    assert (await socket.connect())[0]
+    event = await next_event(socket, skip=("notification.count", "conversation.activity"))
+    assert event["type"] == "reads"
+    assert event["reads"] == [{"user_id": expert.pk, "name": "佐藤 花子", "number": 2}]
+    await socket.disconnect()

@@ -13,12 +13,12 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import AsyncClient
 
-from accounts import services as account_services
 from forums import services
 from forums.consumers import CLOSE_FORBIDDEN, BoardConsumer, TopicConsumer
 from forums.models import Board, Membership
 from moderation.services import content as content_moderation
 from moderation.services import membership as membership_moderation
+from moderation.services import site as site_moderation
 from tests.factories import BoardFactory, MembershipFactory, UserFactory, make_topic
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -64,7 +64,7 @@ def _withdraw(change: str, scene: dict) -> None:
     elif change == "ban":
         membership_moderation.ban_member(moderator, board, reader, "規約違反")
     elif change == "suspension":
-        account_services.suspend_member(moderator, reader, "規約違反")
+        site_moderation.suspend_member(moderator, reader, "規約違反")
     elif change == "leave":
         services.leave_board(reader, board)
     elif change == "deletion":

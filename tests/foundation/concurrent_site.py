@@ -5,7 +5,7 @@ import json
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.db.models import Sum
+from django.db.models import Max
 
 from accounts.models import User
 from forums import services
@@ -43,20 +43,34 @@ def seed(posters: int) -> None:
 
 def report(topic_id: int) -> None:
     topic = Topic.objects.get(pk=topic_id)
-    numbers = list(
-        Post.objects.filter(topic=topic).order_by("number").values_list("number", flat=True)
+    posts = list(
+        Post.objects.filter(topic=topic).order_by("number").values_list("number", "author")
     )
-    notified = Notification.objects.filter(topic=topic, kind=Kind.REPLY).aggregate(
-        total=Sum("count")
+    watchers = TopicSubscription.objects.filter(
+        topic=topic, level=TopicSubscription.Level.WATCHING
+    ).values_list("user_id", flat=True)
+    told_up_to = dict(
+        Notification.objects.filter(topic=topic, kind=Kind.REPLY)
+        .values("recipient_id")
+        .annotate(number=Max("post__number"))
+        .values_list("recipient_id", "number")
     )
+    # Every watcher was told about the latest reply that somebody else wrote.
+    untold = [
+        watcher
+        for watcher in watchers
+        if told_up_to.get(watcher, 0)
+        != max((number for number, author in posts[1:] if author != watcher), default=0)
+    ]
     print(
         json.dumps(
             {
-                "posts": len(numbers),
-                "numbers": numbers,
+                "posts": len(posts),
+                "numbers": [number for number, _author in posts],
                 "post_count": topic.post_count,
                 "board_post_count": topic.board.post_count,
-                "reply_notifications": notified["total"] or 0,
+                "watchers": len(watchers),
+                "untold_watchers": untold,
             }
         )
     )

@@ -57,3 +57,16 @@ def test_counts_change_is_announced_to_the_boards_moderators(
     [(ids, event)] = sent
     assert board_moderator.pk in ids and member.pk not in ids
     assert event == {"type": "moderation.counts", "url": reverse("moderation:counts")}
+
+
+def test_site_moderator_counts_applicants_and_members_to_check_again(login, site_moderator):
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    UserFactory(status=User.Status.PENDING, email="a@gmail.com")
+    UserFactory(email="b@city.habikino.lg.jp", needs_recheck=True)  # its domain was removed
+    UserFactory(email="c@city.habikino.lg.jp")
+
+    counts = login(site_moderator).get(reverse("moderation:counts")).json()
+
+    assert counts["verification"] == 2

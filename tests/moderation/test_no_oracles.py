@@ -69,7 +69,7 @@ def test_moderation_pages_of_a_readable_topic_are_404_for_members(login, member,
 
 
 def test_a_refusal_is_logged_as_one_line_and_a_crash_keeps_its_traceback(login, member, caplog):
-    login(member).get(reverse("accounts:review_queue"))  # 403 for an ordinary member
+    login(member).get(reverse("moderation:review_queue"))  # 403 for an ordinary member
     [refusal] = [r for r in caplog.records if r.name == "django.request"]
     # Django attached the exception; the site's handler, which saw the record first, dropped it.
     formatter = logging.Formatter()

@@ -148,3 +148,20 @@ def test_replies_fanned_out_in_reverse_order_are_all_counted_and_never_twice(
     [notification] = notifications_of(asker)
     assert notification.count == 2
     assert notification.post == second  # the row still links to the latest reply
+
+
+def test_a_coalesced_fan_out_still_tells_the_author_of_the_later_reply(asker, answerer, topic):
+    """The worker behind on a busy topic lets a later reply's task speak for an earlier one;
+    the later reply's author is not told by their own reply, so the earlier task tells them."""
+    from notifications import delivery
+
+    earlier = make_reply(answerer, topic, "一つ目")  # the fan-out tasks run only when called
+    later = make_reply(asker, topic, "ありがとうございます")
+
+    delivery.fan_out_post(earlier.pk)
+    delivery.fan_out_post(later.pk)
+
+    [to_asker] = notifications_of(asker)
+    assert to_asker.post == earlier
+    [to_answerer] = notifications_of(answerer)
+    assert to_answerer.post == later
