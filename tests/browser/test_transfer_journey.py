@@ -102,7 +102,7 @@ def test_a_newcomer_after_a_transfer_finds_boards_guide_people_and_an_answer(pag
 
     # Two people who did the job in a city like ours.
     page.goto("/fields/people/?field=public-assistance")
-    page.get_by_label("団体の種類").select_option("city")
+    page.locator("select[name=kind]").select_option("city")
     page.get_by_role("button", name="検索").click()
     cards = page.locator(".person-card")
     assert cards.count() == 2
