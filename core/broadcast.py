@@ -93,6 +93,13 @@ def send_many(messages: list[tuple[str, dict]]) -> None:
                 logger.warning("Live event to %s was not sent", group, exc_info=True)
 
     try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is not None:  # async code on a loop that is not bound: send from this loop
+        running.create_task(send_all())
+        return
+    try:
         async_to_sync(send_all)()
     except Exception:
         logger.warning("%s live events were not sent", len(messages), exc_info=True)
