@@ -6,7 +6,7 @@ private message it is the user's seat in that conversation (``conversations.Part
 """
 
 from accounts.permissions import can_moderate_site, is_verified_member
-from conversations import permissions as conversation_permissions
+from attachments.owners import message_rules
 from forums import permissions as forum_permissions
 
 
@@ -20,7 +20,7 @@ def can_upload_privately(user) -> bool:
 
 
 def _can_view_message_file(user, attachment, seat) -> bool:
-    if not conversation_permissions.can_view_conversation(user, seat):
+    if not message_rules().can_view(user, seat):
         return False
     if attachment.message.is_deleted or attachment.scan == attachment.Scan.INFECTED:
         return False
@@ -57,7 +57,7 @@ def can_remove_attachment(user, attachment, membership) -> bool:
     if attachment.is_pending:
         return attachment.uploader_id == user.pk
     if attachment.message_id is not None:
-        return conversation_permissions.can_edit_message(user, attachment.message, membership)
+        return message_rules().can_edit(user, attachment.message, membership)
     post = attachment.post
     return forum_permissions.can_edit_post(
         user, post, membership

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from attachments import permissions
 from attachments.models import Attachment, BoardFilePolicy
-from conversations.queries import seat_of
+from attachments.owners import message_rules
 from forums.queries import membership_of
 
 
@@ -24,7 +24,7 @@ def readable_attachment(user, key) -> Attachment:
     if attachment is None:
         raise Http404
     if attachment.message_id is not None:
-        membership = seat_of(user, attachment.message.conversation_id)
+        membership = message_rules().seat_of(user, attachment.message.conversation_id)
     else:
         board = attachment.post.topic.board if attachment.post_id else attachment.board
         membership = membership_of(user, board) if board is not None else None

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from attachments import notify, permissions, processing, scanning
 from attachments.models import Attachment, BoardFilePolicy
+from attachments.owners import message_rules
 from attachments.sniffing import detect
 from attachments.storage import attachment_storage, delete_quietly, stored_name
-from conversations.queries import seat_of
 from forums import effects
 from forums.models import Post
 from forums.queries import membership_of
@@ -263,7 +263,7 @@ def remove(actor, attachment: Attachment, reason: str = "") -> None:
         .get(pk=attachment.pk)
     )
     if attachment.message_id is not None:
-        membership = seat_of(actor, attachment.message.conversation_id)
+        membership = message_rules().seat_of(actor, attachment.message.conversation_id)
     else:
         board = attachment.post.topic.board if attachment.post_id else attachment.board
         membership = membership_of(actor, board) if board is not None else None

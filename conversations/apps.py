@@ -7,3 +7,16 @@ from django.utils.translation import gettext_lazy as _
 class ConversationsConfig(AppConfig):
     name = "conversations"
     verbose_name = _("Private conversations")
+
+    def ready(self) -> None:
+        from attachments.owners import MessageRules, register_message_rules
+        from conversations import permissions, queries
+
+        # A message's files are as private as its conversation.
+        register_message_rules(
+            MessageRules(
+                seat_of=queries.seat_of,
+                can_view=permissions.can_view_conversation,
+                can_edit=permissions.can_edit_message,
+            )
+        )
