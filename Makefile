@@ -34,9 +34,12 @@ serve: install
 	$(BIN)/python -m onlinecityhall.run --host $(HOST) --port $(PORT) --workers $(WORKERS) $(RUN_ARGS)
 
 # Lint, migration check and the whole test suite.
+# The browser and accessibility tests run in a process of their own: they share one live
+# server and one Chromium for the whole run, which the rest of the suite must not disturb.
 test: install lint
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_DEBUG=1 $(BIN)/pytest
+	DJANGO_DEBUG=1 $(BIN)/pytest --ignore=tests/browser --ignore=tests/accessibility
+	DJANGO_DEBUG=1 $(BIN)/pytest tests/browser tests/accessibility
 
 lint: install
 	$(BIN)/ruff check .
