@@ -103,10 +103,8 @@ def test_the_table_reflows_at_320_pixels_and_prints_without_controls(open_tab, e
 
 # Known failure, left visible: the table's WebSocket does not reach its live mode in the shared
 # browser run. Rows, catch-up and refusals are covered by tests/progress/test_live_rows.py.
-LIVE_TABLE_UNSTABLE = "the progress table's WebSocket does not reach live mode in the browser run"
 
 
-@pytest.mark.skip(reason=LIVE_TABLE_UNSTABLE)
 def test_live_table_and_meeting_pages_keep_to_the_content_security_policy(open_tab, evening):
     _board, host, colleague, meeting, table, _row, poll = evening
     page = open_tab(colleague, init_script=LISTEN)
