@@ -289,11 +289,7 @@ def _pg_statistics(cursor, tokens: set[str]) -> tuple[dict[str, float], bool]:
     )
 
 
-def _pg_document_count(cursor) -> int:
-    cursor.execute(
-        "SELECT reltuples::bigint FROM pg_class WHERE oid = 'search_postdocument'::regclass"
-    )
-    estimate = cursor.fetchone()[0]
+def _pg_document_count(estimate: int | None, cursor) -> int:
     if estimate and estimate > 0:
         return estimate
     cursor.execute("SELECT count(*) FROM search_postdocument")
@@ -419,22 +415,28 @@ def _pg_hits(cursor, concepts: list[Concept], post_ids: list[int]) -> list[_Hit]
 
 def _pg_search(concepts, where, where_params) -> tuple[list[_Hit], list[Counts], int, bool]:
     """The candidates' hits, how many documents hold each concept, how many there are."""
+    # Settings made with set_config(…, true) end with the transaction; inside an outer one
+    # (a request in a transaction, a test) they are put back at the end.
+    nested = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('jit'), current_setting('enable_seqscan')")
-        jit, seqscan = cursor.fetchone()
         cursor.execute(
-            "SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)"
+            "SELECT current_setting('jit'), current_setting('enable_seqscan'), "
+            "set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true), "
+            "(SELECT reltuples::bigint FROM pg_class "
+            "WHERE oid = 'search_postdocument'::regclass)"
         )
-        documents = _pg_document_count(cursor)
+        jit, seqscan, _jit, _seqscan, estimate = cursor.fetchone()
+        documents = _pg_document_count(estimate, cursor)
         matches = _pg_matches(cursor, concepts, documents)
         post_ids, truncated = _pg_candidates(
             cursor, concepts, matches, documents, where, where_params
         )
         hits = _pg_hits(cursor, concepts, post_ids) if post_ids else []
-        cursor.execute(
-            "SELECT set_config('jit', %s, true), set_config('enable_seqscan', %s, true)",
-            [jit, seqscan],
-        )
+        if nested:
+            cursor.execute(
+                "SELECT set_config('jit', %s, true), set_config('enable_seqscan', %s, true)",
+                [jit, seqscan],
+            )
     return hits, matches, documents, truncated
 
 
