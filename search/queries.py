@@ -410,19 +410,24 @@ def _pg_candidates(
     return list(dict.fromkeys(found)), truncated
 
 
-def _pg_hits(cursor, concepts: list[Concept], post_ids: list[int]) -> list[_Hit]:
+def _pg_hits(cursor, concepts: list[Concept], post_ids: list[int], scored: set[int]) -> list[_Hit]:
+    """What each candidate holds of the ``scored`` concepts (the others count for nothing:
+    no post holds them, or a long question's lightest)."""
     tier_cases, params = [], []
-    for concept in concepts:
+    for index, concept in enumerate(concepts):
         whens = []
         for tier in (TYPED, VARIANT, RELATED):
-            if concept.alternatives.get(tier):
+            if concept.alternatives.get(tier) and index in scored:
                 whens.append(f"WHEN d.t @@ %s::tsquery THEN {tier}")
                 params.append(_pg_any(concept.alternatives[tier]))
-        tier_cases.append(f"CASE {' '.join(whens)} ELSE 0 END")
+        tier_cases.append(f"CASE {' '.join(whens)} ELSE 0 END" if whens else "0")
     title_cases = []
-    for concept in concepts:
-        title_cases.append("(d.is_first AND d.title_terms @@ %s::tsquery)")
-        params.append(_pg_any(_alternatives(concept)))
+    for index, concept in enumerate(concepts):
+        if index in scored:
+            title_cases.append("(d.is_first AND d.title_terms @@ %s::tsquery)")
+            params.append(_pg_any(_alternatives(concept)))
+        else:
+            title_cases.append("false")
     sql = f"""
         SELECT d.post_id, ARRAY[{", ".join(tier_cases)}], ARRAY[{", ".join(title_cases)}],
                d.is_answer, d.topic_solved, d.helpful_count, d.created_at
@@ -455,7 +460,9 @@ def _pg_search(concepts, where, where_params) -> tuple[list[_Hit], list[Counts],
         post_ids, truncated = _pg_candidates(
             cursor, concepts, matches, documents, where, where_params
         )
-        hits = _pg_hits(cursor, concepts, post_ids) if post_ids else []
+        weights = _weights(concepts, matches, documents)
+        scored = {i for i, tiers in enumerate(weights) if tiers or concepts[i].required}
+        hits = _pg_hits(cursor, concepts, post_ids, scored) if post_ids else []
         if nested:
             cursor.execute(
                 "SELECT set_config('jit', %s, true), set_config('enable_seqscan', %s, true), "
@@ -518,6 +525,22 @@ def _sqlite_search(concepts, where, where_params) -> tuple[list[_Hit], list[Coun
     return hits, matches, documents
 
 
+def _weights(
+    concepts: list[Concept], matches: list[Counts], documents: int
+) -> list[dict[int, float]]:
+    """What each concept's tiers are worth; empty for a concept that does not count."""
+    # A concept no post holds tells nothing about any post: it does not count.
+    weights = [
+        _tier_weights(concept, counts, documents)
+        for concept, counts in zip(concepts, matches, strict=True)
+    ]
+    if len(concepts) > SCORED_CONCEPTS:  # a long question: its lightest concepts do not count
+        full = [max(tiers.values(), default=0.0) for tiers in weights]
+        keep = set(sorted(range(len(concepts)), key=lambda i: -full[i])[:SCORED_CONCEPTS])
+        weights = [w if i in keep else {} for i, w in enumerate(weights)]
+    return weights
+
+
 def _ranked_ids(
     question: Question, board_ids: list[int], filters: SearchFilters
 ) -> tuple[list[tuple[int, float]], int]:
@@ -529,16 +552,7 @@ def _ranked_ids(
     else:
         hits, matches, documents = _sqlite_search(concepts, where, where_params)
         truncated = False
-    # A concept no post holds tells nothing about any post: it does not count.
-    weights = [
-        _tier_weights(concept, counts, documents)
-        for concept, counts in zip(concepts, matches, strict=True)
-    ]
-    if len(concepts) > SCORED_CONCEPTS:  # a long question: its lightest concepts do not count
-        full = [max(tiers.values(), default=0.0) for tiers in weights]
-        keep = set(sorted(range(len(concepts)), key=lambda i: -full[i])[:SCORED_CONCEPTS])
-        weights = [w if i in keep else {} for i, w in enumerate(weights)]
-    ranked = _ranked(concepts, weights, hits)
+    ranked = _ranked(concepts, _weights(concepts, matches, documents), hits)
     # Where only the best matches of a common word were scored, more than were listed match.
     total = COUNT_CAP + 1 if truncated and len(ranked) > CANDIDATES else len(ranked)
     return ranked[:CANDIDATES], min(total, COUNT_CAP + 1)
