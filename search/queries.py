@@ -18,10 +18,11 @@ of a common word were scored).
 
 Candidates: on SQLite (the embedded default, a small site) every post that holds any concept
 is scored. On PostgreSQL, at a million posts, every post holding a rare concept is scored, and
-for common concepts the best posts in a precomputed quality order (accepted answer, helpful
-marks, then newest; a B-tree walked backwards) among those that hold all of the question's
-heaviest concepts, any two of them, or one of them in the title: an old exact answer is never
-dropped for its age alone.
+for common concepts (as typed or written otherwise) the best posts in a precomputed quality
+order (accepted answer, helpful marks, then newest; a B-tree walked backwards, or the GIN
+matches sorted, whichever reads less) among those that hold all of the question's heaviest
+concepts, any two of them, or one of them in the title: an old exact answer is never dropped
+for its age alone.
 """
 
 import math
