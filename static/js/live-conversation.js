@@ -5,31 +5,27 @@
 
 const list = document.getElementById("message-list");
 
-const texts = {
-  ja: {
-    paused: "ライブ更新が一時停止しています。再接続を試みています…",
-    fallback: "ライブ更新は代替方式（HTTP）で動作しています。",
-    newMessage: (name) => `新しいメッセージ：${name}`,
-    typing: (names) => `${names.join("、")}さんが入力中…`,
-    readUpTo: (name, number) => `${name}さんが#${number}まで既読`,
-    reload: "更新が多いため、ページを再読み込みしてください。",
-    reloadLink: "再読み込み",
-    revoked: "この会話を表示できなくなりました。",
-  },
-  en: {
-    paused: "Live updates are paused. Trying to reconnect…",
-    fallback: "Live updates run over plain HTTP.",
-    newMessage: (name) => `New message from ${name}`,
-    typing: (names) => `${names.join(", ")} ${names.length === 1 ? "is" : "are"} typing…`,
-    readUpTo: (name, number) => `${name} read up to #${number}`,
-    reload: "Much has changed; please reload the page.",
-    reloadLink: "Reload",
-    revoked: "You can no longer see this conversation.",
-  },
+// Text comes from Django's JavaScript catalogue (static/js/i18n/<language>/djangojs.js, loaded
+// by the page before this module).
+const { gettext, ngettext, interpolate } = window.django;
+const t = {
+  paused: gettext("Live updates are paused. Trying to reconnect…"),
+  fallback: gettext("Live updates run over plain HTTP."),
+  newMessage: (name) => interpolate(gettext("New message from %(name)s"), { name }, true),
+  typing: (names) =>
+    interpolate(
+      ngettext("%(names)s is typing…", "%(names)s are typing…", names.length),
+      { names: names.join(gettext(", ")) },
+      true,
+    ),
+  readUpTo: (name, number) =>
+    interpolate(gettext("%(name)s read up to #%(number)s"), { name, number }, true),
+  reload: gettext("Much has changed; please reload the page."),
+  reloadLink: gettext("Reload"),
+  revoked: gettext("You can no longer see this conversation."),
 };
 
 if (list) {
-  const t = texts[document.documentElement.lang] || texts.ja;
   const status = document.getElementById("live-status");
   const announcer = document.getElementById("live-announcer");
   const typingLine = document.getElementById("typing");
