@@ -17,14 +17,19 @@ Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-
   the stream send ``reads`` ``{"reads": [{"user_id", "name", "number"}]}`` (the catch-up URL
   returns the same list as ``"reads"``).
 - Each participant's user group gets ``{"type": "conversation.activity", "conversation_id",
-  "unread"}`` (the conversations page updates its counts) and ``access.changed`` when they
-  leave or are removed (their sockets check again and close).
+  "unread", "unread_conversations"}``: ``unread`` is the number of unread messages of this
+  conversation (the conversations page updates its list), ``unread_conversations`` the number
+  of the member's conversations with unread messages (the header badge). A member who leaves
+  or is removed gets it too (with ``unread`` 0) and ``access.changed`` (their sockets check
+  again and close).
+
+Every send goes through ``core.broadcast`` from ``transaction.on_commit``: the writer's request
+hands the event to the server's loop and returns, and events of one conversation leave in
+sequence order.
 """
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -32,7 +37,8 @@ from django.template.loader import render_to_string
 from accounts.live import member_access_changed, user_group
 from accounts.models import User
 from conversations.models import Conversation, ConversationEvent, Message, Participant
-from conversations.queries import active_participants, read_states
+from conversations.queries import active_participants, read_states, unread_conversations_of
+from core import broadcast
 
 logger = logging.getLogger(__name__)
 
@@ -46,15 +52,8 @@ def conversation_group(conversation_id: int) -> str:
     return f"conversation.{conversation_id}"
 
 
-def _send(group: str, message: dict) -> None:
-    try:
-        async_to_sync(get_channel_layer().group_send)(group, message)
-    except Exception:
-        logger.warning("Live event to %s was not sent", group, exc_info=True)
-
-
 def _send_after_commit(group: str, message: dict) -> None:
-    transaction.on_commit(lambda: _send(group, message))
+    transaction.on_commit(lambda: broadcast.send(group, message))
 
 
 def _record(conversation_id: int, kind: str, message_id: int | None) -> ConversationEvent:
@@ -76,7 +75,7 @@ def _event(conversation_id: int, kind: str, message_id: int | None = None) -> No
         except Exception:
             logger.warning("Live event %s was not rendered", event, exc_info=True)
             return
-        _send(
+        broadcast.send(
             conversation_group(conversation_id), {"type": "conversation.event", "event": rendered}
         )
 
@@ -187,23 +186,44 @@ def participants_changed(conversation: Conversation, departed=()) -> None:
     _event(conversation.pk, "participants.changed")
     for user in departed:
         member_access_changed(user)
-    _activity(conversation.pk)
+    _activity(conversation.pk, departed_ids=[user.pk for user in departed])
 
 
-def _activity(conversation_id: int) -> None:
-    """Each participant's conversations page learns its new unread count (one query)."""
+def _activity(conversation_id: int, departed_ids=(), only_user_id: int | None = None) -> None:
+    """After the commit, each participant's pages (or only ``only_user_id``'s) learn their
+    unread counts, and those who just left that they have nothing to read here any more
+    (two queries for all of them)."""
 
     def send() -> None:
-        seats = Participant.objects.filter(
-            conversation_id=conversation_id, left_at__isnull=True
-        ).values_list("user_id", "last_read_number", "conversation__message_count")
-        for user_id, last_read, count in seats:
-            event = {
-                "type": "conversation.activity",
-                "conversation_id": conversation_id,
-                "unread": max(0, count - last_read),
-            }
-            _send(user_group(user_id), {"type": "user.event", "event": event})
+        seats = Participant.objects.filter(conversation_id=conversation_id, left_at__isnull=True)
+        if only_user_id is not None:
+            seats = seats.filter(user_id=only_user_id)
+        unread = {
+            user_id: max(0, count - last_read)
+            for user_id, last_read, count in seats.values_list(
+                "user_id", "last_read_number", "conversation__message_count"
+            )
+        }
+        for user_id in departed_ids:
+            unread.setdefault(user_id, 0)
+        totals = unread_conversations_of(list(unread))
+        broadcast.send_many(
+            [
+                (
+                    user_group(user_id),
+                    {
+                        "type": "user.event",
+                        "event": {
+                            "type": "conversation.activity",
+                            "conversation_id": conversation_id,
+                            "unread": count,
+                            "unread_conversations": totals[user_id],
+                        },
+                    },
+                )
+                for user_id, count in unread.items()
+            ]
+        )
 
     transaction.on_commit(send)
 
@@ -211,25 +231,27 @@ def _activity(conversation_id: int) -> None:
 def read_advanced(seat: Participant, name: str, shows_receipts: bool) -> None:
     """The participant read up to ``seat.last_read_number``: their other pages' counts, and
     the others' read receipts when the reader shows them."""
-    event = {
-        "type": "conversation.activity",
+    _activity(seat.conversation_id, only_user_id=seat.user_id)
+    read_receipt(seat, name, shows_receipts)
+
+
+def read_receipt(seat: Participant, name: str, shows_receipts: bool) -> None:
+    """The others' read receipts of this participant, when they show them (the author of a
+    new message: ``message_created`` already tells their pages)."""
+    if not shows_receipts:
+        return
+    receipt = {
+        "type": "read",
         "conversation_id": seat.conversation_id,
-        "unread": max(0, seat.conversation.message_count - seat.last_read_number),
+        "sequence": None,
+        "user_id": seat.user_id,
+        "name": name,
+        "number": seat.last_read_number,
     }
-    _send_after_commit(user_group(seat.user_id), {"type": "user.event", "event": event})
-    if shows_receipts:
-        receipt = {
-            "type": "read",
-            "conversation_id": seat.conversation_id,
-            "sequence": None,
-            "user_id": seat.user_id,
-            "name": name,
-            "number": seat.last_read_number,
-        }
-        _send_after_commit(
-            conversation_group(seat.conversation_id),
-            {"type": "conversation.event", "event": receipt},
-        )
+    _send_after_commit(
+        conversation_group(seat.conversation_id),
+        {"type": "conversation.event", "event": receipt},
+    )
 
 
 async def typing(layer, conversation_id: int, user_id: int, name: str) -> None:

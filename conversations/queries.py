@@ -4,7 +4,7 @@ the contact rules need, and the context a moderator may see around a reported me
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
@@ -142,8 +142,30 @@ def conversation_rows(user) -> list[Row]:
     ]
 
 
-def unread_total(user) -> int:
-    return sum(row.unread for row in conversation_rows(user))
+def _with_unread_messages():
+    return Participant.objects.filter(
+        left_at__isnull=True, conversation__message_count__gt=F("last_read_number")
+    )
+
+
+def unread_conversations(user) -> int:
+    """The header badge: how many of the member's conversations hold messages they have not
+    read (one query, on the index of active seats)."""
+    return _with_unread_messages().filter(user_id=user.pk).count()
+
+
+def unread_conversations_of(user_ids) -> dict[int, int]:
+    """``unread_conversations`` for several members at once (one query)."""
+    counts = dict.fromkeys(user_ids, 0)
+    rows = (
+        _with_unread_messages()
+        .filter(user_id__in=list(counts))
+        .values("user_id")
+        .annotate(count=Count("pk"))
+        .values_list("user_id", "count")
+    )
+    counts.update(rows)
+    return counts
 
 
 def messages_page(conversation, before: int | None = None) -> tuple[list[Message], bool]:

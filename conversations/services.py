@@ -171,7 +171,7 @@ def _write(author, conversation, body: str, reply_to=None, token: str = "") -> M
     live.message_created(message)
     # Whoever writes has read everything before: their read receipt moves too.
     seat = Participant(conversation=conversation, user=author, last_read_number=number)
-    live.read_advanced(seat, author.full_name, queries.settings_of(author).read_receipts)
+    live.read_receipt(seat, author.full_name, queries.settings_of(author).read_receipts)
     _notify(author, conversation, message)
     return message
 

@@ -67,7 +67,7 @@ async def test_a_page_that_missed_events_catches_up_without_loss_or_duplicates(p
     socket = socket_for(expert, conversation, "since=1")
     await socket.connect()
     # The channel layer drops the next two events (as a full channel would).
-    with mock.patch.object(live, "_send"):
+    with mock.patch.object(live.broadcast, "send"):
         await send(asker, conversation, "落ちた二通目")
         await send(asker, conversation, "落ちた三通目")
     fourth = await send(asker, conversation, "届いた四通目")
@@ -153,6 +153,7 @@ async def test_the_conversations_page_hears_new_unread_counts(pair):
         "type": "conversation.activity",
         "conversation_id": conversation.pk,
         "unread": 2,
+        "unread_conversations": 1,
     }
     await socket.disconnect()
 

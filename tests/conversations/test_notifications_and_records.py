@@ -83,8 +83,9 @@ def test_the_conversations_page_counts_unread_messages(
     conversation = services.start_conversation(newcomer, [expert], "一通目")
     services.send_message(newcomer, conversation, "二通目")
     client = login(expert)
-    with django_assert_num_queries(5):
-        # session, user, the notification badge, seats with unread counts, other participants
+    with django_assert_num_queries(6):
+        # session, user, the notification and conversation badges, seats with unread counts,
+        # other participants
         html = client.get("/conversations/").content.decode()
     assert "data-unread>未読2件<" in html
     rows = client.get("/conversations/rows/").content.decode()
@@ -138,8 +139,8 @@ def test_the_conversation_page_costs_the_same_queries_however_long(login, newcom
         response = client.get(f"/conversations/{conversation.pk}/")
     assert response.status_code == 200
     # session, user, seat, messages, their files, participants, everyone's contact settings
-    # (receipts), the viewer's, the notification badge
-    assert len(many) == len(few) == 9
+    # (receipts), the viewer's, the notification and conversation badges
+    assert len(many) == len(few) == 10
 
 
 def test_the_preferences_page_offers_private_message_e_mails(login, expert):
