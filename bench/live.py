@@ -563,7 +563,11 @@ def prepare_conversations(count: int):
     _poster, _board, reader_ids = seed(2 * count)
     users = User.objects.in_bulk(reader_ids)
     conversations = Conversation.objects.bulk_create(
-        Conversation(title="ライブ計測", starter=users[reader_ids[2 * index]])
+        Conversation(
+            title="ライブ計測",
+            starter=users[reader_ids[2 * index]],
+            manager=users[reader_ids[2 * index]],
+        )
         for index in range(count)
     )
     Participant.objects.bulk_create(

@@ -62,6 +62,16 @@ def active_participants(conversation) -> list[Participant]:
     )
 
 
+def longest_participant_id(conversation) -> int | None:
+    """The current participant who joined first (the next manager), or None."""
+    return (
+        Participant.objects.filter(conversation=conversation, left_at__isnull=True)
+        .order_by("joined_at", "id")
+        .values_list("user_id", flat=True)
+        .first()
+    )
+
+
 def is_blocked_by(recipient, user) -> bool:
     return Block.objects.filter(blocker=recipient, blocked=user).exists()
 

@@ -103,7 +103,10 @@ def start_conversation(
         with transaction.atomic():
             now = timezone.now()
             conversation = Conversation.objects.create(
-                title=" ".join(title.split())[:120], starter=starter, created_at=now
+                title=" ".join(title.split())[:120],
+                starter=starter,
+                manager=starter,
+                created_at=now,
             )
             Participant.objects.bulk_create(
                 Participant(conversation=conversation, user=user, joined_at=now)
@@ -272,7 +275,7 @@ def add_participants(actor, conversation, users) -> list[Participant]:
     conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
     seat = queries.seat_of(actor, conversation.pk)
     if not permissions.can_manage_participants(actor, conversation, seat):
-        raise PermissionDenied(_("Only the person who started this conversation can add people."))
+        raise PermissionDenied(_("Only the person who manages this conversation can add people."))
     current = {p.user_id for p in queries.active_participants(conversation)}
     users = [user for user in {user.pk: user for user in users}.values() if user.pk not in current]
     if not users:
@@ -304,7 +307,7 @@ def remove_participant(actor, conversation, user) -> None:
     seat = queries.seat_of(actor, conversation.pk)
     if not permissions.can_manage_participants(actor, conversation, seat) or user.pk == actor.pk:
         raise PermissionDenied(
-            _("Only the person who started this conversation can remove people.")
+            _("Only the person who manages this conversation can remove people.")
         )
     updated = Participant.objects.filter(
         conversation=conversation, user=user, left_at__isnull=True
@@ -315,10 +318,17 @@ def remove_participant(actor, conversation, user) -> None:
 
 @transaction.atomic
 def leave_conversation(user, conversation) -> None:
+    """Anyone can leave. When the manager leaves, the participant who has been in the
+    conversation longest manages it from then on, so a group never loses the one who can add
+    and remove people; everybody sees the new manager in the list of participants."""
+    conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
     seat = queries.seat_of(user, conversation.pk)
     if not permissions.can_leave(user, seat):
         return
     Participant.objects.filter(pk=seat.pk).update(left_at=timezone.now())
+    if conversation.manager_id == user.pk:
+        conversation.manager_id = queries.longest_participant_id(conversation)
+        conversation.save(update_fields=["manager"])
     notifications.private_conversation_read(user, conversation.get_absolute_url())
     live.participants_changed(conversation, departed=[user])
 
