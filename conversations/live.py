@@ -7,7 +7,9 @@ and a page that notices a gap (or reconnects) fetches ``events_since`` from the 
 
 Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-up URL):
 - ``message.created`` / ``message.edited`` / ``message.deleted``: ``{"type",
-  "conversation_id", "sequence", "message_id", "number", "html"}``; ``html`` is
+  "conversation_id", "sequence", "message_id", "number", "html"}``, and on a live
+  ``message.created`` the author's read receipt ``"read": {"user_id", "name", "number"}``
+  when the author shows theirs; ``html`` is
   ``conversations/_message.html`` rendered once for everybody, with the viewer's own controls
   hidden (the page's script shows them by the same rules as ``conversation_tags``).
 - ``participants.changed``: ``{"type", "conversation_id", "sequence", "html"}`` (the list of
@@ -66,7 +68,9 @@ def _record(conversation_id: int, kind: str, message_id: int | None) -> Conversa
     )
 
 
-def _event(conversation_id: int, kind: str, message_id: int | None = None) -> None:
+def _event(
+    conversation_id: int, kind: str, message_id: int | None = None, extra: dict | None = None
+) -> None:
     event = _record(conversation_id, kind, message_id)
 
     def send() -> None:
@@ -75,6 +79,8 @@ def _event(conversation_id: int, kind: str, message_id: int | None = None) -> No
         except Exception:
             logger.warning("Live event %s was not rendered", event, exc_info=True)
             return
+        if extra:
+            rendered.update(extra)
         broadcast.send(
             conversation_group(conversation_id), {"type": "conversation.event", "event": rendered}
         )
@@ -173,8 +179,12 @@ def reads_event(conversation_id: int, viewer_id: int) -> dict:
 # --- Verbs called by conversations.services inside their transactions ----------------------
 
 
-def message_created(message: Message) -> None:
-    _event(message.conversation_id, "message.created", message.pk)
+def message_created(message: Message, author_read: dict | None = None) -> None:
+    """A new message. ``author_read``: the author's read receipt (``{"user_id", "name",
+    "number"}``) when they show theirs; it rides on the live event (``"read"``) rather than
+    being a send of its own, since whoever writes has read everything before."""
+    extra = {"read": author_read} if author_read else None
+    _event(message.conversation_id, "message.created", message.pk, extra)
     _activity(message.conversation_id)
 
 
@@ -232,12 +242,6 @@ def read_advanced(seat: Participant, name: str, shows_receipts: bool) -> None:
     """The participant read up to ``seat.last_read_number``: their other pages' counts, and
     the others' read receipts when the reader shows them."""
     _activity(seat.conversation_id, only_user_id=seat.user_id)
-    read_receipt(seat, name, shows_receipts)
-
-
-def read_receipt(seat: Participant, name: str, shows_receipts: bool) -> None:
-    """The others' read receipts of this participant, when they show them (the author of a
-    new message: ``message_created`` already tells their pages)."""
     if not shows_receipts:
         return
     receipt = {

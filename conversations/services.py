@@ -171,10 +171,11 @@ def _write(author, conversation, body: str, reply_to=None, token: str = "") -> M
     Participant.objects.filter(conversation=conversation, user=author).update(
         last_read_number=number, last_read_at=now
     )
-    live.message_created(message)
     # Whoever writes has read everything before: their read receipt moves too.
-    seat = Participant(conversation=conversation, user=author, last_read_number=number)
-    live.read_receipt(seat, author.full_name, queries.settings_of(author).read_receipts)
+    author_read = None
+    if queries.settings_of(author).read_receipts:
+        author_read = {"user_id": author.pk, "name": author.full_name, "number": number}
+    live.message_created(message, author_read)
     _notify(author, conversation, message)
     return message
 

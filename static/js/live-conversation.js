@@ -139,6 +139,7 @@ if (list) {
     }
     if (event.type === "message.created") {
       insertMessage(event);
+      if (event.read && String(event.read.user_id) !== viewerId) applyReads([event.read]);
     } else if (event.type === "participants.changed") {
       document.getElementById("participants").innerHTML = event.html;
     } else if (event.html) {
