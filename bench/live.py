@@ -48,7 +48,7 @@ import urllib.parse
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import websockets
@@ -548,6 +548,7 @@ def html_of(sample: str) -> str:
 # --- Conversations case ------------------------------------------------------------------------
 
 CONVERSATION_MARKER = re.compile(r"benchconv-(\d+)-end")
+WRITTEN_AT = re.compile(r'<time datetime=\\"([^"\\]+)\\"')
 MESSAGE_TEXT = (
     "委託契約書案の第12条（違約金）ですが、当市では契約金額の100分の10としています。"
     "再委託先の事由も含めるかは、仕様書の記載と合わせて確認したほうがよいと思います。"
@@ -613,7 +614,8 @@ def send_through_form(port, session, csrf, conversation_id: int, number: int):
     body = urllib.parse.urlencode(form)
     start = time.perf_counter()
     connection.request("POST", path + "messages/", body=body, headers=headers)
-    return start, connection.getresponse().status
+    status = connection.getresponse().status
+    return start, status, time.perf_counter() - start
 
 
 def bare_room_push(port: int, html: str, room: int, number: int):
@@ -621,7 +623,8 @@ def bare_room_push(port: int, html: str, room: int, number: int):
     body = CONVERSATION_MARKER.sub(f"benchconv-{number}-end", html).encode()
     start = time.perf_counter()
     connection.request("POST", f"/push/{number}/{room}/", body=body)
-    return start, connection.getresponse().status
+    status = connection.getresponse().status
+    return start, status, time.perf_counter() - start
 
 
 @dataclass
@@ -632,6 +635,8 @@ class RoomRun:
     received: dict = field(default_factory=dict)  # number -> {client: arrival}
     started: dict = field(default_factory=dict)  # number -> POST start
     statuses: list = field(default_factory=list)
+    answered: list = field(default_factory=list)  # seconds from the POST to its answer
+    since_write: list = field(default_factory=list)  # ms from the message's write (product)
     duplicates: int = 0
     connect_failures: int = 0
     sample: str = ""
@@ -639,6 +644,7 @@ class RoomRun:
 
     def heard(self, client: int, raw: str) -> None:
         now = time.perf_counter()
+        wall = time.time()
         match = CONVERSATION_MARKER.search(raw)
         if match is None or '"message.created"' not in raw:
             return
@@ -648,6 +654,12 @@ class RoomRun:
             return
         arrivals[client] = now
         self.sample = self.sample or raw
+        # The product's message HTML carries the moment it was written (``created_at``, set
+        # inside the writing transaction); the bare fan-out's copy of it is stale.
+        written = WRITTEN_AT.search(raw)
+        if written:
+            moment = datetime.fromisoformat(written.group(1).replace("\\", "")).timestamp()
+            self.since_write.append((wall - moment) * 1000)
 
     def latencies_ms(self) -> list[float]:
         return [
@@ -691,9 +703,10 @@ async def measure_rooms(servers, targets, push, args) -> tuple[RoomRun, float, f
 
     async def send(number: int):
         async with gate:
-            start, status = await asyncio.to_thread(push, number % rooms, number)
+            start, status, answered = await asyncio.to_thread(push, number % rooms, number)
             run.started[number] = start
             run.statuses.append(status)
+            run.answered.append(answered)
 
     try:
         await asyncio.sleep(2)
@@ -808,6 +821,20 @@ async def conversations_case(args, log_dir: Path) -> None:
             f" {sum(problems.values())} error/warning log lines",
             file=sys.stderr,
         )
+        answered = [seconds * 1000 for seconds in run.answered]
+        print(
+            f"  {name}: POST answered p50 / p99 {percentile(answered, 0.5):.0f} /"
+            f" {percentile(answered, 0.99):.0f} ms",
+            file=sys.stderr,
+        )
+        if name == "product" and run.since_write:
+            print(
+                f"  {name}: from the message's write to the socket p50 / p95 / p99"
+                f" {percentile(run.since_write, 0.5):.0f} /"
+                f" {percentile(run.since_write, 0.95):.0f} /"
+                f" {percentile(run.since_write, 0.99):.0f} ms",
+                file=sys.stderr,
+            )
         for line, times in problems.most_common(4):
             print(f"    {times} × {line}", file=sys.stderr)
     ratio = rows["product"][2] / rows["bare"][2] if rows["bare"][2] else float("nan")

@@ -39,7 +39,7 @@ from django.template.loader import render_to_string
 from accounts.live import member_access_changed, user_group
 from accounts.models import User
 from conversations.models import Conversation, ConversationEvent, Message, Participant
-from conversations.queries import active_participants, read_states, unread_conversations_of
+from conversations.queries import active_participants, read_states, unread_counts_of
 from core import broadcast
 
 logger = logging.getLogger(__name__)
@@ -58,24 +58,38 @@ def _send_after_commit(group: str, message: dict) -> None:
     transaction.on_commit(lambda: broadcast.send(group, message))
 
 
-def _record(conversation_id: int, kind: str, message_id: int | None) -> ConversationEvent:
+def _record(
+    conversation_id: int, kind: str, message_id: int | None, sequence: int | None = None
+) -> ConversationEvent:
     """Hand out the next sequence number. The UPDATE locks the conversation row until the
-    transaction ends, so events commit in sequence order."""
-    Conversation.objects.filter(pk=conversation_id).update(event_sequence=F("event_sequence") + 1)
-    sequence = Conversation.objects.values_list("event_sequence", flat=True).get(pk=conversation_id)
+    transaction ends, so events commit in sequence order. ``sequence``: handed out already by
+    a caller that holds the row locked and wrote the counter itself (a new message)."""
+    if sequence is None:
+        Conversation.objects.filter(pk=conversation_id).update(
+            event_sequence=F("event_sequence") + 1
+        )
+        sequence = Conversation.objects.values_list("event_sequence", flat=True).get(
+            pk=conversation_id
+        )
     return ConversationEvent.objects.create(
         conversation_id=conversation_id, sequence=sequence, kind=kind, message_id=message_id
     )
 
 
 def _event(
-    conversation_id: int, kind: str, message_id: int | None = None, extra: dict | None = None
+    conversation_id: int,
+    kind: str,
+    message_id: int | None = None,
+    *,
+    sequence: int | None = None,
+    conversation: Conversation | None = None,
+    extra: dict | None = None,
 ) -> None:
-    event = _record(conversation_id, kind, message_id)
+    event = _record(conversation_id, kind, message_id, sequence)
 
     def send() -> None:
         try:
-            rendered = render_event(event)
+            rendered = render_event(event, conversation=conversation)
         except Exception:
             logger.warning("Live event %s was not rendered", event, exc_info=True)
             return
@@ -179,12 +193,21 @@ def reads_event(conversation_id: int, viewer_id: int) -> dict:
 # --- Verbs called by conversations.services inside their transactions ----------------------
 
 
-def message_created(message: Message, author_read: dict | None = None) -> None:
-    """A new message. ``author_read``: the author's read receipt (``{"user_id", "name",
+def message_created(
+    message: Message, sequence: int, conversation: Conversation, author_read: dict | None = None
+) -> None:
+    """A new message, whose writer holds ``conversation`` locked and handed out its event
+    ``sequence``. ``author_read``: the author's read receipt (``{"user_id", "name",
     "number"}``) when they show theirs; it rides on the live event (``"read"``) rather than
     being a send of its own, since whoever writes has read everything before."""
-    extra = {"read": author_read} if author_read else None
-    _event(message.conversation_id, "message.created", message.pk, extra)
+    _event(
+        message.conversation_id,
+        "message.created",
+        message.pk,
+        sequence=sequence,
+        conversation=conversation,
+        extra={"read": author_read} if author_read else None,
+    )
     _activity(message.conversation_id)
 
 
@@ -201,22 +224,12 @@ def participants_changed(conversation: Conversation, departed=()) -> None:
 
 def _activity(conversation_id: int, departed_ids=(), only_user_id: int | None = None) -> None:
     """After the commit, each participant's pages (or only ``only_user_id``'s) learn their
-    unread counts, and those who just left that they have nothing to read here any more
-    (two queries for all of them)."""
+    unread counts, and those who just left that they have nothing to read here any more (one
+    query for all of them)."""
 
     def send() -> None:
-        seats = Participant.objects.filter(conversation_id=conversation_id, left_at__isnull=True)
-        if only_user_id is not None:
-            seats = seats.filter(user_id=only_user_id)
-        unread = {
-            user_id: max(0, count - last_read)
-            for user_id, last_read, count in seats.values_list(
-                "user_id", "last_read_number", "conversation__message_count"
-            )
-        }
-        for user_id in departed_ids:
-            unread.setdefault(user_id, 0)
-        totals = unread_conversations_of(list(unread))
+        user_ids = None if only_user_id is None else [only_user_id]
+        counts = unread_counts_of(conversation_id, user_ids, departed_ids)
         broadcast.send_many(
             [
                 (
@@ -226,12 +239,12 @@ def _activity(conversation_id: int, departed_ids=(), only_user_id: int | None = 
                         "event": {
                             "type": "conversation.activity",
                             "conversation_id": conversation_id,
-                            "unread": count,
-                            "unread_conversations": totals[user_id],
+                            "unread": unread,
+                            "unread_conversations": total,
                         },
                     },
                 )
-                for user_id, count in unread.items()
+                for user_id, (unread, total) in counts.items()
             ]
         )
 

@@ -127,15 +127,10 @@ def send_message(
 ) -> Message:
     """Add a message, with the author's pending files of ``attachment_keys`` (uploaded with
     ``attachments.services.upload``). The conversation row is locked while its next number is
-    handed out."""
-    existing = _existing_submission(author, token)
-    if existing is not None:
-        return existing
+    handed out. The same form token twice returns the first message (the unique constraint
+    tells, so a first submission costs no extra lookup)."""
     try:
         with transaction.atomic():
-            seat = queries.seat_of(author, conversation.pk)
-            if not permissions.can_write(author, seat):
-                raise PermissionDenied(_("You are not in this conversation."))
             message = _write(author, conversation, body, reply_to=reply_to, token=token)
             attachment_services.attach_to_message(author, message, attachment_keys)
     except IntegrityError:
@@ -147,11 +142,20 @@ def send_message(
 
 
 def _write(author, conversation, body: str, reply_to=None, token: str = "") -> Message:
+    """Write the next message, the conversation row locked. The queries are few on purpose:
+    this runs for every message of every conversation, while others wait for it live."""
     conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
+    seats = queries.active_participants(conversation)
+    seat = next((seat for seat in seats if seat.user_id == author.pk), None)
+    if not permissions.can_write(author, seat):
+        raise PermissionDenied(_("You are not in this conversation."))
+    chosen = queries.settings_of_many([seat.user_id for seat in seats])
     if reply_to is not None and reply_to.conversation_id != conversation.pk:
         reply_to = None  # a quote only ever comes from the same conversation
     now = timezone.now()
     number = conversation.message_count + 1
+    # The row is locked: its event sequence is this transaction's to hand out.
+    sequence = conversation.event_sequence + 1
     message = Message.objects.create(
         conversation=conversation,
         number=number,
@@ -165,32 +169,30 @@ def _write(author, conversation, body: str, reply_to=None, token: str = "") -> M
         submission_token=token,
     )
     Conversation.objects.filter(pk=conversation.pk).update(
-        message_count=number, last_message_at=now
+        message_count=number, last_message_at=now, event_sequence=sequence
     )
     conversation.message_count = number
-    Participant.objects.filter(conversation=conversation, user=author).update(
-        last_read_number=number, last_read_at=now
-    )
+    conversation.event_sequence = sequence
+    Participant.objects.filter(pk=seat.pk).update(last_read_number=number, last_read_at=now)
     # Whoever writes has read everything before: their read receipt moves too.
     author_read = None
-    if queries.settings_of(author).read_receipts:
+    if chosen[author.pk].read_receipts:
         author_read = {"user_id": author.pk, "name": author.full_name, "number": number}
-    live.message_created(message, author_read)
-    _notify(author, conversation, message)
+    live.message_created(message, sequence, conversation, author_read)
+    _notify(author, conversation, message, seats, chosen)
     return message
 
 
-def _notify(author, conversation, message: Message, only_mentions: bool = False) -> None:
+def _notify(author, conversation, message: Message, seats, chosen) -> None:
+    """Tell the other participants (``seats``: the active ones; ``chosen``: their contact
+    settings by user id)."""
     seats = [
-        seat
-        for seat in queries.active_participants(conversation)
-        if seat.user_id != author.pk and is_verified_member(seat.user)
+        seat for seat in seats if seat.user_id != author.pk and is_verified_member(seat.user)
     ]
     named = {}
     for seat in seats:
         named.setdefault(seat.user.display_name, []).append(seat.user_id)
     mentioned = mentioned_among(message.body, named)
-    chosen = queries.settings_of_many([seat.user_id for seat in seats])
     excerpt = " ".join(message.body.split())[:EXCERPT_LENGTH]
     recipients = [
         {
@@ -199,7 +201,6 @@ def _notify(author, conversation, message: Message, only_mentions: bool = False)
             "excerpt": excerpt if chosen[seat.user_id].email_includes_text else "",
         }
         for seat in seats
-        if not only_mentions or seat.user_id in mentioned
     ]
     notifications.notify_private_message(
         recipients, actor=author, path=conversation.get_absolute_url()
