@@ -186,9 +186,7 @@ def _write(author, conversation, body: str, reply_to=None, token: str = "") -> M
 def _notify(author, conversation, message: Message, seats, chosen) -> None:
     """Tell the other participants (``seats``: the active ones; ``chosen``: their contact
     settings by user id)."""
-    seats = [
-        seat for seat in seats if seat.user_id != author.pk and is_verified_member(seat.user)
-    ]
+    seats = [seat for seat in seats if seat.user_id != author.pk and is_verified_member(seat.user)]
     named = {}
     for seat in seats:
         named.setdefault(seat.user.display_name, []).append(seat.user_id)
