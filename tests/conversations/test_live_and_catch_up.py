@@ -124,6 +124,22 @@ async def test_typing_and_read_receipts_reach_the_others(pair):
     await typist.disconnect()
 
 
+async def test_typing_is_passed_on_at_most_every_few_seconds(pair):
+    asker, expert, conversation = pair
+    watcher = socket_for(asker, conversation, "since=1")
+    typist = socket_for(expert, conversation, "since=1")
+    await watcher.connect()
+    await typist.connect()
+    for _ in range(5):
+        await typist.send_json_to({"type": "typing"})
+    kinds = []
+    while not await watcher.receive_nothing(timeout=0.5):
+        kinds.append((await watcher.receive_json_from())["type"])
+    assert kinds.count("typing") == 1
+    await watcher.disconnect()
+    await typist.disconnect()
+
+
 async def test_a_new_message_carries_its_authors_read_receipt(pair):
     asker, expert, conversation = pair
     watcher = socket_for(asker, conversation, "since=1")

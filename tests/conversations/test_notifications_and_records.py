@@ -52,6 +52,19 @@ def test_e_mails_carry_the_text_when_the_member_allows_it(newcomer, expert, comm
     assert SECRET in email.body and SECRET in email.alternatives[0][0]
 
 
+def test_a_mention_added_by_an_edit_is_e_mailed_without_the_text(
+    newcomer, expert, outsider, committed
+):
+    conversation = services.start_conversation(newcomer, [expert, outsider], "相談です")
+    message = conversation.messages.get()
+    mail.outbox.clear()
+    with committed():
+        services.edit_message(newcomer, message, f"@佐藤 花子 さん、{SECRET}")
+    [email] = mail.outbox
+    assert email.to == [expert.email]
+    assert SECRET not in email.body + email.alternatives[0][0] + email.subject
+
+
 def test_digest_and_off_follow_the_e_mail_preferences(newcomer, expert, committed):
     notification_services.set_email_preferences(expert, {Kind.PRIVATE_MESSAGE: "digest"})
     with committed():

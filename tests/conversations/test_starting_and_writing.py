@@ -154,6 +154,10 @@ def test_groups_are_limited_in_size(newcomer, settings):
         services.start_conversation(newcomer, others, "多すぎ")
     conversation = services.start_conversation(newcomer, others[:2], "三人で")
     assert conversation.participants.count() == 3
+    # Adding people counts against the same limit.
+    with pytest.raises(ValidationError):
+        services.add_participants(newcomer, conversation, [veteran()])
+    assert conversation.participants.count() == 3
 
 
 def test_the_starter_adds_and_removes_and_anyone_can_leave(
