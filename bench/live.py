@@ -21,7 +21,9 @@ message is sent in each conversation (``--rounds`` times) through the real messa
 ``--message-interval`` apart from several threads, and the floor is the same number of two-socket
 rooms on the bare fan-out (``/ws/<room>/``, one ``group_send`` per message to its room).
 Latency runs from just before the POST to the ``message.created`` event at each of the two
-sockets (the sender's own page included).
+sockets (the sender's own page included); also printed: how long each POST took to be
+answered, and the delay from the message's write (``created_at`` in the event's HTML) to each
+socket.
 
 Memory per idle connection is the growth of the servers' resident memory (VmRSS) from a warmed-up
 idle server to one holding every socket, divided by N. Server logs are scanned for errors.
