@@ -20,6 +20,9 @@
   django.catalog = django.catalog || {};
   
   const newcatalog = {
+    "%(count)s file attached.": [
+      "%(count)s \u4ef6\u306e\u30d5\u30a1\u30a4\u30eb\u3092\u6dfb\u4ed8\u3057\u307e\u3057\u305f\u3002"
+    ],
     "%(count)s new or updated topic.": [
       "\u65b0\u3057\u3044\u30fb\u66f4\u65b0\u3055\u308c\u305f\u30c8\u30d4\u30c3\u30af\u304c%(count)s\u4ef6\u3042\u308a\u307e\u3059\u3002"
     ],
@@ -90,6 +93,7 @@
     "Show": "\u8868\u793a\u3059\u308b",
     "Show the latest replies": "\u6700\u65b0\u306e\u8fd4\u4fe1\u3092\u8868\u793a",
     "Sunday": "\u65e5\u66dc\u65e5",
+    "The file could not be sent. Check the connection and try again.": "\u30d5\u30a1\u30a4\u30eb\u3092\u9001\u4fe1\u3067\u304d\u307e\u305b\u3093\u3067\u3057\u305f\u3002\u901a\u4fe1\u3092\u78ba\u8a8d\u3057\u3066\u3001\u3082\u3046\u4e00\u5ea6\u304a\u8a66\u3057\u304f\u3060\u3055\u3044\u3002",
     "This was not posted. The draft is kept in this browser.": "\u6295\u7a3f\u3067\u304d\u307e\u305b\u3093\u3067\u3057\u305f\u3002\u4e0b\u66f8\u304d\u306f\u3053\u306e\u30d6\u30e9\u30a6\u30b6\u30fc\u306b\u4fdd\u5b58\u3055\u308c\u3066\u3044\u307e\u3059\u3002",
     "Thursday": "\u6728\u66dc\u65e5",
     "Today": "\u4eca\u65e5",
@@ -97,6 +101,7 @@
     "Tuesday": "\u706b\u66dc\u65e5",
     "Type into this box to filter down the list of available %s.": "\u4f7f\u7528\u53ef\u80fd\u306a %s \u306e\u30ea\u30b9\u30c8\u3092\u7d5e\u308a\u8fbc\u3080\u306b\u306f\u3001\u3053\u306e\u30dc\u30c3\u30af\u30b9\u306b\u5165\u529b\u3057\u307e\u3059\u3002",
     "Type into this box to filter down the list of selected %s.": "\u9078\u629e\u3055\u308c\u305f%s\u306e\u30ea\u30b9\u30c8\u3092\u7d5e\u308a\u8fbc\u3080\u306b\u306f\u3001\u3053\u306e\u30dc\u30c3\u30af\u30b9\u306b\u5165\u529b\u3057\u307e\u3059\u3002",
+    "Uploading %(names)s\u2026": "%(names)s \u3092\u9001\u4fe1\u3057\u3066\u3044\u307e\u3059\u2026",
     "Wednesday": "\u6c34\u66dc\u65e5",
     "Yesterday": "\u6628\u65e5",
     "You can no longer see this conversation.": "\u3053\u306e\u4f1a\u8a71\u3092\u8868\u793a\u3067\u304d\u306a\u304f\u306a\u308a\u307e\u3057\u305f\u3002",
@@ -130,7 +135,8 @@
     "one letter Sunday\u0004S": "\u65e5",
     "one letter Thursday\u0004T": "\u6728",
     "one letter Tuesday\u0004T": "\u706b",
-    "one letter Wednesday\u0004W": "\u6c34"
+    "one letter Wednesday\u0004W": "\u6c34",
+    "screenshot": "\u30b9\u30af\u30ea\u30fc\u30f3\u30b7\u30e7\u30c3\u30c8"
   };
   for (const key in newcatalog) {
     django.catalog[key] = newcatalog[key];
