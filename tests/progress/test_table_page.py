@@ -176,10 +176,11 @@ def test_the_table_page_costs_the_same_queries_for_3_or_30_rows(
     client = login(author)
     # session, user, table, membership, columns, the member's own row, organisations not
     # answered (for the host), the member's organisation (named on the row form), the
-    # notification badge; and, once per table state, the rows and the revisions.
-    with django_assert_num_queries(11):
+    # notification and conversation badges; and, once per table state, the rows and the
+    # revisions.
+    with django_assert_num_queries(12):
         assert client.get(f"/progress/{table.pk}/").status_code == 200
-    with django_assert_num_queries(9):  # the shared parts now come from the cache
+    with django_assert_num_queries(10):  # the shared parts now come from the cache
         assert client.get(f"/progress/{table.pk}/").status_code == 200
 
 
