@@ -2,10 +2,13 @@
 
 Like topics (``forums.live``): each event is a ``ProgressEvent`` with the table's next
 ``sequence``, recorded in the writing transaction and sent from ``transaction.on_commit``, so a
-rolled-back save never broadcasts. Channel layers deliver at most once; a page that notices a
-gap in the sequence (or reconnects) asks for ``events_since`` over HTTP or on connecting.
+rolled-back save never broadcasts; ``core.broadcast`` hands the send to the server's loop, so
+the saver does not wait for the watchers' delivery. Channel layers deliver at most once; a page
+that notices a gap in the sequence (or reconnects) asks for ``events_since`` over HTTP or on
+connecting.
 
-Event shapes (JSON, as sent to sockets and by the catch-up endpoint):
+Sockets (``progress.consumers``), server-sent-event streams (``progress.streams``) and the
+catch-up URL carry the same events. Event shapes (JSON):
 - ``row.saved``: ``{"type", "table_id", "sequence", "row_id", "organisation", "version",
   "prefecture", "kind", "html"}``; ``html`` is the row as ``progress.rendering.row_html`` draws
   it for everybody. At most one row event every ``SUMMARY_SECONDS`` also carries ``"answered",
@@ -20,8 +23,6 @@ Event shapes (JSON, as sent to sockets and by the catch-up endpoint):
 import logging
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
@@ -29,6 +30,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
+from core import broadcast
+from core.params import parse_int
 from progress.models import ProgressEvent, ProgressRow, ProgressTable
 from progress.presentation import charts_context, summary_context
 from progress.queries import columns_of, rows_of
@@ -85,9 +88,7 @@ def send_table_summary(table_id: int) -> None:
     rows = rows_of(table)
     payload = {"type": "summary.changed", "table_id": table_id, "sequence": None}
     payload.update(answered=len(rows), **summary_parts(table, columns, rows))
-    async_to_sync(get_channel_layer().group_send)(
-        table_group(table_id), {"type": "progress.event", "event": payload}
-    )
+    broadcast.send(table_group(table_id), {"type": "progress.event", "event": payload})
 
 
 def _send_after_commit(event: ProgressEvent) -> None:
@@ -95,9 +96,8 @@ def _send_after_commit(event: ProgressEvent) -> None:
         try:
             with_summary = event.row_id is None or _summary_now(event.table_id)
             payload = render_events([event], with_summary=with_summary)[0]
-            async_to_sync(get_channel_layer().group_send)(
-                table_group(event.table_id), {"type": "progress.event", "event": payload}
-            )
+            message = {"type": "progress.event", "event": payload}
+            broadcast.send(table_group(event.table_id), message)
         except Exception:
             logger.warning("Live event %s was not sent", event, exc_info=True)
 
@@ -156,6 +156,13 @@ def render_events(events: list[ProgressEvent], *, with_summary: bool = True) -> 
                 payload.update(answered=len(rows), **summary_parts(table, columns, rows))
         payloads.append(payload)
     return payloads
+
+
+def catch_up(table_id: int, since: str) -> list[dict] | None:
+    """What a (re)connecting socket or stream missed after ``since`` (a sequence number; no
+    valid number: nothing to replay). None: too much, the page should reload."""
+    sequence = parse_int(since)
+    return [] if sequence is None else events_since(table_id, sequence)
 
 
 def events_since(table_id: int, sequence: int) -> list[dict] | None:

@@ -1,8 +1,10 @@
 // Live updates of a topic page. Progressive enhancement: without this script the page works
 // with reloads. Events carry a per-topic sequence; a gap or a reconnect is filled from
 // /topics/<id>/events/?since=<sequence> over plain HTTP, so nothing is lost or duplicated.
-// Transport: WebSocket first; when it cannot be opened (proxies), server-sent events; when
-// those fail too, polling the same catch-up URL.
+// Transport (live-transport.js, shared with progress tables): WebSocket first; when it cannot
+// be opened (proxies), server-sent events; when those fail too, polling the same catch-up URL.
+
+import { openLiveChannel } from "./live-transport.js";
 
 const list = document.getElementById("post-list");
 
@@ -188,86 +190,21 @@ if (list) {
     return catchingUp;
   }
 
-  // --- Transports ----------------------------------------------------------------------------
-  let attempts = 0;
-  let everOpened = false;
-  let mode = "websocket";
-
-  function retryDelay() {
-    attempts += 1;
-    return Math.min(30000, 1000 * 2 ** Math.min(attempts, 5)) * (0.75 + Math.random() / 2);
-  }
-
-  function connectSocket() {
-    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${window.location.host}${list.dataset.socketUrl}?since=${sequence}`;
-    let socket;
-    try {
-      socket = new WebSocket(url);
-    } catch {
-      switchToStream();
-      return;
-    }
-    socket.addEventListener("open", () => {
-      everOpened = true;
-      attempts = 0;
-      setStatus("");
-    });
-    socket.addEventListener("message", (message) => apply(JSON.parse(message.data)));
-    socket.addEventListener("close", (closed) => {
-      if (closed.code === 4403) return; // access revoked: stay on the plain page
-      if (!everOpened && attempts >= 1) {
-        switchToStream(); // the upgrade is refused on this network
-        return;
-      }
-      setStatus(t.paused);
-      setTimeout(connectSocket, retryDelay());
-    });
-  }
-
-  function switchToStream() {
-    if (!("EventSource" in window)) {
-      switchToPolling();
-      return;
-    }
-    mode = "stream";
-    let opened = false;
-    const source = new EventSource(`${list.dataset.streamUrl}?since=${sequence}`);
-    source.addEventListener("open", () => {
-      opened = true;
-      setStatus(t.fallback);
-    });
-    source.addEventListener("message", (message) => {
-      const event = JSON.parse(message.data);
-      if (event.type === "access.revoked") {
-        source.close();
-        return;
-      }
-      if (event.type === "live.unavailable") {
-        source.close();
-        switchToPolling();
-        return;
-      }
-      apply(event);
-    });
-    source.addEventListener("error", () => {
-      if (!opened) {
-        source.close();
-        switchToPolling();
-      }
-      // Otherwise EventSource reconnects by itself with Last-Event-ID.
-    });
-  }
-
-  function switchToPolling() {
-    mode = "polling";
-    setStatus(t.fallback);
-    const poll = () =>
-      catchUp()
-        .catch(() => setStatus(t.paused))
-        .finally(() => setTimeout(poll, document.hidden ? 30000 : 10000));
-    setTimeout(poll, 5000);
-  }
+  // --- Transport (live-transport.js: WebSocket, then server-sent events, then polling) -----
+  const statusFor = { websocket: "", stream: t.fallback, polling: t.fallback, paused: t.paused };
+  let state = "";
+  const channel = openLiveChannel({
+    socketUrl: list.dataset.socketUrl,
+    streamUrl: list.dataset.streamUrl,
+    sequence: () => sequence,
+    onEvent: apply,
+    catchUp,
+    onState(next) {
+      if (next === state) return;
+      state = next;
+      if (next in statusFor) setStatus(statusFor[next]);
+    },
+  });
 
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) {
@@ -276,6 +213,12 @@ if (list) {
     }
   });
 
-  connectSocket();
-  window.liveTopic = { get mode() { return mode; }, get sequence() { return sequence; } };
+  window.liveTopic = {
+    get mode() {
+      return channel.mode;
+    },
+    get sequence() {
+      return sequence;
+    },
+  };
 }
