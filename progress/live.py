@@ -148,7 +148,7 @@ def render_events(events: list[ProgressEvent], *, with_summary: bool = True) -> 
                 row_id=row.pk,
                 organisation=row.municipality_id,
                 version=row.version,
-                prefecture=row.municipality.code[:2],
+                prefecture=row.municipality.prefecture_code,
                 kind=row.municipality.kind,
                 html=row_html(table, columns, row),
             )

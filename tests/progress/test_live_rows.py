@@ -11,7 +11,7 @@ from forums.consumers import CLOSE_FORBIDDEN
 from progress import live, services
 from progress.consumers import TableConsumer
 from progress.models import ProgressEvent
-from progress.queries import columns_of
+from progress.queries import columns_of, rows_of
 from progress.rendering import row_html
 from tests.factories import BoardFactory, MembershipFactory, MunicipalityFactory, UserFactory
 
@@ -67,9 +67,7 @@ async def test_a_saved_row_arrives_as_the_page_renders_it(scene):
     event = await next_event(socket)
     assert (event["type"], event["sequence"], event["row_id"]) == ("row.saved", 1, row.pk)
     assert event["prefecture"] == "01" and event["kind"] == "designated_city"
-    fresh = await sync_to_async(
-        lambda: type(row).objects.select_related("municipality").get(pk=row.pk)
-    )()
+    [fresh] = await sync_to_async(rows_of)(table, pk=row.pk)  # as the page reads it
     assert event["html"] == await sync_to_async(row_html)(table, columns, fresh)
     assert "75%" in event["html"] and "1,200人" in event["html"]
     assert 'id="progress-summary"' in event["summary_html"]
