@@ -160,11 +160,15 @@ class TableView:
     kinds: list  # (kind, label) present
 
 
-def table_rows(table, columns, *, sort="code", descending=False, prefecture="", kind=""):
-    """Every row (one query), the visible ones sorted and filtered, and the filter options.
-    ``sort`` is ``code`` (prefecture, in local-government code order from 北海道 to 沖縄),
-    ``kind`` (size of organisation), ``updated`` or ``col-<id>``."""
-    all_rows = rows_of(table)
+def table_rows(
+    table, columns, *, sort="code", descending=False, prefecture="", kind="", all_rows=None
+):
+    """Every row (one query, unless ``all_rows`` are given), the visible ones sorted and
+    filtered, and the filter options. ``sort`` is ``code`` (prefecture, in local-government
+    code order from 北海道 to 沖縄), ``kind`` (size of organisation), ``updated`` or
+    ``col-<id>``."""
+    if all_rows is None:
+        all_rows = rows_of(table)
     prefectures = sorted(
         {
             (row.municipality.prefecture_code, row.municipality.prefecture)

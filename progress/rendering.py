@@ -54,8 +54,3 @@ class RowRenderer:
 
 def row_html(table, columns, row) -> str:
     return mark_safe(RowRenderer(table, columns)(row))  # noqa: S308 - every value is escaped
-
-
-def rows_html(table, columns, rows) -> str:
-    render = RowRenderer(table, columns)
-    return mark_safe("".join(render(row) for row in rows))  # noqa: S308 - every value is escaped
