@@ -32,6 +32,7 @@ from django_tasks import task
 
 from core import broadcast
 from core.params import parse_int
+from progress import snapshot
 from progress.models import ProgressEvent, ProgressRow, ProgressTable
 from progress.presentation import charts_context, summary_context
 from progress.queries import columns_of, rows_of
@@ -85,7 +86,7 @@ def send_table_summary(table_id: int) -> None:
     if table is None:
         return
     columns = columns_of(table)
-    rows = rows_of(table)
+    rows = list(snapshot.table_rows(table, columns).rows.values())
     payload = {"type": "summary.changed", "table_id": table_id, "sequence": None}
     payload.update(answered=len(rows), **summary_parts(table, columns, rows))
     broadcast.send(table_group(table_id), {"type": "progress.event", "event": payload})
@@ -131,11 +132,13 @@ def render_events(events: list[ProgressEvent], *, with_summary: bool = True) -> 
         return []
     table = ProgressTable.objects.get(pk=events[0].table_id)
     columns = columns_of(table)
-    if with_summary:
-        rows = rows_of(table)
+    if with_summary:  # every row, as this process keeps them (progress.snapshot)
+        current = snapshot.table_rows(table, columns)
+        by_id, drawn = current.rows, current.html
+        rows = list(by_id.values())
     else:  # only the rows the events name: a save to a large table reads one row
         rows = rows_of(table, pk__in={event.row_id for event in events if event.row_id})
-    by_id = {row.pk: row for row in rows}
+        by_id, drawn = {row.pk: row for row in rows}, {}
     payloads = []
     last_row_event = max(
         (index for index, event in enumerate(events) if event.row_id), default=None
@@ -150,7 +153,7 @@ def render_events(events: list[ProgressEvent], *, with_summary: bool = True) -> 
                 version=row.version,
                 prefecture=row.municipality.prefecture_code,
                 kind=row.municipality.kind,
-                html=row_html(table, columns, row),
+                html=drawn.get(row.pk) or row_html(table, columns, row),
             )
             if with_summary and index == last_row_event:
                 payload.update(answered=len(rows), **summary_parts(table, columns, rows))
