@@ -35,7 +35,7 @@ from core.params import parse_int
 from progress import snapshot
 from progress.models import ProgressEvent, ProgressRow, ProgressTable
 from progress.presentation import charts_context, summary_context
-from progress.queries import columns_of, rows_of
+from progress.queries import columns_of, plain_row, rows_of
 from progress.rendering import row_html
 
 logger = logging.getLogger(__name__)
@@ -92,11 +92,18 @@ def send_table_summary(table_id: int) -> None:
     broadcast.send(table_group(table_id), {"type": "progress.event", "event": payload})
 
 
-def _send_after_commit(event: ProgressEvent) -> None:
+def _send_after_commit(event: ProgressEvent, saved=None) -> None:
+    """Send ``event`` once the transaction commits. ``saved`` (a row save's table, columns and
+    row as written) lets an event without the summary be drawn without reading anything back:
+    the watchers' wait starts with the save's request."""
+
     def send() -> None:
         try:
             with_summary = event.row_id is None or _summary_now(event.table_id)
-            payload = render_events([event], with_summary=with_summary)[0]
+            if saved is not None and not with_summary:
+                payload = _row_payload(event, *saved)
+            else:
+                payload = render_events([event], with_summary=with_summary)[0]
             message = {"type": "progress.event", "event": payload}
             broadcast.send(table_group(event.table_id), message)
         except Exception:
@@ -105,8 +112,10 @@ def _send_after_commit(event: ProgressEvent) -> None:
     transaction.on_commit(send)
 
 
-def row_saved(table: ProgressTable, row: ProgressRow) -> None:
-    _send_after_commit(_record(table.pk, "row.saved", row.pk))
+def row_saved(table: ProgressTable, row: ProgressRow, columns=None) -> None:
+    event = _record(table.pk, "row.saved", row.pk)
+    saved = (table, columns, plain_row(row)) if columns is not None else None
+    _send_after_commit(event, saved)
 
 
 def table_changed(table: ProgressTable, kind: str) -> None:
@@ -122,6 +131,20 @@ def summary_parts(table, columns, rows) -> dict:
         "charts_html": render_to_string(
             "progress/_charts.html", charts_context(table, columns, rows)
         ),
+    }
+
+
+def _row_payload(event, table, columns, row, html=None) -> dict:
+    return {
+        "type": event.kind,
+        "table_id": table.pk,
+        "sequence": event.sequence,
+        "row_id": row.pk,
+        "organisation": row.municipality_id,
+        "version": row.version,
+        "prefecture": row.municipality.prefecture_code,
+        "kind": row.municipality.kind,
+        "html": html or row_html(table, columns, row),
     }
 
 
@@ -147,14 +170,7 @@ def render_events(events: list[ProgressEvent], *, with_summary: bool = True) -> 
         payload = {"type": event.kind, "table_id": table.pk, "sequence": event.sequence}
         row = by_id.get(event.row_id)
         if row is not None:
-            payload.update(
-                row_id=row.pk,
-                organisation=row.municipality_id,
-                version=row.version,
-                prefecture=row.municipality.prefecture_code,
-                kind=row.municipality.kind,
-                html=drawn.get(row.pk) or row_html(table, columns, row),
-            )
+            payload = _row_payload(event, table, columns, row, drawn.get(row.pk))
             if with_summary and index == last_row_event:
                 payload.update(answered=len(rows), **summary_parts(table, columns, rows))
         payloads.append(payload)

@@ -134,6 +134,27 @@ ROW_FIELDS = (
 )
 
 
+def plain_row(row: ProgressRow) -> Row:
+    """A row just written (with its organisation and the member who saved it) as ``rows_of``
+    reads it."""
+    organisation = row.municipality
+    return Row(
+        row.pk,
+        row.version,
+        row.values,
+        row.updated_at,
+        row.municipality_id,
+        Organisation(
+            organisation.pk,
+            organisation.code,
+            organisation.name,
+            organisation.prefecture,
+            organisation.kind,
+        ),
+        row.updated_by.full_name,
+    )
+
+
 def rows_of(table, **filters) -> list[Row]:
     """Every row of the table (one query)."""
     return [

@@ -181,7 +181,11 @@ def row_save(request, table_id):
     if form.is_valid():
         try:
             row = services.save_row(
-                request.user, table, form.typed(), form.cleaned_data["version"] or 0
+                request.user,
+                table,
+                form.typed(),
+                form.cleaned_data["version"] or 0,
+                columns=columns,
             )
         except services.RowInvalid as error:
             form.show_errors(error.errors)

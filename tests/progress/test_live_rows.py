@@ -112,7 +112,7 @@ async def test_a_dropped_event_is_fetched_over_http(scene, client):
     columns = await sync_to_async(columns_of)(table)
     await save(other, table, {columns[0].key: "10"}, 0)
     original = live.row_saved
-    live.row_saved = lambda table, row: live._record(table.pk, "row.saved", row.pk)
+    live.row_saved = lambda table, row, columns=None: live._record(table.pk, "row.saved", row.pk)
     try:
         await save(host, table, {columns[0].key: "40"}, 0)
     finally:
@@ -160,6 +160,9 @@ async def test_a_burst_of_saves_carries_the_summary_once_then_a_trailing_summary
     await save(host, table, {columns[0].key: "30"}, 0)
     events = [await next_event(socket) for _ in range(3)]
     assert ["summary_html" in event for event in events] == [True, False, False]
+    # Drawn from the row as written, without reading it back: the same HTML as the page's.
+    [as_read] = await sync_to_async(rows_of)(table, pk=first.pk)
+    assert events[1]["html"] == await sync_to_async(row_html)(table, columns, as_read)
     [queued] = await sync_to_async(list)(
         DBTaskResult.objects.filter(task_path="progress.live.send_table_summary")
     )
