@@ -1,5 +1,6 @@
 """Meetings, tables, polls, exports, catch-up and calendar files exist only for the board's
-members: everyone else gets a 404, and their sockets are refused."""
+members: everyone else gets a 404, and their sockets are refused. The event stream reads the
+database outside the request's transaction, so its refusals are in test_event_stream.py."""
 
 import pytest
 
@@ -37,12 +38,6 @@ def member_paths(table, row, meeting, board):
     ]
 
 
-def refused_paths(table, row, meeting, board):
-    """Every member path, and the live table's event stream (an endless response for members:
-    tests/progress/test_event_stream.py reads it)."""
-    return [*member_paths(table, row, meeting, board), f"/progress/{table.pk}/events/stream/"]
-
-
 def test_members_see_every_page(login, scene, board, author):
     client = login(author)
     for path in member_paths(*scene, board):
@@ -53,7 +48,7 @@ def test_a_verified_non_member_gets_404_even_on_an_open_board(login, scene, boar
     assert board.join_policy == Board.JoinPolicy.OPEN
     client = login(verified_user)
     assert client.get(f"/boards/{board.slug}/").status_code == 200  # the board itself is readable
-    for path in refused_paths(*scene, board):
+    for path in member_paths(*scene, board):
         assert client.get(path).status_code == 404, path
     table, _row, meeting = scene
     for path in (
@@ -67,7 +62,7 @@ def test_a_verified_non_member_gets_404_even_on_an_open_board(login, scene, boar
 def test_a_pending_member_gets_404(login, scene, board):
     pending = MembershipFactory(board=board, state="pending").user
     client = login(pending)
-    for path in refused_paths(*scene, board):
+    for path in member_paths(*scene, board):
         assert client.get(path).status_code == 404, path
 
 
