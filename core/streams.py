@@ -38,6 +38,7 @@ PADDING = ":" + " " * 2048 + "\n\n"
 HEARTBEAT = ": heartbeat\n\n"
 RETRY = "retry: 3000\n\n"
 STOP_WAIT_SECONDS = 2.0
+STREAM_SECONDS = 240  # then the browser's EventSource reconnects: no proxy holds a stream forever
 
 
 def format_event(event: dict) -> str:
@@ -97,9 +98,6 @@ class Subscription:
                 await self.layer.group_discard(group, self.channel)
             except Exception:
                 logger.warning("Could not leave %s", group, exc_info=True)
-
-
-STREAM_SECONDS = 240
 
 
 async def live_event_stream(

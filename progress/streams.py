@@ -4,7 +4,8 @@ WebSockets.
 The same events as ``/ws/progress/<id>/``, over a plain HTTP response that the browser's
 EventSource reconnects by itself, sending the last event id it saw (the table's sequence), so
 the catch-up is the same. Admitted like the page and the socket; ends with ``access.revoked``
-when the member may no longer see the table. The stream itself is ``core.streams``'.
+when the member may no longer see the table. Padding, heartbeats, catch-up and the access check
+are ``core.streams.live_event_stream``.
 """
 
 from django.http import Http404
