@@ -226,6 +226,7 @@ class Run:
     started: dict = field(default_factory=dict)  # key -> perf_counter before the POST
     arrivals: dict = field(default_factory=dict)  # key -> {socket: perf_counter}
     statuses: list = field(default_factory=list)
+    answered_ms: list = field(default_factory=list)  # each POST, until its response
     duplicates: int = 0
     connect_failures: int = 0
     sample: str = ""
@@ -343,6 +344,7 @@ async def drive(run: Run, targets, pushes, interval: float, key_of) -> None:
         async def one(number, key, push):
             await asyncio.sleep(max(0.0, begin + number * interval - time.perf_counter()))
             start, status = await asyncio.to_thread(push)
+            run.answered_ms.append((time.perf_counter() - start) * 1000)
             run.started[key] = start
             run.statuses.append(status)
 
@@ -548,7 +550,8 @@ def print_run(number: int, product: Run, bare: Run) -> float:
         print(
             f"| {number} | {run.app} | {row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} |"
             f" {row['max']:.0f} | {row['lost']} | {row['dup']} | {run.connect_failures} |"
-            f" {statuses} | {sum(run.problems.values())} |",
+            f" {statuses} | {percentile(run.answered_ms, 0.5):.0f} |"
+            f" {percentile(run.answered_ms, 0.95):.0f} | {sum(run.problems.values())} |",
             flush=True,
         )
     return mine["p99"] / floor["p99"] if floor["p99"] else float("nan")
@@ -563,9 +566,9 @@ async def main_async(args) -> None:
     )
     print(
         "| run | app | p50 ms | p95 ms | p99 ms | max ms | lost | dup | failed connects |"
-        " POST statuses | log problems |"
+        " POST statuses | POST answered p50 ms | p95 ms | log problems |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
     ratios, products = [], []
     for number in range(1, args.runs + 1):
         product = await product_run(args, log_dir)
