@@ -9,11 +9,18 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from django.core.cache import cache
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Assignment, Municipality, User
-from fields.models import CalendarEntry, Field, GuideRevision, HandoverNote
+from fields.models import (
+    CalendarEntry,
+    CalendarRevision,
+    Field,
+    GuideRevision,
+    HandoverNote,
+    HandoverNoteRevision,
+)
 from forums.models import Board, Membership, Topic
 from forums.permissions import can_view_board
 from forums.queries import with_reader_state
@@ -22,6 +29,27 @@ from forums.queries import with_reader_state
 def field_for_board(board: Board) -> Field | None:
     """The first field a board serves (by field order), for a link back from the board."""
     return Field.objects.filter(boards=board).order_by("position", "slug").first()
+
+
+FIELD_OF_BOARD_COLUMNS = {
+    "work_field_slug": "field__slug",
+    "work_field_name_ja": "field__name_ja",
+    "work_field_name_en": "field__name_en",
+}
+
+
+def field_of_board_column(path: str):
+    """A correlated subquery: ``path`` of the first field (by field order) the outer board
+    serves. Added to the board page's board row (``forums.queries.board_for_page``)."""
+    links = Field.boards.through.objects.filter(board_id=OuterRef("pk"))
+    return Subquery(links.order_by("field__position", "field__slug").values(path)[:1])
+
+
+def register_board_page_columns() -> None:
+    from forums.queries import register_board_page_column
+
+    for name, path in FIELD_OF_BOARD_COLUMNS.items():
+        register_board_page_column(name, lambda path=path: field_of_board_column(path))
 
 
 def fields_of_board(board: Board) -> QuerySet[Field]:
@@ -124,6 +152,18 @@ def unanswered_questions(user, board_ids: list[int], limit: int = 5) -> list[Top
         .select_related("board", "last_poster")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def calendar_history(field: Field) -> QuerySet[CalendarRevision]:
+    return field.calendar_revisions.select_related("editor").order_by("-created_at", "-id")
+
+
+def calendar_entry_history(entry: CalendarEntry) -> QuerySet[CalendarRevision]:
+    return entry.revisions.select_related("editor").order_by("-created_at", "-id")
+
+
+def handover_history(note: HandoverNote) -> QuerySet[HandoverNoteRevision]:
+    return note.revisions.select_related("editor").order_by("-number")
 
 
 def shared_handover_notes(user, field: Field, limit: int | None = None) -> list[HandoverNote]:

@@ -250,3 +250,21 @@ def test_best_answers_are_ranked_by_the_helpful_marks_of_the_accepted_answer(
     page = login(verified_user).get("/fields/vaccination/").content.decode()
     best = page.split('id="best-heading"')[1].split('id="unanswered-heading"')[0]
     assert best.index("とても役立った") < best.index("少し役立った") < best.index("まだ誰も")
+
+
+def test_a_board_page_links_to_the_field_it_serves_without_a_query_of_its_own(
+    login, vaccination_board, registry, django_assert_num_queries
+):
+    registry["health-promotion"].boards.add(vaccination_board)
+    member = MembershipFactory(board=vaccination_board).user
+    client = login(member)
+    page = client.get("/boards/vaccination/").content.decode()
+    # The first field by field order; the same count as a board that serves no field.
+    assert 'href="/fields/vaccination/"' in page and "予防接種" in page
+    with django_assert_num_queries(10):
+        client.get("/boards/vaccination/")
+    lonely = BoardFactory(slug="lonely")
+    MembershipFactory(board=lonely, user=member)
+    assert "/fields/" not in client.get("/boards/lonely/").content.decode().split("<main")[1]
+    with django_assert_num_queries(10):
+        client.get("/boards/lonely/")
