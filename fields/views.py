@@ -5,6 +5,7 @@ calendar, handover notes) is in ``record_views``; moderators' pages in ``manage_
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -73,14 +74,16 @@ def for_department(request):
 
 @verified_required
 def field_detail(request, slug):
-    field = _field_for(slug)
+    field, guide = queries.field_and_guide(slug)
+    if field is None:
+        raise Http404
     user = request.user
     boards = queries.readable_boards_of_field(user, field)
     board_ids = [entry.board.pk for entry in boards]
+    best, waiting = queries.best_and_waiting_topics(user, board_ids)
     welcome = None
     if WELCOME_SESSION_KEY in request.session:
         welcome = request.session.pop(WELCOME_SESSION_KEY)
-    guide = queries.current_guide(field)
     context = {
         "field": field,
         "boards": [
@@ -90,8 +93,8 @@ def field_detail(request, slug):
         "guide": guide,
         "guide_html": guide.html if guide else "",
         "calendar": queries.calendar_of(field),
-        "best_answers": queries.best_answers(user, board_ids),
-        "unanswered": queries.unanswered_questions(user, board_ids),
+        "best_answers": best,
+        "unanswered": waiting,
         "people": queries.attach_experience(
             queries.people_to_ask(user, field)[:PEOPLE_ON_FIELD_PAGE], field
         ),
