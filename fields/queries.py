@@ -211,6 +211,7 @@ def shared_handover_notes(user, field: Field, limit: int | None = None) -> list[
 
 ORGANISATION_KINDS = Municipality.Kind
 BEST_ANSWERS_SECONDS = 300
+PEOPLE_SECONDS = 300
 
 
 @dataclass
@@ -239,6 +240,11 @@ def _experience(field: Field | None, prefecture: str = "", kind: str = "") -> Q:
     return condition
 
 
+# Who may be listed as a person to ask (``permissions.is_listed_as_ask_me``), as a condition
+# on assignments.
+LISTED_MEMBER = Q(user__ask_me=True, user__status=User.Status.VERIFIED, user__is_active=True)
+
+
 def people_to_ask(viewer, field: Field | None, prefecture: str = "", kind: str = "") -> QuerySet:
     """Members who opted in to "ask me" and held a matching assignment, most recent first.
 
@@ -246,15 +252,11 @@ def people_to_ask(viewer, field: Field | None, prefecture: str = "", kind: str =
     the field (an index on field and member), so a page or a count never scans the members;
     ``attach_experience`` loads the members of one page and their matching assignments.
     """
+    rows = Assignment.objects.filter(_experience(field, prefecture, kind), LISTED_MEMBER)
+    if viewer is not None:
+        rows = rows.exclude(user_id=viewer.pk)
     return (
-        Assignment.objects.filter(
-            _experience(field, prefecture, kind),
-            user__ask_me=True,
-            user__status=User.Status.VERIFIED,
-            user__is_active=True,
-        )
-        .exclude(user_id=viewer.pk)
-        .values("user_id")
+        rows.values("user_id")
         .annotate(latest_start=Max("started_on"))
         .order_by("-latest_start", "user_id")
     )
@@ -264,13 +266,15 @@ def attach_experience(
     rows, field: Field | None, prefecture: str = "", kind: str = ""
 ) -> list[PersonToAsk]:
     """The members of ``rows`` with their matching assignments, in the rows' order. One query:
-    every member listed has a matching assignment, which brings the member row along."""
+    every member listed has a matching assignment, which brings the member row along. Members
+    who are no longer listed (they untick "ask me", leave or are suspended) drop out here."""
     ids = [row["user_id"] for row in rows]
     if not ids:
         return []
     by_member: dict[int, PersonToAsk] = {}
     assignments = (
-        Assignment.objects.filter(_experience(field, prefecture, kind), user_id__in=ids)
+        Assignment.objects.filter(_experience(field, prefecture, kind), LISTED_MEMBER)
+        .filter(user_id__in=ids)
         .select_related("municipality", "field", "user__municipality")
         .order_by("-started_on", "-id")
     )
@@ -278,6 +282,20 @@ def attach_experience(
         person = by_member.setdefault(assignment.user_id, PersonToAsk(assignment.user, []))
         person.assignments.append(assignment)
     return [by_member[pk] for pk in ids if pk in by_member]
+
+
+def people_for_field_page(viewer, field: Field, limit: int = 5) -> list[PersonToAsk]:
+    """The people to ask a field page shows: the order (who held the job most recently) is
+    kept in the cache for a few minutes per field, like the best answers; who is listed, and
+    their posts, are read fresh, so an "ask me" withdrawn counts at once."""
+    key = f"fields.people:{field.pk}:{limit}"
+    ids = cache.get(key)
+    if ids is None:
+        # One more than shown: the viewer is never listed to themselves.
+        ids = [row["user_id"] for row in people_to_ask(None, field)[: limit + 1]]
+        cache.set(key, ids, PEOPLE_SECONDS)
+    shown = [{"user_id": pk} for pk in ids if pk != viewer.pk][:limit]
+    return attach_experience(shown, field)
 
 
 def prefectures() -> list[str]:

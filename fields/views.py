@@ -95,9 +95,7 @@ def field_detail(request, slug):
         "calendar": queries.calendar_of(field),
         "best_answers": best,
         "unanswered": waiting,
-        "people": queries.attach_experience(
-            queries.people_to_ask(user, field)[:PEOPLE_ON_FIELD_PAGE], field
-        ),
+        "people": queries.people_for_field_page(user, field, PEOPLE_ON_FIELD_PAGE),
         "handover_notes": queries.shared_handover_notes(user, field, limit=5),
         "welcome": welcome is not None,
         "can_manage": permissions.can_manage_field(user),

@@ -101,15 +101,28 @@ def test_the_field_page_query_count_is_fixed(
     client = login(verified_user)
     client.get("/fields/vaccination/")
     # session, user, the field with its guide, its boards with the reader's memberships,
-    # calendar, best answers and waiting questions (the ids of the best come from the cache
-    # after the first view), people, their assignments with their member rows, handover notes,
-    # the header's unread count: as many as board page 1 with its meetings and progress boxes
-    with django_assert_num_queries(10):
+    # calendar, best answers and waiting questions, the people to ask with their posts and
+    # member rows (the order of the best answers and of the people comes from the cache after
+    # the first view), handover notes, the header's unread count; a member of the boards adds
+    # their upcoming meetings: as many as board page 1
+    with django_assert_num_queries(9):
         client.get("/fields/vaccination/")
     # A field nobody has written a guide for reads the field by itself (one more query).
     GuideRevision.objects.all().delete()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get("/fields/vaccination/")
+
+
+def test_withdrawing_ask_me_takes_effect_at_once_on_a_field_page_seen_before(
+    login, verified_user, vaccination_board, veteran
+):
+    client = login(verified_user)
+    assert "小笠原 先輩" in client.get("/fields/vaccination/").content.decode()
+    veteran.ask_me = False
+    veteran.save(update_fields=["ask_me"])
+    assert "小笠原 先輩" not in client.get("/fields/vaccination/").content.decode()
+    # and the viewer is never listed to themselves
+    assert "小笠原 先輩" not in login(veteran).get("/fields/vaccination/").content.decode()
 
 
 def test_members_edit_the_guide_together_and_every_version_is_kept(login, registry):
