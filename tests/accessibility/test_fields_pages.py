@@ -112,3 +112,4 @@ def test_moderators_registry_pages_reflow_at_320_px(open_tab, fields_site):
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{path} is {width} px wide"
+    page.screenshot(path="test-artifacts/field-manage-320.png", full_page=True)
