@@ -190,12 +190,14 @@ async def _told_to_close(connection) -> int | None:
 
 
 async def _stream_ended(reader) -> bool:
-    """Whether the server ended the event stream: its last chunk, or the connection closed."""
+    """Whether the server ended the event stream properly: the response's last chunk came
+    before the connection closed (a stream cut off at the end of the graceful shutdown has
+    none)."""
     data = b""
     with contextlib.suppress(ConnectionError):
         while chunk := await reader.read(65536):
             data += chunk
-    return True
+    return data.endswith(b"\r\n0\r\n\r\n")
 
 
 def test_sigterm_stops_every_process_and_closes_open_sockets(site):
