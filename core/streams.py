@@ -34,8 +34,10 @@ import json
 import logging
 import signal
 import threading
+import time
 import weakref
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.http import StreamingHttpResponse
 
@@ -46,6 +48,7 @@ PADDING = ":" + " " * 2048 + "\n\n"
 HEARTBEAT = ": heartbeat\n\n"
 RETRY = "retry: 3000\n\n"
 STOP_WAIT_SECONDS = 2.0
+STREAM_SECONDS = 240  # then the browser's EventSource reconnects: no proxy holds a stream forever
 SERVER_STOPPING = "server.stopping"
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -162,3 +165,54 @@ class Subscription:
                 await self.layer.group_discard(group, self.channel)
             except Exception:
                 logger.warning("Could not leave %s", group, exc_info=True)
+
+
+async def live_event_stream(
+    *,
+    groups: list[str],
+    event_type: str,
+    catch_up,
+    still_allowed,
+    label: str,
+    seconds: float = STREAM_SECONDS,
+):
+    """The body of a live page's event stream: padding, the catch-up, then live events until
+    ``seconds`` pass (the browser's EventSource reconnects with ``Last-Event-ID``, so nothing
+    is lost in between).
+
+    ``groups``: the channel groups to listen to; ``event_type``: the type of the layer messages
+    that carry an event (``{"type": event_type, "event": {...}}``); ``catch_up``: a plain
+    function returning the events the page missed, or None when it should reload (run with
+    ``database_sync_to_async``); ``still_allowed``: a coroutine function asked again on every
+    ``access.changed``; when it says no, the stream sends ``access.revoked`` and ends."""
+    subscription = Subscription(groups)
+    try:
+        yield PADDING
+        yield RETRY
+        try:
+            await subscription.open()
+        except Exception:
+            logger.warning("Live stream unavailable for %s", label, exc_info=True)
+            yield format_event({"type": "live.unavailable", "sequence": None})
+            return
+        missed = await database_sync_to_async(catch_up)()
+        if missed is None:
+            yield format_event({"type": "reload", "sequence": None})
+            return
+        for event in missed:
+            yield format_event(event)
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0:
+            # Never a timeout around receive(): see the module's docstring.
+            message = await subscription.next_message(min(HEARTBEAT_SECONDS, remaining))
+            if message is None:
+                yield HEARTBEAT
+            elif message["type"] == SERVER_STOPPING:
+                return  # the end of the response; EventSource reconnects to the next server
+            elif message["type"] == event_type:
+                yield format_event(message["event"])
+            elif message["type"] == "access.changed" and not await still_allowed():
+                yield format_event({"type": "access.revoked", "sequence": None})
+                return
+    finally:
+        await subscription.close()

@@ -102,8 +102,8 @@ def test_the_field_page_query_count_is_fixed(
     client.get("/fields/vaccination/")
     # session, user, field, boards, memberships, guide, calendar, best answers (their ids come
     # from the cache after the first view), waiting questions, people, their member rows, their
-    # assignments, handover notes, the header's unread count
-    with django_assert_num_queries(14):
+    # assignments, handover notes, the header's unread notifications and conversations
+    with django_assert_num_queries(15):
         client.get("/fields/vaccination/")
 
 

@@ -3,8 +3,9 @@ faults): ``python -m onlinecityhall.run`` on a database of its own, never the te
 
 The database is migrated once per test run (``migrated_site``, a session fixture in this
 folder's conftest) and each test module gets a fresh copy of it: on PostgreSQL a database
-created from the migrated one as a template (named after the suite's own database, so that
-several suites on one server never meet), on the embedded default a copy of the SQLite file.
+created from the migrated one as a template (named after the run's own test database, so that
+parallel runs and pytest workers never meet), on the embedded default a copy of the SQLite
+file. The site's processes inherit the run's ``REDIS_URL`` (a Redis database per worker).
 """
 
 import contextlib
@@ -81,11 +82,11 @@ class MigratedSite:
     template: str | None = None  # the PostgreSQL database name, or None for SQLite
 
     @classmethod
-    def create(cls, directory: Path) -> "MigratedSite":
+    def create(cls, directory: Path, test_database: str) -> "MigratedSite":
         env = _base_environment()
         url = _postgres_url()
         if url:
-            template = f"{urlparse(url).path.lstrip('/')}_site"
+            template = f"{test_database}_site"
             env["DATABASE_URL"] = _recreate(url, template)
             site = cls(env, directory, template)
         else:
