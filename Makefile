@@ -33,13 +33,16 @@ serve: install
 	@echo ""
 	$(BIN)/python -m onlinecityhall.run --host $(HOST) --port $(PORT) --workers $(WORKERS) $(RUN_ARGS)
 
-# Lint, migration check and the whole test suite.
-# The browser and accessibility tests run in a process of their own: they share one live
-# server and one Chromium for the whole run, which the rest of the suite must not disturb.
+# Lint, migration check and the whole test suite, spread over several pytest workers (most of
+# the suite's time is spent waiting on servers, sockets and browsers, not computing). Each worker
+# has its own test database and Redis database. The browser and accessibility tests run in a
+# session of their own, each worker with its own Chromium.
+TEST_WORKERS ?= 4
+BROWSER_WORKERS ?= 3
 test: install lint
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_DEBUG=1 $(BIN)/pytest --ignore=tests/browser --ignore=tests/accessibility
-	DJANGO_DEBUG=1 $(BIN)/pytest tests/browser tests/accessibility
+	DJANGO_DEBUG=1 $(BIN)/pytest -n $(TEST_WORKERS) --ignore=tests/browser --ignore=tests/accessibility
+	DJANGO_DEBUG=1 $(BIN)/pytest -n $(BROWSER_WORKERS) tests/browser tests/accessibility
 
 lint: install
 	$(BIN)/ruff check .

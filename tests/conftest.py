@@ -1,5 +1,8 @@
 """Fixtures shared by the tests: one per role, on a small cast of boards."""
 
+import os
+from urllib.parse import urlparse
+
 import pytest
 from django.test import Client
 
@@ -8,9 +11,37 @@ from forums.models import Board, Membership
 from tests.factories import BoardFactory, MembershipFactory, UserFactory
 
 
+def pytest_configure(config):
+    """With ``pytest -n`` each worker has its own test database (pytest-django's suffix); give it
+    its own Redis database too, so that one worker's cache flush or channel group never reaches
+    another's. Servers the tests start as subprocesses inherit it through ``REDIS_URL``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not worker.startswith("gw") or not redis_url:
+        return
+    from django.conf import settings as django_settings
+
+    own = urlparse(redis_url)._replace(path=f"/{10 + int(worker[2:])}").geturl()
+    os.environ["REDIS_URL"] = own
+    django_settings.REDIS_URL = own
+    django_settings.CACHES["default"]["LOCATION"] = own
+    django_settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["address"] = own
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test gets a channel layer of its own: a Redis layer binds its locks to the event loop
+    that first used it, and every async test runs on a new loop."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(autouse=True)

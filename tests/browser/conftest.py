@@ -9,7 +9,6 @@ import time
 
 import pytest
 import uvicorn
-from channels.layers import channel_layers
 from django.conf import settings
 from django.test import Client
 
@@ -55,9 +54,6 @@ def asgi_server(transactional_db, settings):
     from onlinecityhall.asgi import application
 
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-    # Each test's server runs its own event loop; a channel layer remembers the loop that
-    # receives on it, so every server gets a fresh one instead of the last test's.
-    channel_layers.backends.clear()
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -78,7 +74,6 @@ def asgi_server(transactional_db, settings):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-    channel_layers.backends.clear()
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,12 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-CASE_DATABASE = "och_blip_case"
 
 
 def _own_database_url() -> str:
+    """A database named after this run's test database, so parallel runs never share one."""
     params = settings.DATABASES["default"]
+    case_database = f"{params['NAME']}_blip"
     user = params.get("USER") or "postgres"
     password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
     host = params.get("HOST") or "127.0.0.1"
@@ -31,11 +32,11 @@ def _own_database_url() -> str:
     )  # fmt: skip
     with admin:
         exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [CASE_DATABASE]
+            "SELECT 1 FROM pg_database WHERE datname = %s", [case_database]
         ).fetchone()
         if not exists:
-            admin.execute(f'CREATE DATABASE "{CASE_DATABASE}"')
-    return f"postgres://{user}{password}@{host}:{port}/{CASE_DATABASE}"
+            admin.execute(f'CREATE DATABASE "{case_database}"')
+    return f"postgres://{user}{password}@{host}:{port}/{case_database}"
 
 
 @pytest.mark.skipif(
