@@ -56,7 +56,7 @@ HEAVIEST = 4
 # sqrt(WALK_ROW_COST × limit × documents): 39,000 at a million posts. It stops after
 # WALK_ROWS posts whatever it found (the estimate assumes concepts occur independently).
 WALK_ROW_COST = 10
-WALK_ROWS = 5_000
+WALK_ROWS = 2_000
 TITLE_SHARE = 0.1  # about one post in ten is a topic's first
 TIER_FACTOR = {TYPED: 1.0, VARIANT: 0.8, RELATED: 0.6}
 TITLE_BONUS = 0.5
