@@ -21,7 +21,9 @@ message is sent in each conversation (``--rounds`` times) through the real messa
 ``--message-interval`` apart from several threads, and the floor is the same number of two-socket
 rooms on the bare fan-out (``/ws/<room>/``, one ``group_send`` per message to its room).
 Latency runs from just before the POST to the ``message.created`` event at each of the two
-sockets (the sender's own page included).
+sockets (the sender's own page included); also printed: how long each POST took to be
+answered, and the delay from the message's write (``created_at`` in the event's HTML) to each
+socket.
 
 Memory per idle connection is the growth of the servers' resident memory (VmRSS) from a warmed-up
 idle server to one holding every socket, divided by N. Server logs are scanned for errors.
@@ -48,7 +50,7 @@ import urllib.parse
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import websockets
@@ -548,6 +550,7 @@ def html_of(sample: str) -> str:
 # --- Conversations case ------------------------------------------------------------------------
 
 CONVERSATION_MARKER = re.compile(r"benchconv-(\d+)-end")
+WRITTEN_AT = re.compile(r'<time datetime=\\"([^"\\]+)\\"')
 MESSAGE_TEXT = (
     "委託契約書案の第12条（違約金）ですが、当市では契約金額の100分の10としています。"
     "再委託先の事由も含めるかは、仕様書の記載と合わせて確認したほうがよいと思います。"
@@ -563,7 +566,11 @@ def prepare_conversations(count: int):
     _poster, _board, reader_ids = seed(2 * count)
     users = User.objects.in_bulk(reader_ids)
     conversations = Conversation.objects.bulk_create(
-        Conversation(title="ライブ計測", starter=users[reader_ids[2 * index]])
+        Conversation(
+            title="ライブ計測",
+            starter=users[reader_ids[2 * index]],
+            manager=users[reader_ids[2 * index]],
+        )
         for index in range(count)
     )
     Participant.objects.bulk_create(
@@ -609,7 +616,8 @@ def send_through_form(port, session, csrf, conversation_id: int, number: int):
     body = urllib.parse.urlencode(form)
     start = time.perf_counter()
     connection.request("POST", path + "messages/", body=body, headers=headers)
-    return start, connection.getresponse().status
+    status = connection.getresponse().status
+    return start, status, time.perf_counter() - start
 
 
 def bare_room_push(port: int, html: str, room: int, number: int):
@@ -617,7 +625,8 @@ def bare_room_push(port: int, html: str, room: int, number: int):
     body = CONVERSATION_MARKER.sub(f"benchconv-{number}-end", html).encode()
     start = time.perf_counter()
     connection.request("POST", f"/push/{number}/{room}/", body=body)
-    return start, connection.getresponse().status
+    status = connection.getresponse().status
+    return start, status, time.perf_counter() - start
 
 
 @dataclass
@@ -628,6 +637,8 @@ class RoomRun:
     received: dict = field(default_factory=dict)  # number -> {client: arrival}
     started: dict = field(default_factory=dict)  # number -> POST start
     statuses: list = field(default_factory=list)
+    answered: list = field(default_factory=list)  # seconds from the POST to its answer
+    since_write: list = field(default_factory=list)  # ms from the message's write (product)
     duplicates: int = 0
     connect_failures: int = 0
     sample: str = ""
@@ -635,6 +646,7 @@ class RoomRun:
 
     def heard(self, client: int, raw: str) -> None:
         now = time.perf_counter()
+        wall = time.time()
         match = CONVERSATION_MARKER.search(raw)
         if match is None or '"message.created"' not in raw:
             return
@@ -644,6 +656,12 @@ class RoomRun:
             return
         arrivals[client] = now
         self.sample = self.sample or raw
+        # The product's message HTML carries the moment it was written (``created_at``, set
+        # inside the writing transaction); the bare fan-out's copy of it is stale.
+        written = WRITTEN_AT.search(raw)
+        if written:
+            moment = datetime.fromisoformat(written.group(1).replace("\\", "")).timestamp()
+            self.since_write.append((wall - moment) * 1000)
 
     def latencies_ms(self) -> list[float]:
         return [
@@ -687,9 +705,10 @@ async def measure_rooms(servers, targets, push, args) -> tuple[RoomRun, float, f
 
     async def send(number: int):
         async with gate:
-            start, status = await asyncio.to_thread(push, number % rooms, number)
+            start, status, answered = await asyncio.to_thread(push, number % rooms, number)
             run.started[number] = start
             run.statuses.append(status)
+            run.answered.append(answered)
 
     try:
         await asyncio.sleep(2)
@@ -804,6 +823,20 @@ async def conversations_case(args, log_dir: Path) -> None:
             f" {sum(problems.values())} error/warning log lines",
             file=sys.stderr,
         )
+        answered = [seconds * 1000 for seconds in run.answered]
+        print(
+            f"  {name}: POST answered p50 / p99 {percentile(answered, 0.5):.0f} /"
+            f" {percentile(answered, 0.99):.0f} ms",
+            file=sys.stderr,
+        )
+        if name == "product" and run.since_write:
+            print(
+                f"  {name}: from the message's write to the socket p50 / p95 / p99"
+                f" {percentile(run.since_write, 0.5):.0f} /"
+                f" {percentile(run.since_write, 0.95):.0f} /"
+                f" {percentile(run.since_write, 0.99):.0f} ms",
+                file=sys.stderr,
+            )
         for line, times in problems.most_common(4):
             print(f"    {times} × {line}", file=sys.stderr)
     ratio = rows["product"][2] / rows["bare"][2] if rows["bare"][2] else float("nan")

@@ -7,7 +7,9 @@ and a page that notices a gap (or reconnects) fetches ``events_since`` from the 
 
 Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-up URL):
 - ``message.created`` / ``message.edited`` / ``message.deleted``: ``{"type",
-  "conversation_id", "sequence", "message_id", "number", "html"}``; ``html`` is
+  "conversation_id", "sequence", "message_id", "number", "html"}``, and on a live
+  ``message.created`` the author's read receipt ``"read": {"user_id", "name", "number"}``
+  when the author shows theirs; ``html`` is
   ``conversations/_message.html`` rendered once for everybody, with the viewer's own controls
   hidden (the page's script shows them by the same rules as ``conversation_tags``).
 - ``participants.changed``: ``{"type", "conversation_id", "sequence", "html"}`` (the list of
@@ -17,14 +19,19 @@ Event shapes (JSON, as sent to sockets, server-sent-event streams and the catch-
   the stream send ``reads`` ``{"reads": [{"user_id", "name", "number"}]}`` (the catch-up URL
   returns the same list as ``"reads"``).
 - Each participant's user group gets ``{"type": "conversation.activity", "conversation_id",
-  "unread"}`` (the conversations page updates its counts) and ``access.changed`` when they
-  leave or are removed (their sockets check again and close).
+  "unread", "unread_conversations"}``: ``unread`` is the number of unread messages of this
+  conversation (the conversations page updates its list), ``unread_conversations`` the number
+  of the member's conversations with unread messages (the header badge). A member who leaves
+  or is removed gets it too (with ``unread`` 0) and ``access.changed`` (their sockets check
+  again and close).
+
+Every send goes through ``core.broadcast`` from ``transaction.on_commit``: the writer's request
+hands the event to the server's loop and returns, and events of one conversation leave in
+sequence order.
 """
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -32,7 +39,8 @@ from django.template.loader import render_to_string
 from accounts.live import member_access_changed, user_group
 from accounts.models import User
 from conversations.models import Conversation, ConversationEvent, Message, Participant
-from conversations.queries import active_participants, read_states
+from conversations.queries import active_participants, read_states, unread_counts_of
+from core import broadcast
 
 logger = logging.getLogger(__name__)
 
@@ -46,37 +54,48 @@ def conversation_group(conversation_id: int) -> str:
     return f"conversation.{conversation_id}"
 
 
-def _send(group: str, message: dict) -> None:
-    try:
-        async_to_sync(get_channel_layer().group_send)(group, message)
-    except Exception:
-        logger.warning("Live event to %s was not sent", group, exc_info=True)
-
-
 def _send_after_commit(group: str, message: dict) -> None:
-    transaction.on_commit(lambda: _send(group, message))
+    transaction.on_commit(lambda: broadcast.send(group, message))
 
 
-def _record(conversation_id: int, kind: str, message_id: int | None) -> ConversationEvent:
+def _record(
+    conversation_id: int, kind: str, message_id: int | None, sequence: int | None = None
+) -> ConversationEvent:
     """Hand out the next sequence number. The UPDATE locks the conversation row until the
-    transaction ends, so events commit in sequence order."""
-    Conversation.objects.filter(pk=conversation_id).update(event_sequence=F("event_sequence") + 1)
-    sequence = Conversation.objects.values_list("event_sequence", flat=True).get(pk=conversation_id)
+    transaction ends, so events commit in sequence order. ``sequence``: handed out already by
+    a caller that holds the row locked and wrote the counter itself (a new message)."""
+    if sequence is None:
+        Conversation.objects.filter(pk=conversation_id).update(
+            event_sequence=F("event_sequence") + 1
+        )
+        sequence = Conversation.objects.values_list("event_sequence", flat=True).get(
+            pk=conversation_id
+        )
     return ConversationEvent.objects.create(
         conversation_id=conversation_id, sequence=sequence, kind=kind, message_id=message_id
     )
 
 
-def _event(conversation_id: int, kind: str, message_id: int | None = None) -> None:
-    event = _record(conversation_id, kind, message_id)
+def _event(
+    conversation_id: int,
+    kind: str,
+    message_id: int | None = None,
+    *,
+    sequence: int | None = None,
+    conversation: Conversation | None = None,
+    extra: dict | None = None,
+) -> None:
+    event = _record(conversation_id, kind, message_id, sequence)
 
     def send() -> None:
         try:
-            rendered = render_event(event)
+            rendered = render_event(event, conversation=conversation)
         except Exception:
             logger.warning("Live event %s was not rendered", event, exc_info=True)
             return
-        _send(
+        if extra:
+            rendered.update(extra)
+        broadcast.send(
             conversation_group(conversation_id), {"type": "conversation.event", "event": rendered}
         )
 
@@ -174,8 +193,21 @@ def reads_event(conversation_id: int, viewer_id: int) -> dict:
 # --- Verbs called by conversations.services inside their transactions ----------------------
 
 
-def message_created(message: Message) -> None:
-    _event(message.conversation_id, "message.created", message.pk)
+def message_created(
+    message: Message, sequence: int, conversation: Conversation, author_read: dict | None = None
+) -> None:
+    """A new message, whose writer holds ``conversation`` locked and handed out its event
+    ``sequence``. ``author_read``: the author's read receipt (``{"user_id", "name",
+    "number"}``) when they show theirs; it rides on the live event (``"read"``) rather than
+    being a send of its own, since whoever writes has read everything before."""
+    _event(
+        message.conversation_id,
+        "message.created",
+        message.pk,
+        sequence=sequence,
+        conversation=conversation,
+        extra={"read": author_read} if author_read else None,
+    )
     _activity(message.conversation_id)
 
 
@@ -187,23 +219,34 @@ def participants_changed(conversation: Conversation, departed=()) -> None:
     _event(conversation.pk, "participants.changed")
     for user in departed:
         member_access_changed(user)
-    _activity(conversation.pk)
+    _activity(conversation.pk, departed_ids=[user.pk for user in departed])
 
 
-def _activity(conversation_id: int) -> None:
-    """Each participant's conversations page learns its new unread count (one query)."""
+def _activity(conversation_id: int, departed_ids=(), only_user_id: int | None = None) -> None:
+    """After the commit, each participant's pages (or only ``only_user_id``'s) learn their
+    unread counts, and those who just left that they have nothing to read here any more (one
+    query for all of them)."""
 
     def send() -> None:
-        seats = Participant.objects.filter(
-            conversation_id=conversation_id, left_at__isnull=True
-        ).values_list("user_id", "last_read_number", "conversation__message_count")
-        for user_id, last_read, count in seats:
-            event = {
-                "type": "conversation.activity",
-                "conversation_id": conversation_id,
-                "unread": max(0, count - last_read),
-            }
-            _send(user_group(user_id), {"type": "user.event", "event": event})
+        user_ids = None if only_user_id is None else [only_user_id]
+        counts = unread_counts_of(conversation_id, user_ids, departed_ids)
+        broadcast.send_many(
+            [
+                (
+                    user_group(user_id),
+                    {
+                        "type": "user.event",
+                        "event": {
+                            "type": "conversation.activity",
+                            "conversation_id": conversation_id,
+                            "unread": unread,
+                            "unread_conversations": total,
+                        },
+                    },
+                )
+                for user_id, (unread, total) in counts.items()
+            ]
+        )
 
     transaction.on_commit(send)
 
@@ -211,25 +254,21 @@ def _activity(conversation_id: int) -> None:
 def read_advanced(seat: Participant, name: str, shows_receipts: bool) -> None:
     """The participant read up to ``seat.last_read_number``: their other pages' counts, and
     the others' read receipts when the reader shows them."""
-    event = {
-        "type": "conversation.activity",
+    _activity(seat.conversation_id, only_user_id=seat.user_id)
+    if not shows_receipts:
+        return
+    receipt = {
+        "type": "read",
         "conversation_id": seat.conversation_id,
-        "unread": max(0, seat.conversation.message_count - seat.last_read_number),
+        "sequence": None,
+        "user_id": seat.user_id,
+        "name": name,
+        "number": seat.last_read_number,
     }
-    _send_after_commit(user_group(seat.user_id), {"type": "user.event", "event": event})
-    if shows_receipts:
-        receipt = {
-            "type": "read",
-            "conversation_id": seat.conversation_id,
-            "sequence": None,
-            "user_id": seat.user_id,
-            "name": name,
-            "number": seat.last_read_number,
-        }
-        _send_after_commit(
-            conversation_group(seat.conversation_id),
-            {"type": "conversation.event", "event": receipt},
-        )
+    _send_after_commit(
+        conversation_group(seat.conversation_id),
+        {"type": "conversation.event", "event": receipt},
+    )
 
 
 async def typing(layer, conversation_id: int, user_id: int, name: str) -> None:

@@ -70,6 +70,11 @@ class Conversation(models.Model):
     starter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Who adds and removes participants: the starter, and after the manager leaves, the
+    # participant who has been in the conversation longest (None once nobody is left).
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     last_message_at = models.DateTimeField(default=timezone.now)
     # Every message number handed out, deleted ones included: unread = count - last read.

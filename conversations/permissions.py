@@ -43,8 +43,9 @@ def can_report_message(user, message: Message, seat: Participant | None) -> bool
 
 
 def can_manage_participants(user, conversation: Conversation, seat: Participant | None) -> bool:
-    """The person who started a conversation adds and removes participants."""
-    return can_write(user, seat) and conversation.starter_id == user.pk
+    """The conversation's manager adds and removes participants: the person who started it,
+    until they leave (``services.leave_conversation`` hands the role on)."""
+    return can_write(user, seat) and conversation.manager_id == user.pk
 
 
 def can_leave(user, seat: Participant | None) -> bool:

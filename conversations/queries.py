@@ -4,7 +4,7 @@ the contact rules need, and the context a moderator may see around a reported me
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import F, Prefetch
+from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -59,6 +59,16 @@ def active_participants(conversation) -> list[Participant]:
         Participant.objects.filter(conversation=conversation, left_at__isnull=True)
         .select_related("user__municipality")
         .order_by("joined_at", "id")
+    )
+
+
+def longest_participant_id(conversation) -> int | None:
+    """The current participant who joined first (the next manager), or None."""
+    return (
+        Participant.objects.filter(conversation=conversation, left_at__isnull=True)
+        .order_by("joined_at", "id")
+        .values_list("user_id", flat=True)
+        .first()
     )
 
 
@@ -142,8 +152,51 @@ def conversation_rows(user) -> list[Row]:
     ]
 
 
-def unread_total(user) -> int:
-    return sum(row.unread for row in conversation_rows(user))
+def _with_unread_messages():
+    return Participant.objects.filter(
+        left_at__isnull=True, conversation__message_count__gt=F("last_read_number")
+    )
+
+
+def unread_conversations(user) -> int:
+    """The header badge: how many of the member's conversations hold messages they have not
+    read (one query, on the index of active seats)."""
+    return _with_unread_messages().filter(user_id=user.pk).count()
+
+
+def unread_counts_of(
+    conversation_id: int, user_ids=None, departed_ids=()
+) -> dict[int, tuple[int, int]]:
+    """For each member, the unread messages of this conversation and the number of their
+    conversations with unread messages (the header badge), in one query. ``user_ids``: the
+    members to count (default: the conversation's current participants); ``departed_ids``:
+    members who just left (0 here, their other conversations still count)."""
+    if user_ids is None:
+        members = Q(
+            user_id__in=Participant.objects.filter(
+                conversation_id=conversation_id, left_at__isnull=True
+            ).values("user_id")
+        )
+    else:
+        members = Q(user_id__in=list(user_ids))
+    if departed_ids:
+        members |= Q(user_id__in=list(departed_ids))
+    unread = F("conversation__message_count") - F("last_read_number")
+    rows = (
+        Participant.objects.filter(members, left_at__isnull=True)
+        .values("user_id")
+        .annotate(
+            total=Count("pk", filter=Q(conversation__message_count__gt=F("last_read_number"))),
+            here=Max(
+                Case(When(conversation_id=conversation_id, then=unread), default=Value(0)),
+                output_field=IntegerField(),
+            ),
+        )
+        .values_list("user_id", "here", "total")
+    )
+    counts = dict.fromkeys([*(user_ids or ()), *departed_ids], (0, 0))
+    counts.update({user_id: (max(0, here), total) for user_id, here, total in rows})
+    return counts
 
 
 def messages_page(conversation, before: int | None = None) -> tuple[list[Message], bool]:

@@ -103,7 +103,10 @@ def start_conversation(
         with transaction.atomic():
             now = timezone.now()
             conversation = Conversation.objects.create(
-                title=" ".join(title.split())[:120], starter=starter, created_at=now
+                title=" ".join(title.split())[:120],
+                starter=starter,
+                manager=starter,
+                created_at=now,
             )
             Participant.objects.bulk_create(
                 Participant(conversation=conversation, user=user, joined_at=now)
@@ -124,15 +127,10 @@ def send_message(
 ) -> Message:
     """Add a message, with the author's pending files of ``attachment_keys`` (uploaded with
     ``attachments.services.upload``). The conversation row is locked while its next number is
-    handed out."""
-    existing = _existing_submission(author, token)
-    if existing is not None:
-        return existing
+    handed out. The same form token twice returns the first message (the unique constraint
+    tells, so a first submission costs no extra lookup)."""
     try:
         with transaction.atomic():
-            seat = queries.seat_of(author, conversation.pk)
-            if not permissions.can_write(author, seat):
-                raise PermissionDenied(_("You are not in this conversation."))
             message = _write(author, conversation, body, reply_to=reply_to, token=token)
             attachment_services.attach_to_message(author, message, attachment_keys)
     except IntegrityError:
@@ -144,11 +142,20 @@ def send_message(
 
 
 def _write(author, conversation, body: str, reply_to=None, token: str = "") -> Message:
+    """Write the next message, the conversation row locked. The queries are few on purpose:
+    this runs for every message of every conversation, while others wait for it live."""
     conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
+    seats = queries.active_participants(conversation)
+    seat = next((seat for seat in seats if seat.user_id == author.pk), None)
+    if not permissions.can_write(author, seat):
+        raise PermissionDenied(_("You are not in this conversation."))
+    chosen = queries.settings_of_many([seat.user_id for seat in seats])
     if reply_to is not None and reply_to.conversation_id != conversation.pk:
         reply_to = None  # a quote only ever comes from the same conversation
     now = timezone.now()
     number = conversation.message_count + 1
+    # The row is locked: its event sequence is this transaction's to hand out.
+    sequence = conversation.event_sequence + 1
     message = Message.objects.create(
         conversation=conversation,
         number=number,
@@ -162,31 +169,28 @@ def _write(author, conversation, body: str, reply_to=None, token: str = "") -> M
         submission_token=token,
     )
     Conversation.objects.filter(pk=conversation.pk).update(
-        message_count=number, last_message_at=now
+        message_count=number, last_message_at=now, event_sequence=sequence
     )
     conversation.message_count = number
-    Participant.objects.filter(conversation=conversation, user=author).update(
-        last_read_number=number, last_read_at=now
-    )
-    live.message_created(message)
+    conversation.event_sequence = sequence
+    Participant.objects.filter(pk=seat.pk).update(last_read_number=number, last_read_at=now)
     # Whoever writes has read everything before: their read receipt moves too.
-    seat = Participant(conversation=conversation, user=author, last_read_number=number)
-    live.read_advanced(seat, author.full_name, queries.settings_of(author).read_receipts)
-    _notify(author, conversation, message)
+    author_read = None
+    if chosen[author.pk].read_receipts:
+        author_read = {"user_id": author.pk, "name": author.full_name, "number": number}
+    live.message_created(message, sequence, conversation, author_read)
+    _notify(author, conversation, message, seats, chosen)
     return message
 
 
-def _notify(author, conversation, message: Message, only_mentions: bool = False) -> None:
-    seats = [
-        seat
-        for seat in queries.active_participants(conversation)
-        if seat.user_id != author.pk and is_verified_member(seat.user)
-    ]
+def _notify(author, conversation, message: Message, seats, chosen) -> None:
+    """Tell the other participants (``seats``: the active ones; ``chosen``: their contact
+    settings by user id)."""
+    seats = [seat for seat in seats if seat.user_id != author.pk and is_verified_member(seat.user)]
     named = {}
     for seat in seats:
         named.setdefault(seat.user.display_name, []).append(seat.user_id)
     mentioned = mentioned_among(message.body, named)
-    chosen = queries.settings_of_many([seat.user_id for seat in seats])
     excerpt = " ".join(message.body.split())[:EXCERPT_LENGTH]
     recipients = [
         {
@@ -195,7 +199,6 @@ def _notify(author, conversation, message: Message, only_mentions: bool = False)
             "excerpt": excerpt if chosen[seat.user_id].email_includes_text else "",
         }
         for seat in seats
-        if not only_mentions or seat.user_id in mentioned
     ]
     notifications.notify_private_message(
         recipients, actor=author, path=conversation.get_absolute_url()
@@ -272,7 +275,7 @@ def add_participants(actor, conversation, users) -> list[Participant]:
     conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
     seat = queries.seat_of(actor, conversation.pk)
     if not permissions.can_manage_participants(actor, conversation, seat):
-        raise PermissionDenied(_("Only the person who started this conversation can add people."))
+        raise PermissionDenied(_("Only the person who manages this conversation can add people."))
     current = {p.user_id for p in queries.active_participants(conversation)}
     users = [user for user in {user.pk: user for user in users}.values() if user.pk not in current]
     if not users:
@@ -304,7 +307,7 @@ def remove_participant(actor, conversation, user) -> None:
     seat = queries.seat_of(actor, conversation.pk)
     if not permissions.can_manage_participants(actor, conversation, seat) or user.pk == actor.pk:
         raise PermissionDenied(
-            _("Only the person who started this conversation can remove people.")
+            _("Only the person who manages this conversation can remove people.")
         )
     updated = Participant.objects.filter(
         conversation=conversation, user=user, left_at__isnull=True
@@ -315,10 +318,17 @@ def remove_participant(actor, conversation, user) -> None:
 
 @transaction.atomic
 def leave_conversation(user, conversation) -> None:
+    """Anyone can leave. When the manager leaves, the participant who has been in the
+    conversation longest manages it from then on, so a group never loses the one who can add
+    and remove people; everybody sees the new manager in the list of participants."""
+    conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
     seat = queries.seat_of(user, conversation.pk)
     if not permissions.can_leave(user, seat):
         return
     Participant.objects.filter(pk=seat.pk).update(left_at=timezone.now())
+    if conversation.manager_id == user.pk:
+        conversation.manager_id = queries.longest_participant_id(conversation)
+        conversation.save(update_fields=["manager"])
     notifications.private_conversation_read(user, conversation.get_absolute_url())
     live.participants_changed(conversation, departed=[user])
 

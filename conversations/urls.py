@@ -11,6 +11,7 @@ one = "<int:conversation_id>/"
 urlpatterns = [
     path("", views.conversation_list, name="list"),
     path("rows/", views.conversation_rows, name="rows"),
+    path("unread/", views.unread_count, name="unread_count"),
     path("new/", views.conversation_new, name="new"),
     path("new/to/<int:user_id>/", views.conversation_new_to, name="new_to"),
     path("settings/", views.contact_settings, name="settings"),

@@ -105,6 +105,12 @@ def conversation_rows(request):
 
 
 @verified_required
+def unread_count(request):
+    """The header's count, for pages whose WebSocket does not get through."""
+    return JsonResponse({"unread": queries.unread_conversations(request.user)})
+
+
+@verified_required
 def conversation_new(request):
     source = request.POST if request.method == "POST" else request.GET
     chosen = [

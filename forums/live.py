@@ -32,12 +32,13 @@ from django.template.loader import render_to_string
 
 from core import broadcast
 from core.params import parse_int
+from forums import fragments
 from forums.models import Post, Topic, TopicEvent
 
 logger = logging.getLogger(__name__)
 
 # Value of the CSRF inputs in HTML rendered for everybody; the page puts its own token in.
-SHARED_CSRF_PLACEHOLDER = "page-token"
+SHARED_CSRF_PLACEHOLDER = fragments.SHARED_CSRF_PLACEHOLDER
 CATCH_UP_LIMIT = 500
 
 
@@ -96,9 +97,9 @@ def _topic_event(topic_id: int, kind: str, post_id: int | None = None) -> None:
 
 
 def _render_post(post: Post, topic: Topic) -> str:
-    # No viewer and no ``post_controls``: every control is hidden; pages reveal theirs.
-    context = {"post": post, "topic": topic, "csrf_token": SHARED_CSRF_PLACEHOLDER}
-    return render_to_string("forums/_post.html", context)
+    # No viewer and no ``post_controls``: every control is hidden; pages reveal theirs. The
+    # same HTML serves the next page views of the post (forums.fragments).
+    return fragments.shared_html(post, topic)
 
 
 def render_event(event: TopicEvent, topic: Topic | None = None, post: Post | None = None) -> dict:
@@ -117,7 +118,11 @@ def render_event(event: TopicEvent, topic: Topic | None = None, post: Post | Non
         )
         return payload
     if post is None and event.post_id:
-        post = Post.objects.select_related("author", "author_municipality").get(pk=event.post_id)
+        post = (
+            Post.objects.select_related("author", "author_municipality")
+            .prefetch_related("attachments")
+            .get(pk=event.post_id)
+        )
     if post is not None:
         payload.update(post_id=post.pk, number=post.number, html=_render_post(post, topic))
     if event.kind == "post.created":

@@ -19,6 +19,7 @@ from core.streams import (
     HEARTBEAT_SECONDS,
     PADDING,
     RETRY,
+    SERVER_STOPPING,
     Subscription,
     event_stream_response,
 )
@@ -64,6 +65,8 @@ async def topic_event_stream(request, topic_id: int):
                 message = await subscription.next_message(min(HEARTBEAT_SECONDS, remaining))
                 if message is None:
                     yield HEARTBEAT
+                elif message["type"] == SERVER_STOPPING:
+                    return  # the end of the response; EventSource reconnects to the next server
                 elif message["type"] == "topic.event":
                     yield _format(message["event"])
                 elif message["type"] == "access.changed":

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import verified_required
 from core.params import parse_id, parse_int
 from core.views import run_service
-from forums import access, live, permissions, queries, services
+from forums import access, fragments, live, permissions, queries, services
 from forums.form_parts import PostFormParts, quote_suffix
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
 from forums.markdown import quote_markdown, render_markdown
@@ -191,6 +192,7 @@ def _topic_context(
     if can_reply:
         files_context = (files or PostFormParts(request, topic.board)).context()
     post_controls = permissions.post_controls_for(user, topic, membership)
+    fragments.page_fragments(posts, topic, user, membership, post_controls, get_token(request))
     return {
         **files_context,
         "topic": topic,

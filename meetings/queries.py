@@ -117,7 +117,10 @@ def answers_of(meeting) -> Answers:
             answers.maybe.append(rsvp)
         else:
             answers.not_attending.append(rsvp)
-    answers.organisations = sorted(seen.values(), key=lambda municipality: municipality.code)
+    # Local-government code order; national bodies (no code) after them.
+    answers.organisations = sorted(
+        seen.values(), key=lambda organisation: (organisation.code is None, organisation.code or "")
+    )
     return answers
 
 

@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "moderation.context_processors.moderation_counts",
                 "notifications.context_processors.notification_count",
+                "conversations.context_processors.conversation_count",
             ],
         },
     },

@@ -46,7 +46,7 @@ def records(columns, rows):
         municipality = row.municipality
         yield [
             municipality.prefecture,
-            municipality.code,
+            municipality.code or "",
             municipality.name,
             municipality.get_kind_display(),
             *(_cell(column, row.values.get(column.key)) for column in columns),

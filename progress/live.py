@@ -2,10 +2,13 @@
 
 Like topics (``forums.live``): each event is a ``ProgressEvent`` with the table's next
 ``sequence``, recorded in the writing transaction and sent from ``transaction.on_commit``, so a
-rolled-back save never broadcasts. Channel layers deliver at most once; a page that notices a
-gap in the sequence (or reconnects) asks for ``events_since`` over HTTP or on connecting.
+rolled-back save never broadcasts; ``core.broadcast`` hands the send to the server's loop, so
+the saver does not wait for the watchers' delivery. Channel layers deliver at most once; a page
+that notices a gap in the sequence (or reconnects) asks for ``events_since`` over HTTP or on
+connecting.
 
-Event shapes (JSON, as sent to sockets and by the catch-up endpoint):
+Sockets (``progress.consumers``), server-sent-event streams (``progress.streams``) and the
+catch-up URL carry the same events. Event shapes (JSON):
 - ``row.saved``: ``{"type", "table_id", "sequence", "row_id", "organisation", "version",
   "prefecture", "kind", "html"}``; ``html`` is the row as ``progress.rendering.row_html`` draws
   it for everybody. At most one row event every ``SUMMARY_SECONDS`` also carries ``"answered",
@@ -20,8 +23,6 @@ Event shapes (JSON, as sent to sockets and by the catch-up endpoint):
 import logging
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
@@ -29,9 +30,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
+from core import broadcast
+from core.params import parse_int
+from progress import snapshot
 from progress.models import ProgressEvent, ProgressRow, ProgressTable
 from progress.presentation import charts_context, summary_context
-from progress.queries import columns_of, rows_of
+from progress.queries import columns_of, plain_row, rows_of
 from progress.rendering import row_html
 
 logger = logging.getLogger(__name__)
@@ -82,30 +86,36 @@ def send_table_summary(table_id: int) -> None:
     if table is None:
         return
     columns = columns_of(table)
-    rows = rows_of(table)
+    rows = list(snapshot.table_rows(table, columns).rows.values())
     payload = {"type": "summary.changed", "table_id": table_id, "sequence": None}
     payload.update(answered=len(rows), **summary_parts(table, columns, rows))
-    async_to_sync(get_channel_layer().group_send)(
-        table_group(table_id), {"type": "progress.event", "event": payload}
-    )
+    broadcast.send(table_group(table_id), {"type": "progress.event", "event": payload})
 
 
-def _send_after_commit(event: ProgressEvent) -> None:
+def _send_after_commit(event: ProgressEvent, saved=None) -> None:
+    """Send ``event`` once the transaction commits. ``saved`` (a row save's table, columns and
+    row as written) lets an event without the summary be drawn without reading anything back:
+    the watchers' wait starts with the save's request."""
+
     def send() -> None:
         try:
             with_summary = event.row_id is None or _summary_now(event.table_id)
-            payload = render_events([event], with_summary=with_summary)[0]
-            async_to_sync(get_channel_layer().group_send)(
-                table_group(event.table_id), {"type": "progress.event", "event": payload}
-            )
+            if saved is not None and not with_summary:
+                payload = _row_payload(event, *saved)
+            else:
+                payload = render_events([event], with_summary=with_summary)[0]
+            message = {"type": "progress.event", "event": payload}
+            broadcast.send(table_group(event.table_id), message)
         except Exception:
             logger.warning("Live event %s was not sent", event, exc_info=True)
 
     transaction.on_commit(send)
 
 
-def row_saved(table: ProgressTable, row: ProgressRow) -> None:
-    _send_after_commit(_record(table.pk, "row.saved", row.pk))
+def row_saved(table: ProgressTable, row: ProgressRow, columns=None) -> None:
+    event = _record(table.pk, "row.saved", row.pk)
+    saved = (table, columns, plain_row(row)) if columns is not None else None
+    _send_after_commit(event, saved)
 
 
 def table_changed(table: ProgressTable, kind: str) -> None:
@@ -124,6 +134,20 @@ def summary_parts(table, columns, rows) -> dict:
     }
 
 
+def _row_payload(event, table, columns, row, html=None) -> dict:
+    return {
+        "type": event.kind,
+        "table_id": table.pk,
+        "sequence": event.sequence,
+        "row_id": row.pk,
+        "organisation": row.municipality_id,
+        "version": row.version,
+        "prefecture": row.municipality.prefecture_code,
+        "kind": row.municipality.kind,
+        "html": html or row_html(table, columns, row),
+    }
+
+
 def render_events(events: list[ProgressEvent], *, with_summary: bool = True) -> list[dict]:
     """The JSON of these events of one table, from the database as it is now: each row as it
     is now; the summary and charts (the same for all) on the last row event only."""
@@ -131,11 +155,13 @@ def render_events(events: list[ProgressEvent], *, with_summary: bool = True) -> 
         return []
     table = ProgressTable.objects.get(pk=events[0].table_id)
     columns = columns_of(table)
-    if with_summary:
-        rows = rows_of(table)
+    if with_summary:  # every row, as this process keeps them (progress.snapshot)
+        current = snapshot.table_rows(table, columns)
+        by_id, drawn = current.rows, current.html
+        rows = list(by_id.values())
     else:  # only the rows the events name: a save to a large table reads one row
         rows = rows_of(table, pk__in={event.row_id for event in events if event.row_id})
-    by_id = {row.pk: row for row in rows}
+        by_id, drawn = {row.pk: row for row in rows}, {}
     payloads = []
     last_row_event = max(
         (index for index, event in enumerate(events) if event.row_id), default=None
@@ -144,18 +170,18 @@ def render_events(events: list[ProgressEvent], *, with_summary: bool = True) -> 
         payload = {"type": event.kind, "table_id": table.pk, "sequence": event.sequence}
         row = by_id.get(event.row_id)
         if row is not None:
-            payload.update(
-                row_id=row.pk,
-                organisation=row.municipality_id,
-                version=row.version,
-                prefecture=row.municipality.code[:2],
-                kind=row.municipality.kind,
-                html=row_html(table, columns, row),
-            )
+            payload = _row_payload(event, table, columns, row, drawn.get(row.pk))
             if with_summary and index == last_row_event:
                 payload.update(answered=len(rows), **summary_parts(table, columns, rows))
         payloads.append(payload)
     return payloads
+
+
+def catch_up(table_id: int, since: str) -> list[dict] | None:
+    """What a (re)connecting socket or stream missed after ``since`` (a sequence number; no
+    valid number: nothing to replay). None: too much, the page should reload."""
+    sequence = parse_int(since)
+    return [] if sequence is None else events_since(table_id, sequence)
 
 
 def events_since(table_id: int, sequence: int) -> list[dict] | None:

@@ -4,7 +4,7 @@ answered, a row's history, and the revisions behind the history charts."""
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
 from accounts.models import Municipality
@@ -18,14 +18,17 @@ from progress.models import (
 )
 from progress.values import sort_key
 
-# "Size" order of the kinds of organisation, used by the kind sort and filter.
+# "Size" order of the kinds of organisation, used by the kind sort and filter; national
+# ministries and agencies (members from them answer too) come last.
 KIND_ORDER = [
     Municipality.Kind.PREFECTURE,
     Municipality.Kind.DESIGNATED_CITY,
+    Municipality.Kind.CORE_CITY,
     Municipality.Kind.CITY,
     Municipality.Kind.SPECIAL_WARD,
     Municipality.Kind.TOWN,
     Municipality.Kind.VILLAGE,
+    Municipality.Kind.NATIONAL,
 ]
 KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_ORDER)}
 SORTS = ("code", "kind", "updated")
@@ -65,10 +68,10 @@ def columns_of(table) -> list[ProgressColumn]:
 def order_key(row, sort: str):
     municipality = row.municipality
     if sort == "kind":
-        return f"{KIND_RANK.get(municipality.kind, 9)}-{municipality.code}"
+        return municipality.kind_order
     if sort == "updated":
         return row.updated_at.isoformat()
-    return municipality.code
+    return municipality.code_order
 
 
 @dataclass(slots=True)
@@ -82,12 +85,25 @@ class Organisation:
     def get_kind_display(self) -> str:
         return str(Municipality.Kind(self.kind).label)
 
+    @property
+    def prefecture_code(self) -> str:
+        """The first two digits of the local-government code; "" for a national body."""
+        return self.code[:2] if self.code else ""
+
+    @property
+    def code_order(self) -> str:
+        """Local-government code order (北海道 … 沖縄), national bodies (no code) after them; a
+        string, so that the page's script compares keys as the server does."""
+        return self.code or f"z{self.pk:012d}"
+
+    @property
+    def kind_order(self) -> str:
+        return f"{KIND_RANK.get(self.kind, 9)}-{self.code_order}"
+
     def __str__(self) -> str:
-        return (
-            self.name
-            if self.kind == Municipality.Kind.PREFECTURE
-            else f"{self.prefecture} {self.name}"
-        )
+        if self.kind in (Municipality.Kind.PREFECTURE, Municipality.Kind.NATIONAL):
+            return self.name
+        return f"{self.prefecture} {self.name}" if self.prefecture else self.name
 
 
 @dataclass(slots=True)
@@ -118,6 +134,27 @@ ROW_FIELDS = (
 )
 
 
+def plain_row(row: ProgressRow) -> Row:
+    """A row just written (with its organisation and the member who saved it) as ``rows_of``
+    reads it."""
+    organisation = row.municipality
+    return Row(
+        row.pk,
+        row.version,
+        row.values,
+        row.updated_at,
+        row.municipality_id,
+        Organisation(
+            organisation.pk,
+            organisation.code,
+            organisation.name,
+            organisation.prefecture,
+            organisation.kind,
+        ),
+        row.updated_by.full_name,
+    )
+
+
 def rows_of(table, **filters) -> list[Row]:
     """Every row of the table (one query)."""
     return [
@@ -144,13 +181,21 @@ class TableView:
     kinds: list  # (kind, label) present
 
 
-def table_rows(table, columns, *, sort="code", descending=False, prefecture="", kind=""):
-    """Every row (one query), the visible ones sorted and filtered, and the filter options.
-    ``sort`` is ``code`` (prefecture, in local-government code order from 北海道 to 沖縄),
-    ``kind`` (size of organisation), ``updated`` or ``col-<id>``."""
-    all_rows = rows_of(table)
+def table_rows(
+    table, columns, *, sort="code", descending=False, prefecture="", kind="", all_rows=None
+):
+    """Every row (one query, unless ``all_rows`` are given), the visible ones sorted and
+    filtered, and the filter options. ``sort`` is ``code`` (prefecture, in local-government
+    code order from 北海道 to 沖縄), ``kind`` (size of organisation), ``updated`` or
+    ``col-<id>``."""
+    if all_rows is None:
+        all_rows = rows_of(table)
     prefectures = sorted(
-        {(row.municipality.code[:2], row.municipality.prefecture) for row in all_rows}
+        {
+            (row.municipality.prefecture_code, row.municipality.prefecture)
+            for row in all_rows
+            if row.municipality.prefecture_code
+        }
     )
     kinds_present = {row.municipality.kind for row in all_rows}
     kinds = [
@@ -160,7 +205,7 @@ def table_rows(table, columns, *, sort="code", descending=False, prefecture="", 
     ]
     rows = all_rows
     if prefecture:
-        rows = [row for row in rows if row.municipality.code[:2] == prefecture]
+        rows = [row for row in rows if row.municipality.prefecture_code == prefecture]
     if kind:
         rows = [row for row in rows if row.municipality.kind == kind]
     column = None
@@ -172,7 +217,7 @@ def table_rows(table, columns, *, sort="code", descending=False, prefecture="", 
         filled.sort(
             key=lambda row: sort_key(column, row.values.get(column.key)), reverse=descending
         )
-        empty.sort(key=lambda row: row.municipality.code)
+        empty.sort(key=lambda row: row.municipality.code_order)
         rows = filled + empty
     else:
         key = sort if sort in SORTS else "code"
@@ -197,7 +242,9 @@ def organisations_not_answered(table) -> list[Municipality]:
         board_id=table.board_id, state=Membership.State.ACTIVE, user__municipality=OuterRef("pk")
     )
     return list(
-        Municipality.objects.filter(Exists(members)).exclude(Exists(answered)).order_by("code")
+        Municipality.objects.filter(Exists(members))
+        .exclude(Exists(answered))
+        .order_by(F("code").asc(nulls_last=True), "name")
     )
 
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from progress import values
-from progress.queries import KIND_RANK
 
 
 def _history_pattern(table) -> str:
@@ -31,7 +30,6 @@ class RowRenderer:
 
     def __call__(self, row) -> str:
         organisation = row.municipality
-        code = organisation.code
         updated = row.updated_at.astimezone(self.zone)
         data = row.values
         cells = [
@@ -43,9 +41,9 @@ class RowRenderer:
         history = self.history.replace("{row}", str(row.pk))
         return (
             f'<tr id="row-{row.pk}" class="progress-row" '
-            f'data-version="{row.version}" data-prefecture="{code[:2]}" '
-            f'data-kind="{organisation.kind}" data-order-code="{code}" '
-            f'data-order-kind="{KIND_RANK.get(organisation.kind, 9)}-{code}" '
+            f'data-version="{row.version}" data-prefecture="{organisation.prefecture_code}" '
+            f'data-kind="{organisation.kind}" data-order-code="{organisation.code_order}" '
+            f'data-order-kind="{organisation.kind_order}" '
             f'data-order-updated="{row.updated_at.isoformat()}">'
             f'<th scope="row" class="org"><span class="org__name">{escape(organisation.name)}'
             f'</span> <span class="org__pref">{escape(organisation.prefecture)}</span></th>'
@@ -56,8 +54,3 @@ class RowRenderer:
 
 def row_html(table, columns, row) -> str:
     return mark_safe(RowRenderer(table, columns)(row))  # noqa: S308 - every value is escaped
-
-
-def rows_html(table, columns, rows) -> str:
-    render = RowRenderer(table, columns)
-    return mark_safe("".join(render(row) for row in rows))  # noqa: S308 - every value is escaped

@@ -123,9 +123,12 @@ def read_row(columns, typed: dict[str, str]) -> dict:
     return cleaned
 
 
-def save_row(user, table: ProgressTable, typed: dict[str, str], base_version: int) -> ProgressRow:
+def save_row(
+    user, table: ProgressTable, typed: dict[str, str], base_version: int, *, columns=None
+) -> ProgressRow:
     """Save the member's organisation's row. ``base_version`` is the version the form showed
-    (0 for a new row). Raises ``RowInvalid``, ``RowConflict`` or ``PermissionDenied``."""
+    (0 for a new row); ``columns``, the table's, when the caller has read them already.
+    Raises ``RowInvalid``, ``RowConflict`` or ``PermissionDenied``."""
     if not permissions.can_edit_row(user, table, membership_of(user, table.board)):
         if user.municipality_id is None:
             raise PermissionDenied(
@@ -134,10 +137,11 @@ def save_row(user, table: ProgressTable, typed: dict[str, str], base_version: in
         if table.is_closed:
             raise PermissionDenied(_("This table is closed."))
         raise PermissionDenied(_("Join this board to answer."))
-    cleaned = read_row(columns_of(table), typed)
+    columns = columns_of(table) if columns is None else columns
+    cleaned = read_row(columns, typed)
     try:
         with transaction.atomic():
-            return _write_row(user, table, cleaned, base_version)
+            return _write_row(user, table, columns, cleaned, base_version)
     except IntegrityError:
         # A colleague created the row at the same moment: theirs is the newer version.
         row = ProgressRow.objects.select_related("updated_by", "municipality").get(
@@ -146,7 +150,7 @@ def save_row(user, table: ProgressTable, typed: dict[str, str], base_version: in
         raise RowConflict(row) from None
 
 
-def _write_row(user, table, cleaned: dict, base_version: int) -> ProgressRow:
+def _write_row(user, table, columns, cleaned: dict, base_version: int) -> ProgressRow:
     now = timezone.now()
     row = (
         ProgressRow.objects.select_for_update(of=("self",))
@@ -157,7 +161,7 @@ def _write_row(user, table, cleaned: dict, base_version: int) -> ProgressRow:
     if row is None:
         row = ProgressRow.objects.create(
             table=table,
-            municipality_id=user.municipality_id,
+            municipality=user.municipality,
             values=cleaned,
             version=1,
             created_at=now,
@@ -177,7 +181,7 @@ def _write_row(user, table, cleaned: dict, base_version: int) -> ProgressRow:
     ProgressRowRevision.objects.create(
         row=row, table=table, version=row.version, values=cleaned, user=user, created_at=now
     )
-    live.row_saved(table, row)
+    live.row_saved(table, row, columns)
     return row
 
 

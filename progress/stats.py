@@ -59,8 +59,8 @@ def summarise(columns, rows) -> list[ColumnSummary]:
         answers = [row.values.get(column.key) for row in rows]
         answers = [answer for answer in answers if answer is not None and answer != ""]
         summary = ColumnSummary(column=column, count=len(answers))
-        numbers = [values.number(column, answer) for answer in answers]
-        numbers = sorted(number for number in numbers if number is not None)
+        read = values.number_reader(column)
+        numbers = sorted(number for number in map(read, answers) if number is not None)
         if numbers:
             q1, median, q3 = quartiles(numbers)
             summary.q1, summary.median, summary.q3 = (_show(column, n) for n in (q1, median, q3))
@@ -95,7 +95,7 @@ def distribution(column: ProgressColumn, rows) -> list[Bin]:
         return [Bin(label, count) for label, count in tally(column, answers)]
     if not column.is_numeric or not answers:
         return []
-    numbers = [values.number(column, answer) for answer in answers]
+    numbers = list(map(values.number_reader(column), answers))
     if column.kind == Kind.PERCENTAGE:
         counts = Counter(min(int(number // 10), 9) for number in numbers)
         return [Bin(f"{low * 10}–{low * 10 + 10}%", counts.get(low, 0)) for low in range(10)]
@@ -142,11 +142,12 @@ def history(column: ProgressColumn, revisions) -> list[HistoryPoint]:
 
     current = None
     key = column.key
+    read = values.number_reader(column)
     for row_id, day, row_values in revisions:
         if day != current:
             close(current)
             current = day
-        number = values.number(column, row_values.get(key))
+        number = read(row_values.get(key))
         if number is None:
             latest.pop(row_id, None)
         else:
@@ -158,8 +159,8 @@ def history(column: ProgressColumn, revisions) -> list[HistoryPoint]:
 def median_point(column: ProgressColumn, rows, day) -> HistoryPoint | None:
     """The column's median over the rows as they are now, as the history point of ``day``."""
     key = column.key
-    numbers = [values.number(column, row.values.get(key)) for row in rows]
-    numbers = [number for number in numbers if number is not None]
+    read = values.number_reader(column)
+    numbers = [number for row in rows if (number := read(row.values.get(key))) is not None]
     if not numbers:
         return None
     median = statistics.median(numbers)

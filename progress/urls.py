@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from progress import views
+from progress import streams, views
 
 app_name = "progress"
 
@@ -20,5 +20,10 @@ urlpatterns = [
     path("progress/<int:table_id>/export.csv", views.export_csv, name="export_csv"),
     path("progress/<int:table_id>/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("progress/<int:table_id>/events/", views.table_events, name="events"),
+    path(
+        "progress/<int:table_id>/events/stream/",
+        streams.table_event_stream,
+        name="event_stream",
+    ),
     path("progress/<int:table_id>/close/", views.table_close, name="close"),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
+from core.params import parse_int
 from forums import access
 from forums.queries import membership_of
 from progress import exports, live, permissions, queries, services
@@ -180,7 +181,11 @@ def row_save(request, table_id):
     if form.is_valid():
         try:
             row = services.save_row(
-                request.user, table, form.typed(), form.cleaned_data["version"] or 0
+                request.user,
+                table,
+                form.typed(),
+                form.cleaned_data["version"] or 0,
+                columns=columns,
             )
         except services.RowInvalid as error:
             form.show_errors(error.errors)
@@ -282,10 +287,10 @@ def table_events(request, table_id):
     """Catch-up over plain HTTP: ``?since=<sequence>`` → ``{"events": [...]}`` or
     ``{"reload": true}`` when too much was missed."""
     table, _membership = _table_for(request, table_id)
-    since = request.GET.get("since", "")
-    if not since.isdigit() or len(since) > 18:
+    since = parse_int(request.GET.get("since", ""))
+    if since is None:
         return JsonResponse({"error": "since must be a sequence number"}, status=400)
-    events = live.events_since(table.pk, int(since))
+    events = live.events_since(table.pk, since)
     if events is None:
         return JsonResponse({"reload": True})
     return JsonResponse({"events": events, "sequence": table.event_sequence})

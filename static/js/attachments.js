@@ -3,14 +3,19 @@
 // file's key in a hidden input. Without this script the file input is sent with the form and
 // the server does the same; either way a refused file leaves the typed text and the accepted
 // files in place, with the server's message in the member's language.
-const ja = document.documentElement.lang !== "en";
+// Text comes from Django's JavaScript catalogue, loaded by the page before this module.
+const { gettext, ngettext, interpolate } = window.django;
 const text = {
-  uploading: (name) => (ja ? `${name} を送信しています…` : `Uploading ${name}…`),
-  added: (count) => (ja ? `${count} 件のファイルを添付しました。` : `${count} file(s) attached.`),
-  failed: ja
-    ? "ファイルを送信できませんでした。通信を確認して、もう一度お試しください。"
-    : "The file could not be sent. Check the connection and try again.",
-  screenshot: ja ? "スクリーンショット" : "screenshot",
+  uploading: (names) =>
+    interpolate(gettext("Uploading %(names)s…"), { names: names.join(gettext(", ")) }, true),
+  added: (count) =>
+    interpolate(
+      ngettext("%(count)s file attached.", "%(count)s files attached.", count),
+      { count },
+      true,
+    ),
+  failed: gettext("The file could not be sent. Check the connection and try again."),
+  screenshot: gettext("screenshot"),
 };
 
 function csrfToken(form) {
@@ -69,7 +74,7 @@ function enhance(fieldset) {
     body.append("csrfmiddlewaretoken", csrfToken(form));
     body.append("count", String(list.querySelectorAll("[data-pending-key]").length));
     for (const file of files) body.append("files", file, file.name);
-    status.textContent = text.uploading(files.map((file) => file.name).join("、"));
+    status.textContent = text.uploading(files.map((file) => file.name));
     let answer;
     try {
       const response = await fetch(fieldset.dataset.uploadUrl, {

@@ -1,53 +1,38 @@
-// Live updates of a private conversation, like live-topic.js: events carry the conversation's
-// sequence; a gap or a reconnect is filled from the catch-up URL over plain HTTP, so nothing is
-// lost or shown twice. WebSocket first, then server-sent events, then polling. The socket also
-// carries "typing" and read receipts (既読). Without this script the page works with reloads.
+// Live updates of a private conversation. The connection, the order of events and catching up
+// after a gap are live-stream.js's (shared with topics); the socket also carries "typing" and
+// read receipts (既読). Without this script the page works with reloads.
+
+import { followStream, fromHtml, pageToken, statusLine } from "./live-stream.js";
 
 const list = document.getElementById("message-list");
 
-const texts = {
-  ja: {
-    paused: "ライブ更新が一時停止しています。再接続を試みています…",
-    fallback: "ライブ更新は代替方式（HTTP）で動作しています。",
-    newMessage: (name) => `新しいメッセージ：${name}`,
-    typing: (names) => `${names.join("、")}さんが入力中…`,
-    readUpTo: (name, number) => `${name}さんが#${number}まで既読`,
-    reload: "更新が多いため、ページを再読み込みしてください。",
-    reloadLink: "再読み込み",
-    revoked: "この会話を表示できなくなりました。",
-  },
-  en: {
-    paused: "Live updates are paused. Trying to reconnect…",
-    fallback: "Live updates run over plain HTTP.",
-    newMessage: (name) => `New message from ${name}`,
-    typing: (names) => `${names.join(", ")} ${names.length === 1 ? "is" : "are"} typing…`,
-    readUpTo: (name, number) => `${name} read up to #${number}`,
-    reload: "Much has changed; please reload the page.",
-    reloadLink: "Reload",
-    revoked: "You can no longer see this conversation.",
-  },
+// Text comes from Django's JavaScript catalogue (static/js/i18n/<language>/djangojs.js, loaded
+// by the page before this module).
+const { gettext, ngettext, interpolate } = window.django;
+const t = {
+  newMessage: (name) => interpolate(gettext("New message from %(name)s"), { name }, true),
+  typing: (names) =>
+    interpolate(
+      ngettext("%(names)s is typing…", "%(names)s are typing…", names.length),
+      { names: names.join(gettext(", ")) },
+      true,
+    ),
+  readUpTo: (name, number) =>
+    interpolate(gettext("%(name)s read up to #%(number)s"), { name, number }, true),
+  revoked: gettext("You can no longer see this conversation."),
 };
 
 if (list) {
-  const t = texts[document.documentElement.lang] || texts.ja;
   const status = document.getElementById("live-status");
   const announcer = document.getElementById("live-announcer");
   const typingLine = document.getElementById("typing");
   const receipts = document.getElementById("read-receipts");
-  const conversationId = list.dataset.conversation;
   const viewerId = list.dataset.viewerId;
   const showsReceipts = list.dataset.showsReceipts === "true";
   const baseTitle = document.title;
-  let sequence = Number(list.dataset.sequence) || 0;
   let unseen = 0;
-  let catchingUp = null;
-  let socket = null;
   const typers = new Map();
   const readers = new Map();
-
-  const pageToken = () =>
-    document.querySelector("input[name=csrfmiddlewaretoken]")?.value ||
-    document.cookie.match(/(?:^|; )csrftoken=([^;]+)/)?.[1] || "";
 
   // The same rules as conversations/templatetags/conversation_tags.py.
   function personalise(message) {
@@ -65,26 +50,7 @@ if (list) {
     }
   }
 
-  function setStatus(message, withReload = false) {
-    status.replaceChildren();
-    if (!message) return;
-    const text = document.createElement("p");
-    text.className = "message message--warning";
-    text.textContent = message;
-    if (withReload) {
-      const link = document.createElement("a");
-      link.href = window.location.pathname;
-      link.textContent = ` ${t.reloadLink}`;
-      text.append(link);
-    }
-    status.append(text);
-  }
-
-  function fromHtml(html) {
-    const template = document.createElement("template");
-    template.innerHTML = html.trim();
-    return template.content.firstElementChild;
-  }
+  const setStatus = statusLine(status, window.location.pathname);
 
   const messageElement = (id) => list.querySelector(`[data-message-id="${id}"]`);
   const lastNumber = () => Number(list.lastElementChild?.dataset.number || 0);
@@ -156,14 +122,6 @@ if (list) {
   }
 
   function apply(event) {
-    if (event.type === "reload") {
-      setStatus(t.reload, true);
-      return;
-    }
-    if (event.type === "access.revoked") {
-      setStatus(t.revoked);
-      return;
-    }
     if (event.type === "typing") {
       if (String(event.user_id) !== viewerId) {
         typers.set(String(event.user_id), { name: event.name, at: Date.now() });
@@ -179,16 +137,9 @@ if (list) {
       if (String(event.user_id) !== viewerId) applyReads([event]);
       return;
     }
-    if (event.sequence) {
-      if (event.sequence <= sequence) return; // seen already
-      if (event.sequence > sequence + 1) {
-        catchUp();
-        return;
-      }
-      sequence = event.sequence;
-    }
     if (event.type === "message.created") {
       insertMessage(event);
+      if (event.read && String(event.read.user_id) !== viewerId) applyReads([event.read]);
     } else if (event.type === "participants.changed") {
       document.getElementById("participants").innerHTML = event.html;
     } else if (event.html) {
@@ -199,28 +150,6 @@ if (list) {
         replaceMessage(existing, element);
       }
     }
-  }
-
-  function catchUp() {
-    if (catchingUp) return catchingUp;
-    catchingUp = fetch(`${list.dataset.eventsUrl}?since=${sequence}`, {
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    })
-      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
-      .then((data) => {
-        if (data.reload) {
-          setStatus(t.reload, true);
-          sequence = data.sequence;
-          return;
-        }
-        for (const event of data.events) apply(event);
-        applyReads(data.reads);
-      })
-      .finally(() => {
-        catchingUp = null;
-      });
-    return catchingUp;
   }
 
   // Tell the others how far this member has read (when the page is visible), once a burst of
@@ -235,10 +164,7 @@ if (list) {
     const number = lastNumber();
     if (!number || number <= lastReported || document.hidden) return;
     lastReported = number;
-    if (socket && socket.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ type: "read", number }));
-      return;
-    }
+    if (live.send({ type: "read", number })) return;
     const body = new URLSearchParams({ number: String(number) });
     fetch(list.dataset.readUrl, {
       method: "POST",
@@ -248,86 +174,6 @@ if (list) {
     }).catch(() => {
       lastReported = 0;
     });
-  }
-
-  // --- Transports ----------------------------------------------------------------------------
-  let attempts = 0;
-  let everOpened = false;
-  let mode = "websocket";
-
-  function retryDelay() {
-    attempts += 1;
-    return Math.min(30000, 1000 * 2 ** Math.min(attempts, 5)) * (0.75 + Math.random() / 2);
-  }
-
-  function connectSocket() {
-    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${window.location.host}${list.dataset.socketUrl}?since=${sequence}`;
-    try {
-      socket = new WebSocket(url);
-    } catch {
-      switchToStream();
-      return;
-    }
-    socket.addEventListener("open", () => {
-      everOpened = true;
-      attempts = 0;
-      setStatus("");
-    });
-    socket.addEventListener("message", (message) => apply(JSON.parse(message.data)));
-    socket.addEventListener("close", (closed) => {
-      socket = null;
-      if (closed.code === 4403) {
-        setStatus(t.revoked);
-        return;
-      }
-      if (!everOpened && attempts >= 1) {
-        switchToStream();
-        return;
-      }
-      setStatus(t.paused);
-      setTimeout(connectSocket, retryDelay());
-    });
-  }
-
-  function switchToStream() {
-    if (!("EventSource" in window)) {
-      switchToPolling();
-      return;
-    }
-    mode = "stream";
-    let opened = false;
-    const source = new EventSource(`${list.dataset.streamUrl}?since=${sequence}`);
-    source.addEventListener("open", () => {
-      opened = true;
-      setStatus(t.fallback);
-    });
-    source.addEventListener("message", (message) => {
-      const event = JSON.parse(message.data);
-      if (event.type === "access.revoked") source.close();
-      if (event.type === "live.unavailable") {
-        source.close();
-        switchToPolling();
-        return;
-      }
-      apply(event);
-    });
-    source.addEventListener("error", () => {
-      if (!opened) {
-        source.close();
-        switchToPolling();
-      }
-    });
-  }
-
-  function switchToPolling() {
-    mode = "polling";
-    setStatus(t.fallback);
-    const poll = () =>
-      catchUp()
-        .catch(() => setStatus(t.paused))
-        .finally(() => setTimeout(poll, document.hidden ? 30000 : 5000));
-    setTimeout(poll, 3000);
   }
 
   document.addEventListener("visibilitychange", () => {
@@ -343,15 +189,15 @@ if (list) {
   let lastTyping = 0;
   box?.addEventListener("input", () => {
     const now = Date.now();
-    if (socket && socket.readyState === WebSocket.OPEN && now - lastTyping > 3000) {
-      lastTyping = now;
-      socket.send(JSON.stringify({ type: "typing" }));
-    }
+    if (now - lastTyping > 3000 && live.send({ type: "typing" })) lastTyping = now;
   });
 
-  connectSocket();
-  window.liveConversation = {
-    get mode() { return mode; },
-    get sequence() { return sequence; },
-  };
+  const live = followStream(list, {
+    status: setStatus,
+    apply,
+    onCatchUp: (answer) => applyReads(answer.reads),
+    onRevoked: () => setStatus(t.revoked),
+    pollEvery: 5000,
+  });
+  window.liveConversation = live;
 }

@@ -1,15 +1,26 @@
 // Live rows of a progress table. Progressive enhancement: without this script the table works
 // with reloads. Events carry a per-table sequence; a gap or a reconnect is filled from
 // /progress/<id>/events/?since=<sequence> over plain HTTP, so no change is lost or applied
-// twice. WebSocket first; when it cannot be opened (proxies), polling the same catch-up URL.
-// Texts come translated from the page (data-text-* attributes).
+// twice. Transport as on topic pages (live-transport.js): WebSocket, then server-sent events,
+// then polling the catch-up URL.
+
+import { openLiveChannel } from "./live-transport.js";
+
+// Text comes from Django's JavaScript catalogue (static/js/i18n/<language>/djangojs.js, loaded
+// by base.html before any module).
+const { gettext } = window.django;
+const t = {
+  updated: gettext("A row was updated."),
+  paused: gettext("Live updates are paused; the table catches up when they return."),
+  fallback: gettext("Live updates run over plain HTTP."),
+  resort: gettext("New answers arrived; reload to sort them."),
+};
 
 const table = document.getElementById("progress-table");
 
 if (table) {
   const rows = document.getElementById("progress-rows");
   const notice = document.getElementById("progress-live-notice");
-  const eventsUrl = table.dataset.eventsUrl;
   const sort = table.dataset.sort;
   const descending = table.dataset.order === "desc";
   const filterPrefecture = table.dataset.filterPrefecture;
@@ -17,10 +28,6 @@ if (table) {
   const orderAttribute = { code: "orderCode", kind: "orderKind", updated: "orderUpdated" }[sort];
   let sequence = Number(table.dataset.sequence) || 0;
   let catchingUp = null;
-  let socket = null;
-  let everOpened = false;
-  let failures = 0;
-  let pollTimer = null;
 
   function say(message) {
     notice.textContent = message;
@@ -50,13 +57,13 @@ if (table) {
       rows.insertBefore(row, after || null);
     } else {
       rows.appendChild(row);
-      say(table.dataset.textResort);
+      say(t.resort);
     }
     document.getElementById("progress-empty")?.remove();
     row.classList.add("progress-row--new");
     setTimeout(() => row.classList.remove("progress-row--new"), 4000);
     const name = row.querySelector(".org__name")?.textContent || "";
-    say(`${table.dataset.textUpdated} ${name}`);
+    say(`${t.updated} ${name}`);
   }
 
   function replaceById(id, html) {
@@ -76,12 +83,13 @@ if (table) {
       return;
     }
     if (typeof event.sequence !== "number") return;
-    if (event.sequence <= sequence) return;
+    if (event.sequence <= sequence) return; // applied already
     if (event.sequence > sequence + 1) {
-      catchUp();
+      catchUp().catch(() => {});
       return;
     }
     sequence = event.sequence;
+    table.dataset.sequence = String(sequence);
     if (event.type === "row.saved") {
       // The organisation has answered: off the host's list of those who have not.
       document.querySelector(`[data-organisation="${Number(event.organisation)}"]`)?.remove();
@@ -93,9 +101,10 @@ if (table) {
     }
   }
 
+  // Everything after the last applied sequence, in order; one request at a time.
   function catchUp() {
     if (catchingUp) return catchingUp;
-    catchingUp = fetch(`${eventsUrl}?since=${sequence}`, {
+    catchingUp = fetch(`${table.dataset.eventsUrl}?since=${sequence}`, {
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     })
@@ -105,56 +114,28 @@ if (table) {
           window.location.reload();
           return;
         }
-        // Replayed in order; each is at most one past the last applied.
         for (const event of data.events) apply(event);
       })
-      .catch(() => {})
       .finally(() => {
         catchingUp = null;
       });
     return catchingUp;
   }
 
-  function poll() {
-    if (pollTimer) return;
-    table.dataset.live = "polling";
-    pollTimer = setInterval(catchUp, 5000);
-  }
-
-  function connect() {
-    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-    socket = new WebSocket(
-      `${scheme}://${window.location.host}/ws/progress/${table.dataset.table}/?since=${sequence}`,
-    );
-    socket.addEventListener("open", () => {
-      everOpened = true;
-      failures = 0;
-      table.dataset.live = "websocket";
-      say("");
-    });
-    socket.addEventListener("message", (message) => {
-      try {
-        apply(JSON.parse(message.data));
-      } catch {
-        // A malformed message is ignored; the next event's sequence shows the gap.
-      }
-    });
-    socket.addEventListener("close", (close) => {
-      if (close.code === 4403) return; // access was withdrawn: stop
-      failures += 1;
-      if (!everOpened && failures >= 2) {
-        poll(); // the WebSocket never opened: a proxy refuses it
-        return;
-      }
-      table.dataset.live = "paused";
-      say(table.dataset.textPaused);
-      const delay = Math.min(30000, 1000 * 2 ** Math.min(failures, 5));
-      setTimeout(connect, delay);
-    });
-  }
-
-  connect();
+  const messages = { websocket: "", stream: t.fallback, polling: t.fallback, paused: t.paused };
+  openLiveChannel({
+    socketUrl: table.dataset.socketUrl,
+    streamUrl: table.dataset.streamUrl,
+    sequence: () => sequence,
+    onEvent: apply,
+    catchUp,
+    onState(state) {
+      if (table.dataset.live === state) return; // polling reports after every round
+      table.dataset.live = state;
+      if (state in messages) say(messages[state]);
+    },
+  });
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") catchUp();
+    if (document.visibilityState === "visible") catchUp().catch(() => {});
   });
 }

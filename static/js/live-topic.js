@@ -1,8 +1,8 @@
 // Live updates of a topic page. Progressive enhancement: without this script the page works
-// with reloads. Events carry a per-topic sequence; a gap or a reconnect is filled from
-// /topics/<id>/events/?since=<sequence> over plain HTTP, so nothing is lost or duplicated.
-// Transport: WebSocket first; when it cannot be opened (proxies), server-sent events; when
-// those fail too, polling the same catch-up URL.
+// with reloads. The connection, the order of events and catching up after a gap are
+// live-stream.js's (shared with private conversations); this script applies topic events.
+
+import { followStream, fromHtml, pageToken, statusLine } from "./live-stream.js";
 
 const list = document.getElementById("post-list");
 
@@ -10,34 +10,23 @@ const list = document.getElementById("post-list");
 // by base.html before any module): translators see it in locale/*/djangojs.po.
 const { gettext, ngettext, interpolate } = window.django;
 const t = {
-  paused: gettext("Live updates are paused. Trying to reconnect…"),
-  fallback: gettext("Live updates run over plain HTTP."),
   newPost: (name) => interpolate(gettext("New reply from %(name)s"), { name }, true),
   newPosts: (count) =>
     interpolate(ngettext("%(count)s new reply.", "%(count)s new replies.", count), { count }, true),
   goToLast: gettext("Show the latest replies"),
-  reload: gettext("Much has changed; please reload the page."),
-  reloadLink: gettext("Reload"),
 };
 
 if (list) {
   const status = document.getElementById("live-status");
   const announcer = document.getElementById("live-announcer");
-  const topicId = list.dataset.topic;
   // The viewer's abilities in this topic and the rule table of forums/permissions.py
   // (POST_CONTROLS), sent with the page: posts that arrive live are rendered once for
   // everybody with every control hidden, and are personalised from this data.
   const controls = JSON.parse(document.getElementById("post-controls").textContent);
   const onLastPage = Number(list.dataset.page) >= Number(list.dataset.lastPage);
   const baseTitle = document.title;
-  let sequence = Number(list.dataset.sequence) || 0;
   let unseen = 0;
   let notShown = 0;
-  let catchingUp = null;
-
-  const pageToken = () =>
-    document.querySelector("input[name=csrfmiddlewaretoken]")?.value ||
-    document.cookie.match(/(?:^|; )csrftoken=([^;]+)/)?.[1] || "";
 
   // Apply the table to the facts the post carries (its author, its states).
   function allowed(name, post) {
@@ -58,26 +47,7 @@ if (list) {
     }
   }
 
-  function setStatus(message, withReload = false) {
-    status.replaceChildren();
-    if (!message) return;
-    const text = document.createElement("p");
-    text.className = "message message--warning";
-    text.textContent = message;
-    if (withReload) {
-      const link = document.createElement("a");
-      link.href = window.location.pathname + "?page=last";
-      link.textContent = ` ${t.reloadLink}`;
-      text.append(link);
-    }
-    status.append(text);
-  }
-
-  function fromHtml(html) {
-    const template = document.createElement("template");
-    template.innerHTML = html.trim();
-    return template.content.firstElementChild;
-  }
+  const setStatus = statusLine(status, `${window.location.pathname}?page=last`);
 
   function postElement(postId) {
     return list.querySelector(`[data-post-id="${postId}"]`);
@@ -138,18 +108,6 @@ if (list) {
   }
 
   function apply(event) {
-    if (event.type === "reload") {
-      setStatus(t.reload, true);
-      return;
-    }
-    if (event.sequence) {
-      if (event.sequence <= sequence) return; // seen already
-      if (event.sequence > sequence + 1) {
-        catchUp();
-        return;
-      }
-      sequence = event.sequence;
-    }
     if (event.type === "topic.answer") {
       applyAnswer(event);
     } else if (event.type === "post.created") {
@@ -166,109 +124,6 @@ if (list) {
     }
   }
 
-  // Fetch everything after the last applied sequence; one request at a time.
-  function catchUp() {
-    if (catchingUp) return catchingUp;
-    catchingUp = fetch(`${list.dataset.eventsUrl}?since=${sequence}`, {
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    })
-      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
-      .then((data) => {
-        if (data.reload) {
-          setStatus(t.reload, true);
-          sequence = data.sequence;
-          return;
-        }
-        for (const event of data.events) apply(event);
-      })
-      .finally(() => {
-        catchingUp = null;
-      });
-    return catchingUp;
-  }
-
-  // --- Transports ----------------------------------------------------------------------------
-  let attempts = 0;
-  let everOpened = false;
-  let mode = "websocket";
-
-  function retryDelay() {
-    attempts += 1;
-    return Math.min(30000, 1000 * 2 ** Math.min(attempts, 5)) * (0.75 + Math.random() / 2);
-  }
-
-  function connectSocket() {
-    const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${window.location.host}${list.dataset.socketUrl}?since=${sequence}`;
-    let socket;
-    try {
-      socket = new WebSocket(url);
-    } catch {
-      switchToStream();
-      return;
-    }
-    socket.addEventListener("open", () => {
-      everOpened = true;
-      attempts = 0;
-      setStatus("");
-    });
-    socket.addEventListener("message", (message) => apply(JSON.parse(message.data)));
-    socket.addEventListener("close", (closed) => {
-      if (closed.code === 4403) return; // access revoked: stay on the plain page
-      if (!everOpened && attempts >= 1) {
-        switchToStream(); // the upgrade is refused on this network
-        return;
-      }
-      setStatus(t.paused);
-      setTimeout(connectSocket, retryDelay());
-    });
-  }
-
-  function switchToStream() {
-    if (!("EventSource" in window)) {
-      switchToPolling();
-      return;
-    }
-    mode = "stream";
-    let opened = false;
-    const source = new EventSource(`${list.dataset.streamUrl}?since=${sequence}`);
-    source.addEventListener("open", () => {
-      opened = true;
-      setStatus(t.fallback);
-    });
-    source.addEventListener("message", (message) => {
-      const event = JSON.parse(message.data);
-      if (event.type === "access.revoked") {
-        source.close();
-        return;
-      }
-      if (event.type === "live.unavailable") {
-        source.close();
-        switchToPolling();
-        return;
-      }
-      apply(event);
-    });
-    source.addEventListener("error", () => {
-      if (!opened) {
-        source.close();
-        switchToPolling();
-      }
-      // Otherwise EventSource reconnects by itself with Last-Event-ID.
-    });
-  }
-
-  function switchToPolling() {
-    mode = "polling";
-    setStatus(t.fallback);
-    const poll = () =>
-      catchUp()
-        .catch(() => setStatus(t.paused))
-        .finally(() => setTimeout(poll, document.hidden ? 30000 : 10000));
-    setTimeout(poll, 5000);
-  }
-
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) {
       unseen = 0;
@@ -276,6 +131,6 @@ if (list) {
     }
   });
 
-  connectSocket();
-  window.liveTopic = { get mode() { return mode; }, get sequence() { return sequence; } };
+  const live = followStream(list, { status: setStatus, apply, pollEvery: 10000 });
+  window.liveTopic = live;
 }

@@ -1,6 +1,8 @@
 // The header's notification badge, kept current over the member's own channel (/ws/me/):
 // {"type": "notification.count", "unread": n} sets the count. The same socket carries
-// {"type": "moderation.counts", "url"} for the moderation badge. Where no WebSocket gets
+// {"type": "moderation.counts", "url"} for the moderation badge and
+// {"type": "conversation.activity", "unread_conversations": n} for the messages badge (the
+// number of conversations with unread messages). Where no WebSocket gets
 // through (strict proxies), the count is fetched over plain HTTP every minute instead; with no
 // script at all the count is simply the one of the last page load. On the embedded default
 // (in-memory channel layer) the task worker's counts cannot reach this page's socket
@@ -9,13 +11,26 @@
 const link = document.querySelector("[data-notification-badge]");
 const badge = document.querySelector("[data-notification-count]");
 const number = document.querySelector("[data-notification-count-number]");
+const conversationLink = document.querySelector("[data-conversation-badge]");
 const POLL_MS = 60000;
 const pushed = link?.dataset.countsPushed !== "false";
 
+function show(badgeElement, numberElement, unread) {
+  if (!badgeElement || !numberElement) return;
+  numberElement.textContent = String(unread);
+  badgeElement.hidden = unread === 0;
+}
+
 function showCount(unread) {
-  if (!badge || !number) return;
-  number.textContent = String(unread);
-  badge.hidden = unread === 0;
+  show(badge, number, unread);
+}
+
+function showConversations(unread) {
+  show(
+    document.querySelector("[data-conversation-count]"),
+    document.querySelector("[data-conversation-count-number]"),
+    unread,
+  );
 }
 
 async function refreshModerationCounts(url) {
@@ -32,13 +47,17 @@ async function refreshModerationCounts(url) {
 }
 
 let pollTimer = null;
-async function poll() {
+async function fetchCount(url, showing) {
   try {
-    const response = await fetch(link.dataset.countUrl, { credentials: "same-origin" });
-    if (response.ok) showCount((await response.json()).unread);
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (response.ok) showing((await response.json()).unread);
   } catch {
     // Offline for a moment: try again at the next tick.
   }
+}
+function poll() {
+  fetchCount(link.dataset.countUrl, showCount);
+  if (conversationLink) fetchCount(conversationLink.dataset.countUrl, showConversations);
 }
 function startPolling() {
   if (pollTimer === null) pollTimer = setInterval(poll, POLL_MS);
@@ -67,6 +86,9 @@ function connect() {
     const event = JSON.parse(message.data);
     if (event.type === "notification.count") showCount(event.unread);
     else if (event.type === "moderation.counts") refreshModerationCounts(event.url);
+    else if (event.type === "conversation.activity" && "unread_conversations" in event) {
+      showConversations(event.unread_conversations);
+    }
   });
   socket.addEventListener("close", (closed) => {
     startPolling();

@@ -6,21 +6,15 @@
 // draft restores its token too, so posting it again after a submission that did get through
 // (but whose answer was lost) does not post it twice.
 
-const texts = {
-  ja: {
-    restored: "書きかけの下書きを復元しました。",
-    notConfirmed:
-      "前回の送信は投稿されたことを確認できませんでした。内容を確認して、もう一度送信してください。",
-    kept: "投稿できませんでした。下書きはこのブラウザーに保存されています。",
-  },
-  en: {
-    restored: "Your unfinished draft was restored.",
-    notConfirmed:
-      "Your last submission was not confirmed as posted. Check the text and post it again.",
-    kept: "This was not posted. The draft is kept in this browser.",
-  },
+// Text comes from Django's JavaScript catalogue, loaded by the page before this module.
+const { gettext } = window.django;
+const t = {
+  restored: gettext("Your unfinished draft was restored."),
+  notConfirmed: gettext(
+    "Your last submission was not confirmed as posted. Check the text and post it again.",
+  ),
+  kept: gettext("This was not posted. The draft is kept in this browser."),
 };
-const t = texts[document.documentElement.lang] || texts.ja;
 const PREFIX = "draft:";
 
 function read(key) {

@@ -303,7 +303,7 @@ def test_approve_and_reject_only_accept_post(login, site_moderator, applicant):
 # The session, the signed-in moderator, the applicants with their municipalities in one go, the
 # registry entries of all their domains in one go, and the header's count of pending moderation
 # work (one query, for moderators only).
-QUEUE_PAGE_QUERIES = 6  # 5 + the notification badge
+QUEUE_PAGE_QUERIES = 7  # 5 + the notification and conversation badges
 
 
 def test_queue_page_query_count_does_not_grow_with_applicants(

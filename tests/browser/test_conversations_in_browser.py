@@ -54,6 +54,9 @@ def test_two_members_talk_live_and_one_catches_up_after_going_offline(page_for):
     row = inbox.locator(".conversation-row")
     row.wait_for()
     assert "未読1件" in row.inner_text() and "返還金の分割納付" in row.inner_text()
+    # The header of every page counts the conversations with unread messages, live.
+    badge = inbox.locator("[data-conversation-count]")
+    badge.filter(has_text="1").wait_for()
     inbox.screenshot(path="test-artifacts/conversation-list.png", full_page=True)
 
     expert_page = page_for(expert, init_script=TRACK_SOCKETS)
@@ -64,6 +67,7 @@ def test_two_members_talk_live_and_one_catches_up_after_going_offline(page_for):
     )
     expert_page.wait_for_timeout(300)
     assert "分割納付" in expert_page.locator("#message-1").inner_text()
+    badge.wait_for(state="hidden")  # read in the other tab
     asker.locator("#read-receipts").filter(has_text="佐藤 花子さんが#1まで既読").wait_for()
 
     # The expert answers; the asker sees it live, with a read receipt and the typing signal.

@@ -16,6 +16,15 @@ window.WebSocket = class {
 };
 """
 
+REFUSE_EVENT_STREAMS = """
+window.EventSource = class {
+  constructor() { this.listeners = {};
+    setTimeout(() => (this.listeners.error || []).forEach((f) => f({})), 10); }
+  addEventListener(type, listener) { (this.listeners[type] ||= []).push(listener); }
+  close() {}
+};
+"""
+
 
 def scene():
     board = BoardFactory(slug="vaccination", name_ja="予防接種")
@@ -61,10 +70,6 @@ def fill_own_row(page, rate: str, people: str):
     page.wait_for_load_state()
 
 
-# Known failure, left visible: the table's WebSocket does not reach its live mode in the shared
-# browser run. Rows, catch-up and refusals are covered by tests/progress/test_live_rows.py.
-
-
 def test_two_cities_fill_the_same_table_and_see_each_other_live(page_for):
     table, tanaka, sasaki = scene()
     kobe_page = page_for(tanaka)
@@ -108,9 +113,19 @@ def test_two_cities_fill_the_same_table_and_see_each_other_live(page_for):
     assert table_html(kobe_page) == live_html
 
 
-def test_rows_arrive_by_polling_when_websockets_are_refused(page_for):
+def test_rows_arrive_over_server_sent_events_when_websockets_are_refused(page_for):
     table, tanaka, sasaki = scene()
     reader = page_for(tanaka, init_script=REFUSE_WEBSOCKETS)
+    reader.goto(f"/progress/{table.pk}/")
+    live(reader, "stream")
+    assert "HTTP" in reader.locator("#progress-live-notice").inner_text()
+    services.save_row(sasaki, table, {str(table.columns.first().pk): "70"}, 0)
+    reader.locator("#progress-rows tr", has_text="札幌市").wait_for(timeout=15_000)
+
+
+def test_rows_arrive_by_polling_when_websockets_and_event_streams_are_refused(page_for):
+    table, tanaka, sasaki = scene()
+    reader = page_for(tanaka, init_script=REFUSE_WEBSOCKETS + REFUSE_EVENT_STREAMS)
     reader.goto(f"/progress/{table.pk}/")
     live(reader, "polling")
     services.save_row(sasaki, table, {str(table.columns.first().pk): "70"}, 0)

@@ -67,7 +67,7 @@ async def test_a_page_that_missed_events_catches_up_without_loss_or_duplicates(p
     socket = socket_for(expert, conversation, "since=1")
     await socket.connect()
     # The channel layer drops the next two events (as a full channel would).
-    with mock.patch.object(live, "_send"):
+    with mock.patch.object(live.broadcast, "send"):
         await send(asker, conversation, "落ちた二通目")
         await send(asker, conversation, "落ちた三通目")
     fourth = await send(asker, conversation, "届いた四通目")
@@ -124,6 +124,51 @@ async def test_typing_and_read_receipts_reach_the_others(pair):
     await typist.disconnect()
 
 
+async def test_typing_is_passed_on_at_most_every_few_seconds(pair):
+    asker, expert, conversation = pair
+    watcher = socket_for(asker, conversation, "since=1")
+    typist = socket_for(expert, conversation, "since=1")
+    await watcher.connect()
+    await typist.connect()
+    for _ in range(5):
+        await typist.send_json_to({"type": "typing"})
+    kinds = []
+    while not await watcher.receive_nothing(timeout=0.5):
+        kinds.append((await watcher.receive_json_from())["type"])
+    assert kinds.count("typing") == 1
+    await watcher.disconnect()
+    await typist.disconnect()
+
+
+async def test_a_new_message_carries_its_authors_read_receipt(pair):
+    asker, expert, conversation = pair
+    watcher = socket_for(asker, conversation, "since=1")
+    await watcher.connect()
+    await send(expert, conversation, "二通目")
+    event = await next_event(watcher)
+    assert event["type"] == "message.created"
+    assert event["read"] == {"user_id": expert.pk, "name": "佐藤 花子", "number": 2}
+    await sync_to_async(services.save_contact_settings)(expert, read_receipts=False)
+    await send(expert, conversation, "三通目")
+    event = await next_event(watcher)
+    assert event["sequence"] == 3 and "read" not in event
+    await watcher.disconnect()
+
+
+async def test_a_conversation_socket_carries_only_the_conversation(pair):
+    """The member's own counts go to the header's socket (/ws/me/), not to this page."""
+    asker, expert, conversation = pair
+    watcher = socket_for(expert, conversation, "since=1")
+    await watcher.connect()
+    assert (await watcher.receive_json_from())["type"] == "reads"  # after the catch-up
+    await send(asker, conversation, "二通目")
+    kinds = []
+    while not await watcher.receive_nothing(timeout=0.5):
+        kinds.append((await watcher.receive_json_from())["type"])
+    assert kinds == ["message.created"]
+    await watcher.disconnect()
+
+
 async def test_read_receipts_can_be_turned_off(pair):
     asker, expert, conversation = pair
     await sync_to_async(services.save_contact_settings)(expert, read_receipts=False)
@@ -153,6 +198,7 @@ async def test_the_conversations_page_hears_new_unread_counts(pair):
         "type": "conversation.activity",
         "conversation_id": conversation.pk,
         "unread": 2,
+        "unread_conversations": 1,
     }
     await socket.disconnect()
 

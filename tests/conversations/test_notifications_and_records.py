@@ -52,6 +52,19 @@ def test_e_mails_carry_the_text_when_the_member_allows_it(newcomer, expert, comm
     assert SECRET in email.body and SECRET in email.alternatives[0][0]
 
 
+def test_a_mention_added_by_an_edit_is_e_mailed_without_the_text(
+    newcomer, expert, outsider, committed
+):
+    conversation = services.start_conversation(newcomer, [expert, outsider], "相談です")
+    message = conversation.messages.get()
+    mail.outbox.clear()
+    with committed():
+        services.edit_message(newcomer, message, f"@佐藤 花子 さん、{SECRET}")
+    [email] = mail.outbox
+    assert email.to == [expert.email]
+    assert SECRET not in email.body + email.alternatives[0][0] + email.subject
+
+
 def test_digest_and_off_follow_the_e_mail_preferences(newcomer, expert, committed):
     notification_services.set_email_preferences(expert, {Kind.PRIVATE_MESSAGE: "digest"})
     with committed():
@@ -83,8 +96,9 @@ def test_the_conversations_page_counts_unread_messages(
     conversation = services.start_conversation(newcomer, [expert], "一通目")
     services.send_message(newcomer, conversation, "二通目")
     client = login(expert)
-    with django_assert_num_queries(5):
-        # session, user, the notification badge, seats with unread counts, other participants
+    with django_assert_num_queries(6):
+        # session, user, the notification and conversation badges, seats with unread counts,
+        # other participants
         html = client.get("/conversations/").content.decode()
     assert "data-unread>未読2件<" in html
     rows = client.get("/conversations/rows/").content.decode()
@@ -138,8 +152,8 @@ def test_the_conversation_page_costs_the_same_queries_however_long(login, newcom
         response = client.get(f"/conversations/{conversation.pk}/")
     assert response.status_code == 200
     # session, user, seat, messages, their files, participants, everyone's contact settings
-    # (receipts), the viewer's, the notification badge
-    assert len(many) == len(few) == 9
+    # (receipts), the viewer's, the notification and conversation badges
+    assert len(many) == len(few) == 10
 
 
 def test_the_preferences_page_offers_private_message_e_mails(login, expert):

@@ -8,7 +8,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
-from django.test import Client
+from django.test import AsyncClient, Client
 
 from accounts.models import User
 from conversations import services
@@ -39,6 +39,7 @@ def post_urls(conversation, message):
         (base + "read/", {"number": "1"}),
         (base + "leave/", {}),
         (base + "participants/add/", {"to": ["1"]}),
+        (base + f"participants/{message.author_id}/remove/", {}),
         (f"/conversations/messages/{message.pk}/edit/", {"body": "改ざん"}),
         (f"/conversations/messages/{message.pk}/delete/", {}),
     ]
@@ -114,6 +115,16 @@ def test_everyone_else_gets_404_on_every_page_and_action(cast, role):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", REFUSED)
+def test_everyone_else_finds_no_trace_of_it_in_their_own_lists(cast, role):
+    client = client_as(cast[role])
+    for url in ("/conversations/", "/conversations/rows/"):
+        html = client.get(url).content.decode()
+        assert "分割納付" not in html and SECRET not in html, (role, url)
+    assert client.get("/conversations/unread/").json() == {"unread": 0}
+
+
+@pytest.mark.django_db
 def test_a_moderator_reads_nothing_before_a_report_and_only_the_report_after(cast):
     moderator = client_as(cast["moderator"])
     assert moderator.get("/conversations/reports/").status_code == 200
@@ -173,3 +184,19 @@ async def test_sockets_admit_participants_only():
         socket = socket_for(user, conversation)
         connected, code = await socket.connect()
         assert not connected and code == CLOSE_FORBIDDEN, role
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_the_event_stream_is_for_participants_only():
+    cast_ = await sync_to_async(cast.__wrapped__)(None)
+    conversation = cast_["conversation"]
+    url = f"/conversations/{conversation.pk}/events/stream/?since=0"
+    await sync_to_async(services.report_message)(cast_["participant"], cast_["message"], "other")
+    for role in [*REFUSED, "suspended", None]:
+        client = AsyncClient()
+        if role is not None:
+            await sync_to_async(client.force_login)(cast_[role])
+        response = await client.get(url)
+        assert response.status_code in (302, 404), role
+        assert not getattr(response, "streaming", False), role

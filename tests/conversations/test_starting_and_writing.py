@@ -4,7 +4,7 @@ conversations page; Markdown, quotes, edits with history, mentions and participa
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from conversations import services
+from conversations import live, services
 from conversations.models import Conversation, Message, Participant
 from notifications.models import Kind, Notification
 from tests.conversations.conftest import veteran
@@ -154,6 +154,10 @@ def test_groups_are_limited_in_size(newcomer, settings):
         services.start_conversation(newcomer, others, "多すぎ")
     conversation = services.start_conversation(newcomer, others[:2], "三人で")
     assert conversation.participants.count() == 3
+    # Adding people counts against the same limit.
+    with pytest.raises(ValidationError):
+        services.add_participants(newcomer, conversation, [veteran()])
+    assert conversation.participants.count() == 3
 
 
 def test_the_starter_adds_and_removes_and_anyone_can_leave(
@@ -174,3 +178,53 @@ def test_the_starter_adds_and_removes_and_anyone_can_leave(
     assert Participant.objects.get(conversation=conversation, user=expert).left_at is not None
     # What the leaver wrote stays for the others.
     assert conversation.messages.count() == 1
+
+
+def test_when_the_manager_leaves_the_longest_participant_manages_the_group(
+    login, newcomer, expert, outsider, committed
+):
+    conversation = services.start_conversation(newcomer, [expert], "三人で相談します")
+    services.add_participants(newcomer, conversation, [outsider])
+    with committed():
+        services.leave_conversation(newcomer, conversation)
+    conversation.refresh_from_db()
+    # The expert has been in the conversation longer than the outsider.
+    assert conversation.manager == expert and conversation.starter == newcomer
+    with pytest.raises(PermissionDenied):
+        services.remove_participant(outsider, conversation, expert)
+    client = login(expert)
+    page = client.get(f"/conversations/{conversation.pk}/participants/").content.decode()
+    assert "参加者を追加" in page and "管理者" in page
+    client.post(f"/conversations/{conversation.pk}/participants/{outsider.pk}/remove/")
+    assert Participant.objects.get(conversation=conversation, user=outsider).removed_by == expert
+    # The starter, added again, is a participant like the others.
+    services.add_participants(expert, conversation, [newcomer])
+    conversation.refresh_from_db()
+    assert conversation.manager == expert
+    with pytest.raises(PermissionDenied):
+        services.add_participants(newcomer, conversation, [outsider])
+
+
+def test_the_others_see_who_manages_the_group_now(newcomer, expert, outsider, committed):
+    conversation = services.start_conversation(newcomer, [expert, outsider], "三人で")
+    with committed():
+        services.leave_conversation(newcomer, conversation)
+    conversation.refresh_from_db()
+    event = live.events_since(conversation, 0)[-1]
+    assert event["type"] == "participants.changed"
+    assert "管理者" in event["html"] and "田中 太郎" not in event["html"]
+
+
+def test_a_conversation_nobody_is_left_in_has_no_manager(newcomer, expert):
+    conversation = services.start_conversation(newcomer, [expert], "二人で")
+    services.leave_conversation(newcomer, conversation)
+    services.leave_conversation(expert, conversation)
+    conversation.refresh_from_db()
+    assert conversation.manager is None
+
+
+def test_only_the_manager_leaving_hands_the_role_on(newcomer, expert, outsider):
+    conversation = services.start_conversation(newcomer, [expert, outsider], "三人で")
+    services.leave_conversation(outsider, conversation)
+    conversation.refresh_from_db()
+    assert conversation.manager == newcomer

@@ -102,14 +102,14 @@ def test_the_field_page_query_count_is_fixed(
     client.get("/fields/vaccination/")
     # session, user, the field with its guide, its boards with the reader's memberships, best
     # answers and waiting questions, the people to ask with their posts and member rows,
-    # handover notes, the header's unread count (the calendar, the order of the best answers
-    # and of the people come from the cache after the first view); a member of the boards adds
-    # their upcoming meetings: one fewer than board page 1
-    with django_assert_num_queries(8):
+    # handover notes, the header's unread notifications and conversations (the calendar, the
+    # order of the best answers and of the people come from the cache after the first view);
+    # a member of the boards adds their upcoming meetings: one fewer than board page 1
+    with django_assert_num_queries(9):
         client.get("/fields/vaccination/")
     # A field nobody has written a guide for reads the field by itself (one more query).
     GuideRevision.objects.all().delete()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get("/fields/vaccination/")
 
 
@@ -291,10 +291,10 @@ def test_a_board_page_links_to_the_field_it_serves_without_a_query_of_its_own(
     page = client.get("/boards/vaccination/").content.decode()
     # The first field by field order; the same count as a board that serves no field.
     assert 'href="/fields/vaccination/"' in page and "予防接種" in page
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get("/boards/vaccination/")
     lonely = BoardFactory(slug="lonely")
     MembershipFactory(board=lonely, user=member)
     assert "/fields/" not in client.get("/boards/lonely/").content.decode().split("<main")[1]
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get("/boards/lonely/")

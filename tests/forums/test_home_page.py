@@ -63,6 +63,6 @@ def test_home_page_costs_the_same_queries_for_one_board_or_many(
     boards_with_topics(verified_user, count=boards, topics_per_board=3)
     client = login(verified_user)
     # session, user, the member's boards, the recent topic ids, those topics with read state,
-    # the unread-notification badge, the meetings of the week.
-    with django_assert_num_queries(7):
+    # the unread-notification badge, the unread-conversation badge, the meetings of the week.
+    with django_assert_num_queries(8):
         assert client.get("/").status_code == 200

@@ -24,7 +24,7 @@ def test_board_list_queries_do_not_grow_with_boards(
     for number in range(boards):
         BoardFactory(join_policy=Board.JoinPolicy.INVITE if number % 3 == 0 else "open")
     client = login(member)
-    with django_assert_num_queries(5):  # 4 + the notification badge
+    with django_assert_num_queries(6):  # 4 + the notification and conversation badges
         assert client.get("/boards/").status_code == 200
 
 
@@ -34,8 +34,9 @@ def test_board_page_queries_do_not_grow_with_topics(
 ):
     fill_board(board, topics, replies=1)
     client = login(member)
-    # 6 + the notification badge + the watch button + upcoming meetings + open progress tables
-    with django_assert_num_queries(10):
+    # 6 + the notification and conversation badges + the watch button + upcoming meetings +
+    # open progress tables
+    with django_assert_num_queries(11):
         assert client.get(f"/boards/{board.slug}/").status_code == 200
 
 
@@ -50,13 +51,15 @@ def test_topic_page_queries_do_not_grow_with_posts(
     topic.save()
     client = login(member)
     client.get(f"/topics/{topic.pk}/?page=1")  # the first visit writes the read marker
-    # 8 + the notification badge + the watch button + the posts' attached files
-    with django_assert_num_queries(11):
+    # 8 + the notification and conversation badges + the watch button + the posts' attached
+    # files
+    with django_assert_num_queries(12):
         assert client.get(f"/topics/{topic.pk}/?page=1").status_code == 200
 
 
 def test_home_page_queries_are_constant(login, member, board, django_assert_num_queries):
     fill_board(board, 10, replies=1)
     client = login(member)
-    with django_assert_num_queries(7):  # 5 + the notification badge + meetings this week
+    # 5 + the notification and conversation badges + meetings this week
+    with django_assert_num_queries(8):
         assert client.get("/").status_code == 200

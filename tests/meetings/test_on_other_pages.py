@@ -19,6 +19,30 @@ def vaccination_field(board):
     return field
 
 
+def test_the_home_page_shows_the_members_meetings_of_the_coming_week(
+    login, meeting, host, board, colleague, verified_user
+):
+    from tests.meetings.conftest import schedule
+
+    later = schedule(host, board, days=10, title="来月の意見交換会")
+    page = login(colleague).get("/").content.decode()
+    assert f"/meetings/{meeting.pk}/" in page
+    assert f"/meetings/{later.pk}/" not in page  # beyond the week
+    outsider = login(verified_user).get("/").content.decode()
+    assert f"/meetings/{meeting.pk}/" not in outsider
+
+
+def test_the_board_page_shows_the_next_meetings_to_members_only(
+    login, meeting, board, colleague, verified_user
+):
+    assert (
+        f"/meetings/{meeting.pk}/"
+        in login(colleague).get(f"/boards/{board.slug}/").content.decode()
+    )
+    outsider = login(verified_user).get(f"/boards/{board.slug}/").content.decode()
+    assert f"/meetings/{meeting.pk}/" not in outsider
+
+
 def test_the_field_page_lists_meetings_of_its_boards_for_members(
     login, meeting, colleague, verified_user, vaccination_field
 ):

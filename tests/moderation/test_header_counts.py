@@ -29,7 +29,7 @@ def test_members_get_no_moderation_link_and_no_extra_query(
     login, member, django_assert_num_queries
 ):
     client = login(member)
-    with django_assert_num_queries(5):  # 4 + the notification badge
+    with django_assert_num_queries(6):  # 4 + the notification and conversation badges
         html = client.get("/boards/").content.decode()
     assert reverse("moderation:home") not in html
 

@@ -11,7 +11,7 @@ from forums.consumers import CLOSE_FORBIDDEN
 from progress import live, services
 from progress.consumers import TableConsumer
 from progress.models import ProgressEvent
-from progress.queries import columns_of
+from progress.queries import columns_of, rows_of
 from progress.rendering import row_html
 from tests.factories import BoardFactory, MembershipFactory, MunicipalityFactory, UserFactory
 
@@ -67,9 +67,7 @@ async def test_a_saved_row_arrives_as_the_page_renders_it(scene):
     event = await next_event(socket)
     assert (event["type"], event["sequence"], event["row_id"]) == ("row.saved", 1, row.pk)
     assert event["prefecture"] == "01" and event["kind"] == "designated_city"
-    fresh = await sync_to_async(
-        lambda: type(row).objects.select_related("municipality").get(pk=row.pk)
-    )()
+    [fresh] = await sync_to_async(rows_of)(table, pk=row.pk)  # as the page reads it
     assert event["html"] == await sync_to_async(row_html)(table, columns, fresh)
     assert "75%" in event["html"] and "1,200人" in event["html"]
     assert 'id="progress-summary"' in event["summary_html"]
@@ -114,7 +112,7 @@ async def test_a_dropped_event_is_fetched_over_http(scene, client):
     columns = await sync_to_async(columns_of)(table)
     await save(other, table, {columns[0].key: "10"}, 0)
     original = live.row_saved
-    live.row_saved = lambda table, row: live._record(table.pk, "row.saved", row.pk)
+    live.row_saved = lambda table, row, columns=None: live._record(table.pk, "row.saved", row.pk)
     try:
         await save(host, table, {columns[0].key: "40"}, 0)
     finally:
@@ -162,6 +160,9 @@ async def test_a_burst_of_saves_carries_the_summary_once_then_a_trailing_summary
     await save(host, table, {columns[0].key: "30"}, 0)
     events = [await next_event(socket) for _ in range(3)]
     assert ["summary_html" in event for event in events] == [True, False, False]
+    # Drawn from the row as written, without reading it back: the same HTML as the page's.
+    [as_read] = await sync_to_async(rows_of)(table, pk=first.pk)
+    assert events[1]["html"] == await sync_to_async(row_html)(table, columns, as_read)
     [queued] = await sync_to_async(list)(
         DBTaskResult.objects.filter(task_path="progress.live.send_table_summary")
     )

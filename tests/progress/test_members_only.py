@@ -1,5 +1,6 @@
 """Meetings, tables, polls, exports, catch-up and calendar files exist only for the board's
-members: everyone else gets a 404, and their sockets are refused."""
+members: everyone else gets a 404, and their sockets are refused. The event stream reads the
+database outside the request's transaction, so its refusals are in test_event_stream.py."""
 
 import pytest
 

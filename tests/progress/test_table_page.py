@@ -54,6 +54,28 @@ def test_filter_by_prefecture_and_by_kind(login, filled, author):
     ) == ["札幌市", "神戸市"]
 
 
+def test_a_national_bodys_row_comes_after_the_local_governments(
+    login, filled, author, board, columns
+):
+    """Members from ministries (no local-government code) fill rows too: after 沖縄, on every
+    sort, under their own kind, in the exports."""
+    ministry = MunicipalityFactory(
+        code=None, national_identifier="mhlw", prefecture="", name="厚生労働省", kind="national"
+    )
+    official = MembershipFactory(board=board, user=UserFactory(municipality=ministry)).user
+    services.save_row(official, filled, typed(columns, "75"), 0)
+    client = login(author)
+    page = client.get(f"/progress/{filled.pk}/").content.decode()
+    assert names_in_order(page) == ["札幌市", "羽曳野市", "神戸市", "与那国町", "厚生労働省"]
+    by_kind = client.get(f"/progress/{filled.pk}/?sort=kind").content.decode()
+    assert names_in_order(by_kind)[-1] == "厚生労働省"
+    national = client.get(f"/progress/{filled.pk}/?kind=national").content.decode()
+    assert names_in_order(national) == ["厚生労働省"]
+    assert "厚生労働省" in client.get(f"/progress/{filled.pk}/export.csv").content.decode(
+        "utf-8-sig"
+    )
+
+
 def test_bad_sort_and_filter_values_fall_back_to_the_defaults(login, filled, author):
     response = login(author).get(f"/progress/{filled.pk}/?sort=<x>&prefecture=9999&kind=zzz")
     assert response.status_code == 200
@@ -176,10 +198,11 @@ def test_the_table_page_costs_the_same_queries_for_3_or_30_rows(
     client = login(author)
     # session, user, table, membership, columns, the member's own row, organisations not
     # answered (for the host), the member's organisation (named on the row form), the
-    # notification badge; and, once per table state, the rows and the revisions.
-    with django_assert_num_queries(11):
+    # notification and conversation badges; and, once per table state, the rows and the
+    # revisions.
+    with django_assert_num_queries(12):
         assert client.get(f"/progress/{table.pk}/").status_code == 200
-    with django_assert_num_queries(9):  # the shared parts now come from the cache
+    with django_assert_num_queries(10):  # the shared parts now come from the cache
         assert client.get(f"/progress/{table.pk}/").status_code == 200
 
 

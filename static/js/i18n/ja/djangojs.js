@@ -20,6 +20,9 @@
   django.catalog = django.catalog || {};
   
   const newcatalog = {
+    "%(count)s file attached.": [
+      "%(count)s \u4ef6\u306e\u30d5\u30a1\u30a4\u30eb\u3092\u6dfb\u4ed8\u3057\u307e\u3057\u305f\u3002"
+    ],
     "%(count)s new or updated topic.": [
       "\u65b0\u3057\u3044\u30fb\u66f4\u65b0\u3055\u308c\u305f\u30c8\u30d4\u30c3\u30af\u304c%(count)s\u4ef6\u3042\u308a\u307e\u3059\u3002"
     ],
@@ -29,6 +32,10 @@
     "%(count)s suggestion; use the arrow keys.": [
       "\u5019\u88dc\u304c%(count)s\u4ef6\u3042\u308a\u307e\u3059\u3002\u4e0a\u4e0b\u30ad\u30fc\u3067\u9078\u3079\u307e\u3059\u3002"
     ],
+    "%(name)s read up to #%(number)s": "%(name)s\u3055\u3093\u304c#%(number)s\u307e\u3067\u65e2\u8aad",
+    "%(names)s is typing\u2026": [
+      "%(names)s\u3055\u3093\u304c\u5165\u529b\u4e2d\u2026"
+    ],
     "%(sel)s of %(cnt)s selected": [
       "%(cnt)s\u500b\u4e2d%(sel)s\u500b\u9078\u629e"
     ],
@@ -36,8 +43,10 @@
       "\u9078\u629e\u3055\u308c\u305f%s\u4ef6\u306e\u30aa\u30d7\u30b7\u30e7\u30f3\u306f\u975e\u8868\u793a\u3067\u3059\u3002"
     ],
     "(click to clear)": "(\u30af\u30ea\u30c3\u30af\u3067\u30af\u30ea\u30a2)",
+    ", ": "\u3001",
     "6 a.m.": "\u5348\u524d 6 \u6642",
     "6 p.m.": "\u5348\u5f8c 6 \u6642",
+    "A row was updated.": "\u884c\u304c\u66f4\u65b0\u3055\u308c\u307e\u3057\u305f\uff1a",
     "April": "4\u6708",
     "August": "8\u6708",
     "Available %s": "\u5229\u7528\u53ef\u80fd %s",
@@ -57,12 +66,15 @@
     "July": "7\u6708",
     "June": "6\u6708",
     "Live updates are paused. Trying to reconnect\u2026": "\u30e9\u30a4\u30d6\u66f4\u65b0\u304c\u4e00\u6642\u505c\u6b62\u3057\u3066\u3044\u307e\u3059\u3002\u518d\u63a5\u7d9a\u3092\u8a66\u307f\u3066\u3044\u307e\u3059\u2026",
+    "Live updates are paused; the table catches up when they return.": "\u30e9\u30a4\u30d6\u66f4\u65b0\u304c\u4e00\u6642\u505c\u6b62\u3057\u3066\u3044\u307e\u3059\u3002\u518d\u958b\u3059\u308b\u3068\u8868\u304c\u8ffd\u3044\u3064\u304d\u307e\u3059\u3002",
     "Live updates run over plain HTTP.": "\u30e9\u30a4\u30d6\u66f4\u65b0\u306f\u4ee3\u66ff\u65b9\u5f0f\uff08HTTP\uff09\u3067\u52d5\u4f5c\u3057\u3066\u3044\u307e\u3059\u3002",
     "March": "3\u6708",
     "May": "5\u6708",
     "Midnight": "0\u6642",
     "Monday": "\u6708\u66dc\u65e5",
     "Much has changed; please reload the page.": "\u66f4\u65b0\u304c\u591a\u3044\u305f\u3081\u3001\u30da\u30fc\u30b8\u3092\u518d\u8aad\u307f\u8fbc\u307f\u3057\u3066\u304f\u3060\u3055\u3044\u3002",
+    "New answers arrived; reload to sort them.": "\u65b0\u3057\u3044\u56de\u7b54\u304c\u5c4a\u304d\u307e\u3057\u305f\u3002\u4e26\u3079\u66ff\u3048\u308b\u306b\u306f\u518d\u8aad\u307f\u8fbc\u307f\u3057\u3066\u304f\u3060\u3055\u3044\u3002",
+    "New message from %(name)s": "\u65b0\u3057\u3044\u30e1\u30c3\u30bb\u30fc\u30b8\uff1a%(name)s",
     "New reply from %(name)s": "\u65b0\u3057\u3044\u8fd4\u4fe1\uff1a%(name)s",
     "Noon": "12\u6642",
     "Note: You are %s hour ahead of server time.": [
@@ -84,17 +96,23 @@
     "Show": "\u8868\u793a\u3059\u308b",
     "Show the latest replies": "\u6700\u65b0\u306e\u8fd4\u4fe1\u3092\u8868\u793a",
     "Sunday": "\u65e5\u66dc\u65e5",
+    "The file could not be sent. Check the connection and try again.": "\u30d5\u30a1\u30a4\u30eb\u3092\u9001\u4fe1\u3067\u304d\u307e\u305b\u3093\u3067\u3057\u305f\u3002\u901a\u4fe1\u3092\u78ba\u8a8d\u3057\u3066\u3001\u3082\u3046\u4e00\u5ea6\u304a\u8a66\u3057\u304f\u3060\u3055\u3044\u3002",
+    "This was not posted. The draft is kept in this browser.": "\u6295\u7a3f\u3067\u304d\u307e\u305b\u3093\u3067\u3057\u305f\u3002\u4e0b\u66f8\u304d\u306f\u3053\u306e\u30d6\u30e9\u30a6\u30b6\u30fc\u306b\u4fdd\u5b58\u3055\u308c\u3066\u3044\u307e\u3059\u3002",
     "Thursday": "\u6728\u66dc\u65e5",
     "Today": "\u4eca\u65e5",
     "Tomorrow": "\u660e\u65e5",
     "Tuesday": "\u706b\u66dc\u65e5",
     "Type into this box to filter down the list of available %s.": "\u4f7f\u7528\u53ef\u80fd\u306a %s \u306e\u30ea\u30b9\u30c8\u3092\u7d5e\u308a\u8fbc\u3080\u306b\u306f\u3001\u3053\u306e\u30dc\u30c3\u30af\u30b9\u306b\u5165\u529b\u3057\u307e\u3059\u3002",
     "Type into this box to filter down the list of selected %s.": "\u9078\u629e\u3055\u308c\u305f%s\u306e\u30ea\u30b9\u30c8\u3092\u7d5e\u308a\u8fbc\u3080\u306b\u306f\u3001\u3053\u306e\u30dc\u30c3\u30af\u30b9\u306b\u5165\u529b\u3057\u307e\u3059\u3002",
+    "Uploading %(names)s\u2026": "%(names)s \u3092\u9001\u4fe1\u3057\u3066\u3044\u307e\u3059\u2026",
     "Wednesday": "\u6c34\u66dc\u65e5",
     "Yesterday": "\u6628\u65e5",
+    "You can no longer see this conversation.": "\u3053\u306e\u4f1a\u8a71\u3092\u8868\u793a\u3067\u304d\u306a\u304f\u306a\u308a\u307e\u3057\u305f\u3002",
     "You have selected an action, and you haven\u2019t made any changes on individual fields. You\u2019re probably looking for the Go button rather than the Save button.": "\u64cd\u4f5c\u3092\u9078\u629e\u3057\u307e\u3057\u305f\u304c\u3001\u30d5\u30a3\u30fc\u30eb\u30c9\u306b\u5909\u66f4\u306f\u3042\u308a\u307e\u305b\u3093\u3067\u3057\u305f\u3002\u3082\u3057\u304b\u3057\u3066\u4fdd\u5b58\u30dc\u30bf\u30f3\u3067\u306f\u306a\u304f\u3066\u5b9f\u884c\u30dc\u30bf\u30f3\u3092\u304a\u63a2\u3057\u3067\u3059\u304b\u3002",
     "You have selected an action, but you haven\u2019t saved your changes to individual fields yet. Please click OK to save. You\u2019ll need to re-run the action.": "\u64cd\u4f5c\u3092\u9078\u629e\u3057\u307e\u3057\u305f\u304c\u3001\u30d5\u30a3\u30fc\u30eb\u30c9\u306b\u672a\u4fdd\u5b58\u306e\u5909\u66f4\u304c\u3042\u308a\u307e\u3059\u3002OK\u3092\u30af\u30ea\u30c3\u30af\u3057\u3066\u4fdd\u5b58\u3057\u3066\u304f\u3060\u3055\u3044\u3002\u305d\u306e\u5f8c\u3001\u64cd\u4f5c\u3092\u518d\u5ea6\u5b9f\u884c\u3059\u308b\u5fc5\u8981\u304c\u3042\u308a\u307e\u3059\u3002",
     "You have unsaved changes on individual editable fields. If you run an action, your unsaved changes will be lost.": "\u30d5\u30a3\u30fc\u30eb\u30c9\u306b\u672a\u4fdd\u5b58\u306e\u5909\u66f4\u304c\u3042\u308a\u307e\u3059\u3002\u64cd\u4f5c\u3092\u5b9f\u884c\u3059\u308b\u3068\u672a\u4fdd\u5b58\u306e\u5909\u66f4\u306f\u5931\u308f\u308c\u307e\u3059\u3002",
+    "Your last submission was not confirmed as posted. Check the text and post it again.": "\u524d\u56de\u306e\u9001\u4fe1\u306f\u6295\u7a3f\u3055\u308c\u305f\u3053\u3068\u3092\u78ba\u8a8d\u3067\u304d\u307e\u305b\u3093\u3067\u3057\u305f\u3002\u5185\u5bb9\u3092\u78ba\u8a8d\u3057\u3066\u3001\u3082\u3046\u4e00\u5ea6\u9001\u4fe1\u3057\u3066\u304f\u3060\u3055\u3044\u3002",
+    "Your unfinished draft was restored.": "\u66f8\u304d\u304b\u3051\u306e\u4e0b\u66f8\u304d\u3092\u5fa9\u5143\u3057\u307e\u3057\u305f\u3002",
     "abbrev. day Friday\u0004Fri": "\u91d1",
     "abbrev. day Monday\u0004Mon": "\u6708",
     "abbrev. day Saturday\u0004Sat": "\u571f",
@@ -120,7 +138,8 @@
     "one letter Sunday\u0004S": "\u65e5",
     "one letter Thursday\u0004T": "\u6728",
     "one letter Tuesday\u0004T": "\u706b",
-    "one letter Wednesday\u0004W": "\u6c34"
+    "one letter Wednesday\u0004W": "\u6c34",
+    "screenshot": "\u30b9\u30af\u30ea\u30fc\u30f3\u30b7\u30e7\u30c3\u30c8"
   };
   for (const key in newcatalog) {
     django.catalog[key] = newcatalog[key];
