@@ -110,20 +110,42 @@ def guide_history(field: Field) -> QuerySet[GuideRevision]:
 @dataclass
 class CalendarMonth:
     month: int
-    entries: list[CalendarEntry] = dataclass_field(default_factory=list)
+    entries: list = dataclass_field(default_factory=list)  # CalendarEntry, or dicts of one
     is_current: bool = False
 
 
-def calendar_of(field: Field) -> list[CalendarMonth]:
-    """The twelve months of the fiscal year, April first, with the field's recurring work."""
+def _months(entries) -> list[CalendarMonth]:
     this_month = timezone.localdate().month
     months = {
         month: CalendarMonth(month, is_current=month == this_month)
         for month in CalendarEntry.MONTHS_OF_FISCAL_YEAR
     }
-    for entry in field.calendar_entries.order_by("month", "id"):
-        months[entry.month].entries.append(entry)
+    for entry in entries:
+        months[entry["month"] if isinstance(entry, dict) else entry.month].entries.append(entry)
     return [months[month] for month in CalendarEntry.MONTHS_OF_FISCAL_YEAR]
+
+
+def calendar_of(field: Field) -> list[CalendarMonth]:
+    """The twelve months of the fiscal year, April first, with the field's recurring work."""
+    return _months(field.calendar_entries.order_by("month", "id"))
+
+
+def calendar_key(field_id: int) -> str:
+    return f"fields.calendar:{field_id}"
+
+
+def cached_calendar_of(field: Field) -> list[CalendarMonth]:
+    """The calendar as a field's page shows it: its entries (``pk``, ``month``, ``title``,
+    ``description``) come from the cache, which the services empty on every change."""
+    entries = cache.get(calendar_key(field.pk))
+    if entries is None:
+        entries = list(
+            field.calendar_entries.order_by("month", "id").values(
+                "pk", "month", "title", "description"
+            )
+        )
+        cache.set(calendar_key(field.pk), entries, CALENDAR_SECONDS)
+    return _months(entries)
 
 
 def best_answer_ids(board_ids: list[int], limit: int = 6) -> list[int]:
@@ -212,6 +234,7 @@ def shared_handover_notes(user, field: Field, limit: int | None = None) -> list[
 ORGANISATION_KINDS = Municipality.Kind
 BEST_ANSWERS_SECONDS = 300
 PEOPLE_SECONDS = 300
+CALENDAR_SECONDS = 3600
 
 
 @dataclass

@@ -1,13 +1,14 @@
 """Every write about fields of work: department names, boards of a field, the guide, the
 calendar of the year and handover notes."""
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fields import permissions
+from fields import permissions, queries
 from fields.matching import normalise
 from fields.models import (
     CalendarEntry,
@@ -186,7 +187,16 @@ def edit_guide(author, field: Field, body: str, note: str = "", *, base: int) ->
     )
 
 
+def _forget_calendar(field_id: int) -> None:
+    """Empty the field page's cached calendar now and again after the commit (a page read in
+    between would otherwise keep the old entries in the cache)."""
+    key = queries.calendar_key(field_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def _record_calendar_change(actor, entry: CalendarEntry, action: str) -> None:
+    _forget_calendar(entry.field_id)
     CalendarRevision.objects.create(
         field_id=entry.field_id,
         entry=entry,

@@ -92,7 +92,7 @@ def field_detail(request, slug):
         "joinable": any(can_join_board(user, e.board, e.membership) for e in boards),
         "guide": guide,
         "guide_html": guide.html if guide else "",
-        "calendar": queries.calendar_of(field),
+        "calendar": queries.cached_calendar_of(field),
         "best_answers": best,
         "unanswered": waiting,
         "people": queries.people_for_field_page(user, field, PEOPLE_ON_FIELD_PAGE),

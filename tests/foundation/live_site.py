@@ -97,6 +97,10 @@ class MigratedSite:
         manage(site.env, "migrate", "--noinput")
         return site
 
+    def clone_database(self, name: str) -> None:
+        """A PostgreSQL database ``name`` made from the migrated one (dropped first if there)."""
+        _recreate(_postgres_url(), name, self.template)
+
     def copy(self, name: str) -> dict:
         """The environment of a fresh copy of the migrated database, for one test module."""
         env = {**self.env, "ONLINECITYHALL_TEST_SITE": uuid.uuid4().hex}

@@ -3,7 +3,8 @@
 The real launcher (``python -m onlinecityhall.run --workers 2``: uvicorn's master with two
 worker processes, and the task worker) serves a database of its own (see ``live_site``).
 Members read pages and reply from several threads while a web worker and the task worker are
-killed; afterwards the launcher gets SIGTERM with WebSockets and event streams open. The tests
+killed, or while every PostgreSQL connection of the site's database is terminated (a restart, a
+failover); afterwards the launcher gets SIGTERM with WebSockets and event streams open. The tests
 assert outcomes, never durations: the generous deadlines below only keep a broken site from
 hanging the run.
 """
@@ -21,7 +22,7 @@ import pytest
 import websockets
 
 from onlinecityhall import run
-from tests.foundation.live_site import Site, alive, shell
+from tests.foundation.live_site import Site, _postgres_url, alive, shell
 
 MEMBERS = 4
 GUARD_SECONDS = 120
@@ -34,6 +35,22 @@ def site(migrated_site, tmp_path_factory):
         env, f"from tests.foundation import concurrent_site; concurrent_site.seed({MEMBERS})"
     )
     site = Site(env, tmp_path_factory.mktemp("faults") / "site.log", workers=2)
+    site.seeded = seeded
+    try:
+        site.start()
+        yield site
+    finally:
+        site.stop()
+
+
+@pytest.fixture(scope="module")
+def blip_site(migrated_site, tmp_path_factory):
+    """A second site of the same shape, whose database connections are cut."""
+    env = migrated_site.copy("blip")
+    seeded = shell(
+        env, f"from tests.foundation import concurrent_site; concurrent_site.seed({MEMBERS})"
+    )
+    site = Site(env, tmp_path_factory.mktemp("blip") / "site.log", workers=2)
     site.seeded = seeded
     try:
         site.start()
@@ -153,6 +170,46 @@ def test_a_killed_web_worker_and_task_worker_cost_only_the_requests_in_flight(si
     assert outcome["numbers"] == list(range(1, outcome["posts"] + 1))
     # The watchers were told up to the latest reply, by the new task worker.
     assert outcome["untold_watchers"] == []
+
+
+def _terminate_database_connections(site: Site) -> int:
+    """Terminate every backend of the site's own database (never another database's)."""
+    import psycopg
+
+    with psycopg.connect(site.env["DATABASE_URL"], autocommit=True) as admin:
+        return admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+
+
+@pytest.mark.skipif(not _postgres_url(), reason="needs PostgreSQL (DATABASE_URL)")
+def test_terminated_database_connections_cost_only_the_requests_in_flight(blip_site):
+    site = blip_site
+    with Members(site) as members:
+        _wait_for(lambda: members.answered_since(0) >= 3 * MEMBERS, "members to get going")
+        cut_at = time.monotonic()
+        terminated = _terminate_database_connections(site)
+        cut_done = time.monotonic()
+        # The web workers' pools and the task worker reconnect by themselves.
+        _wait_for(lambda: members.answered_since(cut_done) >= 3 * MEMBERS, "rounds after")
+    tasks = site.wait_for_empty_queue()
+
+    assert terminated >= 1
+    # Only a request that was using a connection as it was cut may have failed.
+    failed = [visit for visit in members.visits if visit.status not in (200, 302)]
+    assert all(v.started <= cut_done and v.ended >= cut_at for v in failed), failed
+    assert tasks["queue_depth"] == 0
+    assert site.launcher.poll() is None  # the launcher and its parts kept running
+    assert site.request("/boards/", site.seeded["sessions"][0]) == 200
+    outcome = shell(
+        site.env,
+        "from tests.foundation import concurrent_site; "
+        f"concurrent_site.report({site.seeded['topic']}, bodies=True)",
+    )
+    answered = [v.body for v in members.visits if v.what == "reply" and v.status == 302]
+    assert all(outcome["bodies"].count(body) == 1 for body in answered)
+    assert outcome["posts"] == outcome["post_count"] == outcome["board_post_count"]
 
 
 async def _open_connections(site: Site, sockets: int, streams: int):
