@@ -28,35 +28,30 @@ MEMBERS = 4
 GUARD_SECONDS = 120
 
 
-@pytest.fixture(scope="module")
-def site(migrated_site, tmp_path_factory):
-    env = migrated_site.copy("faults")
+def _serve(migrated_site, tmp_path_factory, name: str):
+    """The launcher with two web workers on a seeded copy of the migrated site database."""
+    env = migrated_site.copy(name)
     seeded = shell(
         env, f"from tests.foundation import concurrent_site; concurrent_site.seed({MEMBERS})"
     )
-    site = Site(env, tmp_path_factory.mktemp("faults") / "site.log", workers=2)
+    site = Site(env, tmp_path_factory.mktemp(name) / "site.log", workers=2)
     site.seeded = seeded
     try:
         site.start()
         yield site
     finally:
         site.stop()
+
+
+@pytest.fixture(scope="module")
+def site(migrated_site, tmp_path_factory):
+    yield from _serve(migrated_site, tmp_path_factory, "faults")
 
 
 @pytest.fixture(scope="module")
 def blip_site(migrated_site, tmp_path_factory):
     """A second site of the same shape, whose database connections are cut."""
-    env = migrated_site.copy("blip")
-    seeded = shell(
-        env, f"from tests.foundation import concurrent_site; concurrent_site.seed({MEMBERS})"
-    )
-    site = Site(env, tmp_path_factory.mktemp("blip") / "site.log", workers=2)
-    site.seeded = seeded
-    try:
-        site.start()
-        yield site
-    finally:
-        site.stop()
+    yield from _serve(migrated_site, tmp_path_factory, "blip")
 
 
 @dataclass
