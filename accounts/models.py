@@ -233,7 +233,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        indexes = [models.Index(fields=["status", "date_joined"])]
+        indexes = [
+            models.Index(fields=["status", "date_joined"]),
+            # The members listed as people to ask: field pages join a field's assignments with
+            # these ids (an index-only scan instead of reading every member row).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(ask_me=True, is_active=True, status="verified"),
+                name="member_ask_me",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.full_name or self.email
@@ -290,7 +299,10 @@ class Assignment(models.Model):
         ordering = ["-started_on", "-id"]
         indexes = [
             models.Index(fields=["department"]),
-            models.Index(fields=["field", "user"], name="assignment_field_user"),
+            # Who held a field and since when, without reading the assignment rows.
+            models.Index(
+                fields=["field", "user", "started_on"], name="assignment_field_user_start"
+            ),
         ]
 
     def __str__(self) -> str:

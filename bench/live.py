@@ -58,6 +58,8 @@ import websockets
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/och_bench_live"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
+# Extra uvicorn options for every server of a run, product and bare alike (--server-args).
+SERVER_ARGS: list[str] = []
 MARKER = re.compile(r"benchlive-(\d+)-end")
 LOST_AFTER = 10.0
 CONNECT_CONCURRENCY = 50
@@ -192,7 +194,7 @@ def start_servers(kind: str, count: int, env: dict, log_dir: Path, label: str) -
     for index in range(count):
         port = free_port()
         command = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)]
-        command += ["--no-access-log"]
+        command += ["--no-access-log", *SERVER_ARGS]
         if kind == "bare":
             command += [
                 "--app-dir",
@@ -994,7 +996,13 @@ def main() -> None:
         "--message-interval", type=float, default=0.05, help="seconds between messages"
     )
     parser.add_argument("--senders", type=int, default=8, help="messages in flight at most")
+    parser.add_argument(
+        "--server-args",
+        default="",
+        help='extra uvicorn options for every server, e.g. "--ws-per-message-deflate false"',
+    )
     args = parser.parse_args()
+    SERVER_ARGS[:] = args.server_args.split()
     args.clients = [int(value) for value in args.clients.split(",")]
 
     def give_up(signum, frame):

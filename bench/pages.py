@@ -52,6 +52,11 @@ def parse_arguments() -> argparse.Namespace:
     )
     parser.add_argument("--seed-only", action="store_true", help="prepare the database and stop")
     parser.add_argument("--skip-pool-comparison", action="store_true")
+    parser.add_argument(
+        "--side-by-side",
+        action="store_true",
+        help="also time board page 1 and the pages of fields of work alternately",
+    )
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each page's SQL")
     parser.add_argument(
         "--time-limit", type=float, default=1500, help="seconds for the measurements"
@@ -411,6 +416,58 @@ def measure(args, info, pages, sessions, deadline) -> dict:
     return results
 
 
+SIDE_BY_SIDE = ("first", "field", "people")
+
+
+def compare_pages(args, pages, sessions, deadline) -> list[dict]:
+    """Board page 1 and the pages of fields of work on one server, request by request in turn,
+    with one client and then with all: whatever else runs on the machine weighs on each page
+    alike, so their ratio holds on a busy machine where the sequential figures do not."""
+    chosen = {page.key: page for page in pages if page.key in SIDE_BY_SIDE}
+    if "first" not in chosen or len(chosen) < 2:
+        return []
+    jobs = {key: bench_http.Job(page) for key, page in chosen.items()}
+    rows = []
+    with bench_http.Server(server_environment(args, pool=True)) as server:
+        clients = [bench_http.Client(server.port, {"sessionid": key}) for key in sessions]
+        single = bench_http.run_alternating(jobs, clients[:1], args.requests, args.warmup, deadline)
+        many = bench_http.run_alternating(
+            jobs, clients, args.requests, max(2, args.warmup // 2), deadline
+        )
+    board = bench_http.summary(single["first"]), bench_http.summary(many["first"])
+    for key, page in chosen.items():
+        one, all_clients = bench_http.summary(single[key]), bench_http.summary(many[key])
+        rows.append(
+            {
+                "page": page.name,
+                "1": one,
+                "n": all_clients,
+                "ratio_1": one["p95"] / board[0]["p95"],
+                "ratio_n": all_clients["p95"] / board[1]["p95"],
+            }
+        )
+        log(
+            f"  side by side {page.name}: 1 client p50 {one['p50']:.1f} / p95 {one['p95']:.1f}; "
+            f"{len(clients)} clients p50 {all_clients['p50']:.1f} / p95 {all_clients['p95']:.1f} ms"
+        )
+    return rows
+
+
+def side_by_side_report(rows: list[dict], clients: int) -> str:
+    lines = [
+        f"| page | 1 client p50 / p95 | {clients} clients p50 / p95 "
+        f"| p95 ÷ board page 1: 1 client / {clients} clients |",
+        "|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['page']} | {row['1']['p50']:.0f} / {row['1']['p95']:.0f} "
+            f"| {row['n']['p50']:.0f} / {row['n']['p95']:.0f} "
+            f"| {row['ratio_1']:.2f} / {row['ratio_n']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
 MODES = {True: "psycopg pool", False: "persistent (CONN_MAX_AGE=60)"}
 
 
@@ -588,6 +645,12 @@ def main() -> int:
     log(report(pages, args.clients))
     log(f"\nLoad: before {results['load_before']}; after {results['load_after']}.")
     log(f"Code: {results['code']}")
+    if args.side_by_side:
+        results["side_by_side"] = compare_pages(args, pages, sessions, deadline)
+        if results["side_by_side"]:
+            log("\n## Board page 1 and the pages of fields of work, alternating\n")
+            log(side_by_side_report(results["side_by_side"], args.clients))
+            log(f"Load after the side-by-side run: {load_note()}.")
     rows = []
     if not args.skip_pool_comparison:
         try:

@@ -321,6 +321,42 @@ def run_interleaved(job: Job, clients: dict, count: int, warmup: int, deadline: 
     return {label: [value for part in parts for value in part] for label, parts in results.items()}
 
 
+def run_alternating(jobs: dict, clients: list, count: int, warmup: int, deadline: float) -> dict:
+    """Several pages on one server, alternating request by request (the order flips every
+    round), so that background load weighs on each page alike. ``jobs`` maps a label to its
+    job; each client runs in a thread of its own; ``count`` requests per page in all."""
+    labels = list(jobs)
+    per_client = max(1, count // len(clients))
+    results = {label: [[] for _ in clients] for label in labels}
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(clients))
+
+    def work(index: int) -> None:
+        try:
+            for label in labels:
+                for _ in range(warmup):
+                    jobs[label].send(clients[index])
+            barrier.wait(timeout=120)
+            for round_number in range(per_client):
+                if time.monotonic() > deadline:
+                    break
+                order = labels if round_number % 2 == 0 else labels[::-1]
+                for label in order:
+                    results[label][index].append(jobs[label].send(clients[index])[1])
+        except BaseException as error:  # noqa: BLE001 - re-raised in the main thread
+            errors.append(error)
+            barrier.abort()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return {label: [value for part in parts for value in part] for label, parts in results.items()}
+
+
 def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return float("nan")

@@ -235,7 +235,7 @@ class Loader:
                 (user_id, f"!bench{user_id}", False, f"member{user_id}@city{municipality}.lg.jp",
                  f"{surname} {given}", f"{surname}{user_id}", department,
                  rng.choice(words.POSITIONS), "", "", "verified", joined, False, "", "", False,
-                 False, True, joined, municipality, False, "", False)
+                 False, True, joined, municipality, False, "", False, 0)
             )  # fmt: skip
         self.copy(
             "accounts_user",
@@ -243,7 +243,7 @@ class Loader:
              "position", "can_help_with", "language", "status", "status_changed_at",
              "domain_mismatch", "review_note", "status_reason", "is_site_moderator", "is_staff",
              "is_active", "date_joined", "municipality_id", "ask_me", "verified_through_domain",
-             "needs_recheck"),
+             "needs_recheck", "avatar_version"),
             users,
         )  # fmt: skip
         # Members join boards in proportion to the boards' sizes; the bench readers join all.

@@ -454,6 +454,29 @@ def pending_list(burst: int, repeats: int) -> None:
         cursor.execute(f"ALTER INDEX search_doc_terms SET ({GIN_OPTIONS})")
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process, its finished children and (when the database runs on this
+    machine) its database backend: on a busy machine the wall-clock time of a build says
+    little, its CPU time what two idle cores would need."""
+    import resource
+
+    from django.db import connection
+
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        pass  # a database elsewhere: its share is not counted
+    return total
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -482,20 +505,29 @@ def main() -> None:
     rng = random.Random(2024)
     if Post.objects.count() != args.posts:
         seed(args.posts, rng)
-    build_seconds = None
+    build_seconds = build_cpu = None
     if not args.skip_build:
         print("Building the index …", flush=True)
-        started = time.monotonic()
+        started, cpu = time.monotonic(), cpu_seconds()
         rebuild(workers=args.workers)
-        build_seconds = time.monotonic() - started
+        build_seconds, build_cpu = time.monotonic() - started, cpu_seconds() - cpu
+        print(
+            f"Built in {build_seconds:.0f} s (load average {os.getloadavg()[0]:.1f}); CPU time "
+            f"{build_cpu:.0f} s (this process, its analysing workers and its database backend)",
+            flush=True,
+        )
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE search_postdocument")
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('search_postdocument'))")
         index_size = cursor.fetchone()[0]
 
+    measure(1, QUERIES + questions())  # warm the caches once
+    cpu = cpu_seconds()
     keyword_rows, keyword_timings = measure(args.repeats, QUERIES)
+    keyword_cpu, cpu = (cpu_seconds() - cpu) * 1000 / len(keyword_timings), cpu_seconds()
     question_rows, question_timings = measure(args.repeats, questions())
+    question_cpu = (cpu_seconds() - cpu) * 1000 / len(question_timings)
     print()
     print(f"Search over {args.posts:,} posts, PostgreSQL, {args.repeats} runs per query")
     print()
@@ -505,16 +537,19 @@ def main() -> None:
         shown = query if len(query) < 30 else f"{query[:24]}… ({len(query)} characters)"
         print(f"| {shown} | {total:,} | {median:.1f} | {worst:.1f} |")
     print()
-    print("| posts | index build | index size | queries | p50 | p95 |")
-    print("|---:|---:|---:|---|---:|---:|")
-    build = f"{build_seconds:.0f} s" if build_seconds is not None else "–"
-    for name, timings in (
-        (f"{len(QUERIES)} keyword queries", keyword_timings),
-        (f"{len(question_rows)} questions of ~200 characters", question_timings),
+    print(f"Load average while measuring: {' / '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    print()
+    print("| posts | index build (CPU time) | index size | queries | p50 | p95 | CPU per query |")
+    print("|---:|---:|---:|---|---:|---:|---:|")
+    build = f"{build_seconds:.0f} s ({build_cpu:.0f} s)" if build_seconds is not None else "–"
+    for name, timings, cpu in (
+        (f"{len(QUERIES)} keyword queries", keyword_timings, keyword_cpu),
+        (f"{len(question_rows)} questions of ~200 characters", question_timings, question_cpu),
     ):
         print(
             f"| {args.posts:,} | {build} | {index_size} | {name} | "
-            f"{percentile(timings, 0.5):.1f} ms | {percentile(timings, 0.95):.1f} ms |"
+            f"{percentile(timings, 0.5):.1f} ms | {percentile(timings, 0.95):.1f} ms | "
+            f"{cpu:.1f} ms |"
         )
     if args.pending:
         pending_list(args.pending, max(1, args.repeats // 2))

@@ -63,8 +63,8 @@ def configure(database_url: str | None, sqlite_path: str | None, fresh: bool = T
         os.environ["DATABASE_URL"] = database_url
         os.environ["DATABASE_POOL"] = "0"
         name = database_url.rsplit("/", 1)[1]
-        if not name.startswith("och_bench"):
-            sys.exit("The bench only uses databases named och_bench*.")
+        if "bench" not in name:
+            sys.exit("The bench drops and recreates its database: give one named *bench*.")
         if fresh:
             subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name],
                            capture_output=True, check=False)  # fmt: skip

@@ -13,6 +13,13 @@ the more streams a worker had served, the more events went missing for everyone.
 receive per message stays pending across heartbeats (``Subscription.next_message``), and at
 the end the stream wakes it with a message of its own before leaving its groups.
 
+A stream ends as soon as its server is asked to stop (SIGTERM or SIGINT), with the proper end
+of its response: uvicorn closes WebSockets at once (1012) but lets an HTTP response run until
+its graceful-shutdown timeout and then cuts it, so without this every open stream held the
+shutdown for that long. ``stop_streams`` is called from a handler chained in front of the
+server's own (only where the server installed one, in the main thread); the browser's
+EventSource reconnects by itself after the ``retry`` hint, to whichever server is up.
+
 A stream holds no database connection while it waits. Django returns a request's connection
 (to the psycopg pool) only when the response ends, and a stream's response lasts minutes: with
 plain ``sync_to_async`` every open stream kept one of the pool's ten connections, and from the
@@ -25,7 +32,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import signal
+import threading
 import time
+import weakref
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -39,6 +49,51 @@ HEARTBEAT = ": heartbeat\n\n"
 RETRY = "retry: 3000\n\n"
 STOP_WAIT_SECONDS = 2.0
 STREAM_SECONDS = 240  # then the browser's EventSource reconnects: no proxy holds a stream forever
+SERVER_STOPPING = "server.stopping"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+# Set once the server this process runs is stopping; and one event per loop serving streams,
+# to wake the streams waiting on it.
+_stop_requested = False
+_stopping: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Event]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def stop_streams() -> None:
+    """End every open stream of this process (each sends the end of its response), and any
+    stream opened after this at its first wait."""
+    global _stop_requested
+    _stop_requested = True
+    for loop, event in list(_stopping.items()):
+        with contextlib.suppress(RuntimeError):  # a loop closed meanwhile
+            loop.call_soon_threadsafe(event.set)
+
+
+def _stopping_event() -> asyncio.Event:
+    loop = asyncio.get_running_loop()
+    event = _stopping.get(loop)
+    if event is None:
+        event = _stopping[loop] = asyncio.Event()
+        _chain_stop_signals()
+    return event
+
+
+def _chain_stop_signals() -> None:
+    """Run ``stop_streams`` before the server's own handler of each stop signal."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for number in STOP_SIGNALS:
+        previous = signal.getsignal(number)
+        if not callable(previous) or getattr(previous, "chained_by_streams", False):
+            continue  # no server handler to chain to (the default action stays), or done
+
+        def handler(signum, frame, previous=previous):
+            stop_streams()
+            previous(signum, frame)
+
+        handler.chained_by_streams = True
+        signal.signal(number, handler)
 
 
 def format_event(event: dict) -> str:
@@ -74,14 +129,26 @@ class Subscription:
         self.groups.append(new_group)
 
     async def next_message(self, timeout: float) -> dict | None:
-        """The next message, or None after ``timeout`` (the receive stays pending)."""
+        """The next message, or None after ``timeout`` (the receive stays pending), or
+        ``{"type": SERVER_STOPPING}`` when the server is stopping: the stream should end."""
         if self.receiver is None:
             self.receiver = asyncio.ensure_future(self.layer.receive(self.channel))
-        done, _pending = await asyncio.wait({self.receiver}, timeout=timeout)
-        if not done:
-            return None
-        receiver, self.receiver = self.receiver, None
-        return receiver.result()
+        stopping = _stopping_event()
+        if _stop_requested:
+            return {"type": SERVER_STOPPING}
+        stop = asyncio.ensure_future(stopping.wait())
+        try:
+            done, _pending = await asyncio.wait(
+                {self.receiver, stop}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            stop.cancel()
+        if self.receiver in done:
+            receiver, self.receiver = self.receiver, None
+            return receiver.result()
+        if stop in done:
+            return {"type": SERVER_STOPPING}
+        return None
 
     async def close(self) -> None:
         if self.channel is None:
@@ -144,6 +211,8 @@ async def live_event_stream(
             message = await subscription.next_message(min(HEARTBEAT_SECONDS, remaining))
             if message is None:
                 yield HEARTBEAT
+            elif message["type"] == SERVER_STOPPING:
+                return  # the end of the response; EventSource reconnects to the next server
             elif message["type"] == event_type:
                 yield format_event(message["event"])
             elif message["type"] == "access.changed" and not await still_allowed(subscription):

@@ -10,3 +10,6 @@ class FieldsConfig(AppConfig):
 
     def ready(self) -> None:
         from fields import signals  # noqa: F401
+        from fields.queries import register_board_page_columns
+
+        register_board_page_columns()

@@ -1,6 +1,7 @@
 """Forms of the field pages, the people search and the assignment timeline."""
 
 import datetime
+import re
 
 from django import forms
 from django.utils import timezone
@@ -134,6 +135,82 @@ class HandoverNoteForm(forms.Form):
 
 class DepartmentNameForm(forms.Form):
     name = forms.CharField(label=_("Department name"), max_length=60)
+    move = forms.BooleanField(
+        label=_("If another field has this name, move it here"),
+        required=False,
+    )
+
+
+def split_words(text: str) -> list[str]:
+    """Words of a list typed one per line or separated by commas (、 ，,) or spaces."""
+    return [word for word in re.split(r"[\s,、，]+", text) if word]
+
+
+class FieldForm(forms.Form):
+    """Names, order and keywords of a field (moderators)."""
+
+    name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=40)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=80)
+    position = forms.IntegerField(
+        label=_("Position in the list"),
+        min_value=0,
+        max_value=32767,
+        help_text=_("Fields are listed by this number, smallest first."),
+    )
+    keywords = forms.CharField(
+        label=_("Keywords"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Words that, inside a department name, point to this field (e.g. 保健センター), "
+            "separated by spaces, commas or new lines."
+        ),
+    )
+
+    def clean_keywords(self):
+        return split_words(self.cleaned_data["keywords"])
+
+
+class FieldCreateForm(FieldForm):
+    slug = forms.SlugField(
+        label=_("Address"),
+        max_length=50,
+        help_text=_("Lower-case letters, digits and hyphens, used in the page address: "
+                    "/fields/<address>/. It cannot be changed later."),
+    )  # fmt: skip
+    position = forms.IntegerField(
+        label=_("Position in the list"),
+        min_value=0,
+        max_value=32767,
+        required=False,
+        help_text=_("Leave empty to put the field at the end of the list."),
+    )
+    department_names = forms.CharField(
+        label=_("Department names"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Names of sections that do this work, one per line (e.g. 健康増進課)."),
+    )
+    guide = forms.CharField(
+        label=_("First version of the guide (Markdown)"),
+        required=False,
+        max_length=30000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Optional: members can write and improve it later."),
+    )
+    field_order = ["slug", "name_ja", "name_en", "position", "keywords", "department_names"]
+
+    def clean_department_names(self):
+        names = [line.strip() for line in self.cleaned_data["department_names"].splitlines()]
+        too_long = [name for name in names if len(name) > 60]
+        if too_long:
+            raise forms.ValidationError(
+                _("A department name has at most 60 characters: %(name)s")
+                % {"name": too_long[0][:60] + "…"}
+            )
+        return [name for name in names if name]
 
 
 class FieldBoardsForm(forms.Form):

@@ -123,6 +123,36 @@ class CalendarEntry(models.Model):
         return self.MONTHS_OF_FISCAL_YEAR.index(self.month)
 
 
+class CalendarRevision(models.Model):
+    """One change to a field's calendar: an entry added, changed or deleted, with what it said
+    afterwards, who made the change and when. Kept when the entry itself is deleted."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("added")
+        CHANGED = "changed", _("changed")
+        DELETED = "deleted", _("deleted")
+
+    field = models.ForeignKey(Field, on_delete=models.CASCADE, related_name="calendar_revisions")
+    entry = models.ForeignKey(
+        CalendarEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    month = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=80)
+    description = models.TextField(max_length=1000, blank=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["field", "-created_at", "-id"], name="calendar_history")]
+
+    def __str__(self) -> str:
+        return f"{self.field_id} {self.action} {self.title}"
+
+
 class HandoverNote(models.Model):
     """引継書: what a successor needs, written by the person leaving a job, kept with the field.
 
@@ -157,6 +187,30 @@ class HandoverNote(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("fields:handover", args=[self.pk])
+
+
+class HandoverNoteRevision(models.Model):
+    """One saved version of handover notes (the first one included), with who saved it and when:
+    a successor can see what changed since they last read the notes."""
+
+    note = models.ForeignKey(HandoverNote, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=120)
+    body = models.TextField(max_length=30000)
+    is_shared = models.BooleanField()
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "number"], name="one_handover_revision_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.note_id} r{self.number}"
 
 
 class RoutedQuestion(models.Model):

@@ -120,6 +120,19 @@ def personalise(html: str, post: Post, controls: dict, csrf_token: str) -> str:
     return html.replace(_SHARED_CSRF_INPUT, f'name="csrfmiddlewaretoken" value="{csrf_token}"')
 
 
+def render_for_viewer(post: Post, topic: Topic, user, membership, controls: dict, token: str):
+    """The ordinary rendering of ``post`` for one viewer, as the page template would do it."""
+    context = {
+        "post": post,
+        "topic": topic,
+        "user": user,
+        "membership": membership,
+        "post_controls": controls,
+        "csrf_token": token,
+    }
+    return mark_safe(render_to_string(TEMPLATE, context))  # noqa: S308 - a template's output
+
+
 def page_fragments(
     posts: list[Post], topic: Topic, user, membership, controls: dict, token: str
 ) -> None:
@@ -133,15 +146,7 @@ def page_fragments(
     missing = {}
     for post in posts:
         if post.pk not in keys:
-            context = {
-                "post": post,
-                "topic": topic,
-                "user": user,
-                "membership": membership,
-                "post_controls": controls,
-                "csrf_token": token,
-            }
-            post.fragment = mark_safe(render_to_string(TEMPLATE, context))  # noqa: S308 - a template
+            post.fragment = render_for_viewer(post, topic, user, membership, controls, token)
             continue
         html = found.get(keys[post.pk])
         if html is None:

@@ -5,6 +5,7 @@ the last topic shown, and a topic page is a range of post numbers, which are den
 deleted post keeps its number as a placeholder. Both walk an index in its own order.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,23 @@ from forums.permissions import can_view_board
 
 TOPICS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
+
+
+# Columns that apps above forums add to the board row of a board page (fields: the field of
+# work the board serves), so the page links to them without a query of its own. Registered
+# from their AppConfig.ready: name -> function building the expression (a correlated subquery
+# on OuterRef("pk")).
+BOARD_PAGE_COLUMNS: dict[str, Callable] = {}
+
+
+def register_board_page_column(name: str, build: Callable) -> None:
+    BOARD_PAGE_COLUMNS[name] = build
+
+
+def board_for_page(slug: str) -> Board | None:
+    """The board of a board page, with its field and the columns other apps registered."""
+    columns = {name: build() for name, build in BOARD_PAGE_COLUMNS.items()}
+    return Board.objects.select_related("field").annotate(**columns).filter(slug=slug).first()
 
 
 def membership_of(user, board: Board) -> Membership | None:

@@ -37,7 +37,9 @@ def board_list(request):
 
 @verified_required
 def board_detail(request, slug):
-    board = get_object_or_404(Board.objects.select_related("field"), slug=slug)
+    board = queries.board_for_page(slug)
+    if board is None:
+        raise Http404
     membership = queries.membership_of(request.user, board)
     if not permissions.can_view_board(request.user, board, membership):
         if permissions.can_accept_invitation(request.user, board, membership):

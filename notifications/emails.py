@@ -14,11 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from forums.models import Post
+from forums.models import Membership, Post
 from forums.permissions import can_view_board, can_view_post
-from forums.queries import membership_of
 from notifications.models import Delivery, Kind, Notification
-from notifications.queries import email_deliveries
+from notifications.queries import email_deliveries, email_deliveries_of
 from notifications.text import describe
 from notifications.verification import verification_decision_message
 
@@ -69,15 +68,54 @@ def base_context(recipient, kind: str) -> dict:
 
 def send_notification_email(notification_id: int, post_id: int | None) -> bool:
     """Send the e-mail of one event at once. False when there is nothing to send any more."""
-    notification = (
+    return bool(send_notification_emails([notification_id], post_id))
+
+
+def send_notification_emails(notification_ids, post_id: int | None, failed=None) -> int:
+    """Send the e-mails of one event (``post_id``, when it is about a post) to many members;
+    returns how many were sent. What every e-mail needs is loaded once for the batch: the
+    notifications with their recipients, everyone's e-mail preferences, their memberships of
+    the boards concerned and the post with its files, five queries for fifty e-mails instead of
+    six per e-mail. ``failed(notification_id, error)``, when given, is called for an e-mail
+    that raised, and the others are still sent; without it the error propagates."""
+    notifications = list(
         Notification.objects.select_related("recipient", "actor__municipality", "topic__board")
-        .filter(pk=notification_id)
-        .first()
+        .filter(pk__in=list(notification_ids), recipient__is_active=True)
+        .order_by("pk")
     )
-    if notification is None or not notification.recipient.is_active:
-        return False
+    if not notifications:
+        return 0
+    recipient_ids = {notification.recipient_id for notification in notifications}
+    deliveries = email_deliveries_of(recipient_ids)
+    board_ids = {n.topic.board_id for n in notifications if n.topic_id is not None}
+    memberships = {
+        (membership.user_id, membership.board_id): membership
+        for membership in Membership.objects.filter(
+            user_id__in=recipient_ids, board_id__in=board_ids
+        )
+    }
+    post = None
+    if post_id is not None and board_ids:
+        post = (
+            Post.objects.select_related("author", "author_municipality")
+            .prefetch_related("attachments")
+            .filter(pk=post_id)
+            .first()
+        )
+    sent = 0
+    for notification in notifications:
+        try:
+            sent += _send_loaded(notification, deliveries, memberships, post)
+        except Exception as error:
+            if failed is None:
+                raise
+            failed(notification.pk, error)
+    return sent
+
+
+def _send_loaded(notification: Notification, deliveries, memberships, post) -> bool:
     recipient = notification.recipient
-    if email_deliveries(recipient)[notification.kind] != Delivery.IMMEDIATELY:
+    if deliveries[recipient.pk][notification.kind] != Delivery.IMMEDIATELY:
         return False
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         if notification.kind == Kind.VERIFICATION:
@@ -85,7 +123,10 @@ def send_notification_email(notification_id: int, post_id: int | None) -> bool:
         elif notification.kind in (Kind.JOIN_DECIDED, Kind.MODERATION, Kind.MEETING):
             parts = _notice_email(notification)
         else:
-            parts = _topic_email(notification, post_id)
+            membership = None
+            if notification.topic_id is not None:
+                membership = memberships.get((recipient.pk, notification.topic.board_id))
+            parts = _topic_email(notification, post, membership)
     if parts is None:
         return False
     subject, text, html = parts
@@ -154,14 +195,12 @@ def _notice_email(notification: Notification):
     return f"{notification.subject} – {settings.SITE_NAME}", text, html
 
 
-def _topic_email(notification: Notification, post_id: int | None):
+def _topic_email(notification: Notification, post: Post | None, membership):
     recipient, topic = notification.recipient, notification.topic
     if topic is None:
         return None
-    membership = membership_of(recipient, topic.board)
     if not can_view_board(recipient, topic.board, membership):
         return None
-    post = Post.objects.select_related("author", "author_municipality").filter(pk=post_id).first()
     quote = (
         post is not None
         and post.topic_id == topic.pk

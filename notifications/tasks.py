@@ -60,18 +60,16 @@ def send_notification_email(notification_id: int, post_id: int | None = None) ->
 
 @task()
 def send_notification_emails(notification_ids: list[int], post_id: int | None = None) -> int:
-    """A batch of e-mails about one event. One that fails is queued again on its own, so that a
-    re-run never sends the others twice."""
-    sent = 0
-    for notification_id in notification_ids:
-        try:
-            sent += emails.send_notification_email(notification_id, post_id)
-        except Exception:
-            logger.warning(
-                "E-mail of notification %s failed; queued again", notification_id, exc_info=True
-            )
-            send_notification_email.enqueue(notification_id, post_id)
-    return sent
+    """A batch of e-mails about one event, loaded together. One that fails is queued again on
+    its own, so that a re-run never sends the others twice."""
+
+    def failed(notification_id: int, error: Exception) -> None:
+        logger.warning(
+            "E-mail of notification %s failed; queued again", notification_id, exc_info=error
+        )
+        send_notification_email.enqueue(notification_id, post_id)
+
+    return emails.send_notification_emails(notification_ids, post_id, failed=failed)
 
 
 @task()

@@ -182,31 +182,53 @@ def document_lexemes(text: str) -> set[str]:
     from the text, readings of words in kanji, years."""
     prepared = prepare(_CONTROL.sub(" ", text))
     lexemes = {lexeme for _start, _end, lexeme in year_lexemes(prepared)}
-    from sudachipy import SplitMode
-
     tokenizer = _tokenizer()
     compound: list[str] = []  # readings of a run of nouns: 引継 + 書 → ykヒキツギショ
     for _offset, piece in _chunks(prepared):
         for morpheme in tokenizer.tokenize(piece):
-            pos = morpheme.part_of_speech()[0]
-            if pos in COMPOUND_POS:
-                compound.append(morpheme.reading_form())
+            in_compound, reading, found = _word_lexemes(morpheme)
+            if in_compound:
+                compound.append(reading)
                 if 1 < len(compound) <= 4:
                     _add_reading(lexemes, "".join(compound))
             else:
                 compound = []
-            if pos not in CONTENT_POS:
-                continue
-            parts = morpheme.split(SplitMode.A)
-            for unit in (morpheme, *parts) if len(parts) > 1 else (morpheme,):
-                surface, normalized = unit.surface(), unit.normalized_form()
-                if normalized != surface:
-                    word = _word_lexeme(normalized)
-                    if word and word != normalise(surface) and _KANJI.search(word):
-                        lexemes.add("xn" + word)
-                if _KANJI.search(surface):
-                    _add_reading(lexemes, unit.reading_form())
+            lexemes.update(found)
     return lexemes
+
+
+_WORD_CACHE_SIZE = 200_000
+_word_cache: dict[tuple[int, str], tuple[bool, str, tuple[str, ...]]] = {}
+
+
+def _word_lexemes(morpheme) -> tuple[bool, str, tuple[str, ...]]:
+    """What one word gives a document: whether it continues a run of nouns, its reading, and
+    its lexemes. A dictionary word always gives the same, so it is worked out once per process
+    (a rebuild meets the same few thousand words millions of times)."""
+    key = (morpheme.word_id(), morpheme.surface())
+    known = _word_cache.get(key)
+    if known is not None:
+        return known
+    from sudachipy import SplitMode
+
+    pos = morpheme.part_of_speech()[0]
+    found: set[str] = set()
+    if pos in CONTENT_POS:
+        parts = morpheme.split(SplitMode.A)
+        for unit in (morpheme, *parts) if len(parts) > 1 else (morpheme,):
+            surface, normalized = unit.surface(), unit.normalized_form()
+            if normalized != surface:
+                word = _word_lexeme(normalized)
+                if word and word != normalise(surface) and _KANJI.search(word):
+                    found.add("xn" + word)
+            if _KANJI.search(surface):
+                _add_reading(found, unit.reading_form())
+    known = (pos in COMPOUND_POS, morpheme.reading_form(), tuple(sorted(found)))
+    if not morpheme.is_oov():  # an unknown word's id is shared by every unknown word
+        if len(_word_cache) >= _WORD_CACHE_SIZE:
+            _word_cache.clear()
+        _word_cache[key] = known
+    return known
 
 
 def _add_reading(lexemes: set[str], reading: str) -> None:

@@ -39,6 +39,13 @@ class PostDocument(models.Model):
                 fields=["is_answer", "helpful_count", "created_at", "post"],
                 name="search_doc_quality",
             ),
+            # The same order over topics' first posts only: the best topics whose title holds
+            # a common word, without walking past the replies.
+            models.Index(
+                fields=["is_answer", "helpful_count", "created_at", "post"],
+                condition=models.Q(is_first=True),
+                name="search_doc_title_quality",
+            ),
         ]
 
     def __str__(self) -> str:

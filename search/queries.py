@@ -18,10 +18,11 @@ of a common word were scored).
 
 Candidates: on SQLite (the embedded default, a small site) every post that holds any concept
 is scored. On PostgreSQL, at a million posts, every post holding a rare concept is scored, and
-for common concepts the best posts in a precomputed quality order (accepted answer, helpful
-marks, then newest; a B-tree walked backwards) among those that hold all of the question's
-heaviest concepts, any two of them, or one of them in the title: an old exact answer is never
-dropped for its age alone.
+for common concepts (as typed or written otherwise) the best posts in a precomputed quality
+order (accepted answer, helpful marks, then newest; a B-tree walked backwards, or the GIN
+matches sorted, whichever reads less) among those that hold all of the question's heaviest
+concepts, any two of them, or one of them in the title: an old exact answer is never dropped
+for its age alone.
 """
 
 import math
@@ -44,13 +45,18 @@ CANDIDATES = RESULTS_PER_PAGE * MAX_PAGES
 SIMILAR_LIMIT = 5
 COUNT_CAP = 1000
 SCORED_CONCEPTS = 12  # the heaviest concepts of a long question are scored
-RARE_LIMIT = 2000  # a concept in at most this many posts: all of them are candidates
+RARE_LIMIT = 500  # a concept in at most this many posts: all of them are candidates
 PER_STRATEGY = 150  # candidates per strategy for common concepts (PostgreSQL)
 HEAVIEST = 4
-# A candidate query expected to match more posts than this walks the quality order (at most
-# WALK_ROWS posts) instead of reading and sorting every match from the GIN index.
-WALK_MIN_MATCHES = 5_000
-WALK_ROWS = 20_000
+# The first matches of a strategy in the quality order are found either by walking the quality
+# B-tree and checking each post's words (about WALK_ROW_COST times the work per post of
+# reading a match from the GIN index and sorting it, since the words are stored out of line),
+# or by reading every match from the GIN index and sorting them. A walk reads about
+# limit × documents / matches posts, so it is chosen when the expected matches exceed
+# sqrt(WALK_ROW_COST × limit × documents): 39,000 at a million posts. It stops after
+# WALK_ROWS posts whatever it found (the estimate assumes concepts occur independently).
+WALK_ROW_COST = 10
+WALK_ROWS = 2_000
 TITLE_SHARE = 0.1  # about one post in ten is a topic's first
 TIER_FACTOR = {TYPED: 1.0, VARIANT: 0.8, RELATED: 0.6}
 TITLE_BONUS = 0.5
@@ -254,20 +260,20 @@ def _ranked(
 QUALITY_ORDER = "d.is_answer DESC, d.helpful_count DESC, d.created_at DESC, d.post_id DESC"
 WALK_SQL = (
     "SELECT d.post_id FROM (SELECT * FROM search_postdocument d WHERE {where} ORDER BY {order} "
-    "LIMIT %s) AS d WHERE {condition} @@ %s::tsquery LIMIT %s"
+    "LIMIT %s) AS d WHERE d.{column} @@ %s::tsquery LIMIT %s"
 )
 # The same order written so that no index serves it: a rarer query reads its matches from the
 # GIN index and sorts them, instead of walking the whole quality order for a few matches.
 GIN_ORDER = "d.is_answer::int DESC, d.helpful_count + 0 DESC, d.created_at DESC, d.post_id DESC"
 GIN_SQL = (
-    "SELECT d.post_id FROM search_postdocument d WHERE {condition} @@ %s::tsquery AND {where} "
+    "SELECT d.post_id FROM search_postdocument d WHERE d.{column} @@ %s::tsquery AND {where} "
     "ORDER BY {gin_order} LIMIT %s"
 )
 
 
-def _pg_statistics(cursor, tokens: set[str]) -> tuple[dict[str, float], bool]:
-    """Share of documents holding each of these lexemes, from ANALYZE's most common elements;
-    and whether there are statistics at all."""
+def _pg_statistics(cursor, tokens: set[str], prefixes: set[str]) -> tuple[dict[str, float], bool]:
+    """Share of documents holding each of these lexemes, or a lexeme that starts with one of
+    the prefixes, from ANALYZE's most common elements; and whether there are statistics."""
     cursor.execute(
         """
         SELECT e.lexeme, e.frequency
@@ -275,13 +281,15 @@ def _pg_statistics(cursor, tokens: set[str]) -> tuple[dict[str, float], bool]:
              unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
                  AS e(lexeme, frequency)
         WHERE s.schemaname = current_schema() AND s.tablename = 'search_postdocument'
-          AND s.attname = 'terms' AND e.lexeme = ANY(%s)
+          AND s.attname = 'terms'
+          AND (e.lexeme = ANY(%s)
+               OR EXISTS (SELECT FROM unnest(%s::text[]) p WHERE starts_with(e.lexeme, p)))
         UNION ALL
         SELECT '', 0 FROM pg_stats s WHERE s.schemaname = current_schema()
           AND s.tablename = 'search_postdocument' AND s.attname = 'terms'
           AND s.most_common_elems IS NOT NULL
         """,
-        [sorted(tokens)],
+        [sorted(tokens), sorted(prefixes)],
     )
     rows = cursor.fetchall()
     return {lexeme: frequency for lexeme, frequency in rows if lexeme}, any(
@@ -289,11 +297,7 @@ def _pg_statistics(cursor, tokens: set[str]) -> tuple[dict[str, float], bool]:
     )
 
 
-def _pg_document_count(cursor) -> int:
-    cursor.execute(
-        "SELECT reltuples::bigint FROM pg_class WHERE oid = 'search_postdocument'::regclass"
-    )
-    estimate = cursor.fetchone()[0]
+def _pg_document_count(estimate: int | None, cursor) -> int:
     if estimate and estimate > 0:
         return estimate
     cursor.execute("SELECT count(*) FROM search_postdocument")
@@ -305,9 +309,12 @@ def _pg_matches(cursor, concepts: list[Concept], documents: int) -> list[Counts]
     statistics (a lexeme missing from the most common ones is taken as rare), and counted (up
     to RARE_LIMIT + 1, all counts in one query) when that estimate says it is rare or there are
     no statistics yet."""
-    tokens = {t for c in concepts for alt in _alternatives(c) for m in alt if not m.prefix
-              for t in m.tokens}  # fmt: skip
-    frequencies, have_statistics = _pg_statistics(cursor, tokens)
+    matchers = [m for c in concepts for alt in _alternatives(c) for m in alt]
+    tokens = {t for m in matchers if not m.prefix for t in m.tokens}
+    # A prefix (a single character, a reading) is estimated from the common lexemes that
+    # start with it: counting its matches would read every one of them from the index.
+    prefixes = {m.tokens[0] for m in matchers if m.prefix}
+    frequencies, have_statistics = _pg_statistics(cursor, tokens, prefixes)
     found: list[Counts] = []
     to_count: list[tuple[int, int, str]] = []
     for index, concept in enumerate(concepts):
@@ -349,62 +356,79 @@ def _pg_candidates(
     """Post ids worth scoring (see the module docstring), and whether a strategy was cut at
     its limit (more posts match than were scored)."""
     matches = [max(tiers.values(), default=0.0) for tiers in counts]
-    shares = [min(1.0, found / max(documents, 1)) for found in matches]
-    loose = [_pg_any(_alternatives(c), phrases=False) for c in concepts]
     # Concepts no post holds cannot help: the rarest of the others weigh most.
     order = sorted((i for i in range(len(concepts)) if matches[i] > 0), key=lambda i: matches[i])
-    heaviest = order[:HEAVIEST]
     rare = [i for i in order if matches[i] <= RARE_LIMIT]
+    # A rare concept brings every post that holds it in any form. The strategies for common
+    # ones look for a word as typed or written otherwise: a related word alone (会議録 for
+    # 議事録) is weaker evidence, and its posting lists would widen every strategy.
+    loose = [_pg_any(_alternatives(c), phrases=False) for c in concepts]
+    close = [_pg_any(_alternatives(c, VARIANT), phrases=False) for c in concepts]
+    close_matches = [
+        max((n for tier, n in tiers.items() if tier <= VARIANT), default=0.0) for tiers in counts
+    ]
+    if not any(close_matches[i] > 0 for i in order):  # only related words are found
+        close, close_matches = loose, matches
+    heaviest = sorted((i for i in order if close_matches[i] > 0), key=lambda i: close_matches[i])
+    heaviest = heaviest[:HEAVIEST]
+    shares = [min(1.0, found / max(documents, 1)) for found in close_matches]
     found: list[int] = []
     truncated = False
 
-    def run(condition: str, query: str, share: float, limit: int = PER_STRATEGY) -> None:
+    def run(query: str, share: float, limit: int = PER_STRATEGY, titles: bool = False) -> None:
         """The first ``limit`` matches in the quality order: a common query walks the
-        quality B-tree (at most WALK_ROWS rows), any other reads its matches from the GIN."""
+        quality B-tree (at most WALK_ROWS rows), any other reads its matches from the GIN.
+        ``titles``: topics whose title matches (first posts only, with B-tree of their own)."""
         nonlocal truncated
-        walk = share * documents > WALK_MIN_MATCHES
+        walk = share * documents > math.sqrt(WALK_ROW_COST * limit * documents)
         if walk:
             sql, params = WALK_SQL, [*where_params, WALK_ROWS, query, limit]
         else:
             sql, params = GIN_SQL, [query, *where_params, limit]
-        sql = sql.format(condition=condition, where=where, order=QUALITY_ORDER, gin_order=GIN_ORDER)
+        sql = sql.format(
+            column="title_terms" if titles else "terms",
+            where=f"d.is_first AND {where}" if titles else where,
+            order=QUALITY_ORDER,
+            gin_order=GIN_ORDER,
+        )
         cursor.execute(sql, params)
         rows = [row[0] for row in cursor.fetchall()]
         truncated = truncated or len(rows) >= limit
         found.extend(rows)
 
     if rare:
-        run("d.terms", " | ".join(loose[i] for i in rare), 0.0, RARE_LIMIT * 2)
+        run(" | ".join(loose[i] for i in rare), 0.0, RARE_LIMIT * 2)
     if len(rare) < len(order):
-        run(
-            "d.terms",
-            " & ".join(loose[i] for i in heaviest),
-            math.prod(shares[i] for i in heaviest),
-        )
+        run(" & ".join(close[i] for i in heaviest), math.prod(shares[i] for i in heaviest))
         if len(heaviest) >= 3:
             pairs = list(combinations(heaviest, 2))
-            query = " | ".join(f"({loose[a]} & {loose[b]})" for a, b in pairs)
-            run("d.terms", query, min(1.0, sum(shares[a] * shares[b] for a, b in pairs)))
-        elif not rare:
-            run("d.terms", loose[heaviest[0]], shares[heaviest[0]])
+            query = " | ".join(f"({close[a]} & {close[b]})" for a, b in pairs)
+            run(query, min(1.0, sum(shares[a] * shares[b] for a, b in pairs)))
+        elif not rare and len(heaviest) > 1:
+            run(close[heaviest[0]], shares[heaviest[0]])
         title_share = min(1.0, sum(shares[i] for i in heaviest)) * TITLE_SHARE
-        run("d.is_first AND d.title_terms", " | ".join(loose[i] for i in heaviest), title_share)
+        run(" | ".join(close[i] for i in heaviest), title_share, titles=True)
     return list(dict.fromkeys(found)), truncated
 
 
-def _pg_hits(cursor, concepts: list[Concept], post_ids: list[int]) -> list[_Hit]:
+def _pg_hits(cursor, concepts: list[Concept], post_ids: list[int], scored: set[int]) -> list[_Hit]:
+    """What each candidate holds of the ``scored`` concepts (the others count for nothing:
+    no post holds them, or a long question's lightest)."""
     tier_cases, params = [], []
-    for concept in concepts:
+    for index, concept in enumerate(concepts):
         whens = []
         for tier in (TYPED, VARIANT, RELATED):
-            if concept.alternatives.get(tier):
+            if concept.alternatives.get(tier) and index in scored:
                 whens.append(f"WHEN d.t @@ %s::tsquery THEN {tier}")
                 params.append(_pg_any(concept.alternatives[tier]))
-        tier_cases.append(f"CASE {' '.join(whens)} ELSE 0 END")
+        tier_cases.append(f"CASE {' '.join(whens)} ELSE 0 END" if whens else "0")
     title_cases = []
-    for concept in concepts:
-        title_cases.append("(d.is_first AND d.title_terms @@ %s::tsquery)")
-        params.append(_pg_any(_alternatives(concept)))
+    for index, concept in enumerate(concepts):
+        if index in scored:
+            title_cases.append("(d.is_first AND d.title_terms @@ %s::tsquery)")
+            params.append(_pg_any(_alternatives(concept)))
+        else:
+            title_cases.append("false")
     sql = f"""
         SELECT d.post_id, ARRAY[{", ".join(tier_cases)}], ARRAY[{", ".join(title_cases)}],
                d.is_answer, d.topic_solved, d.helpful_count, d.created_at
@@ -419,22 +443,33 @@ def _pg_hits(cursor, concepts: list[Concept], post_ids: list[int]) -> list[_Hit]
 
 def _pg_search(concepts, where, where_params) -> tuple[list[_Hit], list[Counts], int, bool]:
     """The candidates' hits, how many documents hold each concept, how many there are."""
+    # Settings made with set_config(…, true) end with the transaction; inside an outer one
+    # (a request in a transaction, a test) they are put back at the end.
+    nested = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('jit'), current_setting('enable_seqscan')")
-        jit, seqscan = cursor.fetchone()
         cursor.execute(
-            "SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)"
+            "SELECT current_setting('jit'), current_setting('enable_seqscan'), "
+            "current_setting('max_parallel_workers_per_gather'), "
+            "set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true), "
+            "(SELECT reltuples::bigint FROM pg_class "
+            "WHERE oid = 'search_postdocument'::regclass)"
         )
-        documents = _pg_document_count(cursor)
+        jit, seqscan, parallel, *_set, estimate = cursor.fetchone()
+        documents = _pg_document_count(estimate, cursor)
         matches = _pg_matches(cursor, concepts, documents)
         post_ids, truncated = _pg_candidates(
             cursor, concepts, matches, documents, where, where_params
         )
-        hits = _pg_hits(cursor, concepts, post_ids) if post_ids else []
-        cursor.execute(
-            "SELECT set_config('jit', %s, true), set_config('enable_seqscan', %s, true)",
-            [jit, seqscan],
-        )
+        weights = _weights(concepts, matches, documents)
+        scored = {i for i, tiers in enumerate(weights) if tiers or concepts[i].required}
+        hits = _pg_hits(cursor, concepts, post_ids, scored) if post_ids else []
+        if nested:
+            cursor.execute(
+                "SELECT set_config('jit', %s, true), set_config('enable_seqscan', %s, true), "
+                "set_config('max_parallel_workers_per_gather', %s, true)",
+                [jit, seqscan, parallel],
+            )
     return hits, matches, documents, truncated
 
 
@@ -491,6 +526,22 @@ def _sqlite_search(concepts, where, where_params) -> tuple[list[_Hit], list[Coun
     return hits, matches, documents
 
 
+def _weights(
+    concepts: list[Concept], matches: list[Counts], documents: int
+) -> list[dict[int, float]]:
+    """What each concept's tiers are worth; empty for a concept that does not count."""
+    # A concept no post holds tells nothing about any post: it does not count.
+    weights = [
+        _tier_weights(concept, counts, documents)
+        for concept, counts in zip(concepts, matches, strict=True)
+    ]
+    if len(concepts) > SCORED_CONCEPTS:  # a long question: its lightest concepts do not count
+        full = [max(tiers.values(), default=0.0) for tiers in weights]
+        keep = set(sorted(range(len(concepts)), key=lambda i: -full[i])[:SCORED_CONCEPTS])
+        weights = [w if i in keep else {} for i, w in enumerate(weights)]
+    return weights
+
+
 def _ranked_ids(
     question: Question, board_ids: list[int], filters: SearchFilters
 ) -> tuple[list[tuple[int, float]], int]:
@@ -502,16 +553,7 @@ def _ranked_ids(
     else:
         hits, matches, documents = _sqlite_search(concepts, where, where_params)
         truncated = False
-    # A concept no post holds tells nothing about any post: it does not count.
-    weights = [
-        _tier_weights(concept, counts, documents)
-        for concept, counts in zip(concepts, matches, strict=True)
-    ]
-    if len(concepts) > SCORED_CONCEPTS:  # a long question: its lightest concepts do not count
-        full = [max(tiers.values(), default=0.0) for tiers in weights]
-        keep = set(sorted(range(len(concepts)), key=lambda i: -full[i])[:SCORED_CONCEPTS])
-        weights = [w if i in keep else {} for i, w in enumerate(weights)]
-    ranked = _ranked(concepts, weights, hits)
+    ranked = _ranked(concepts, _weights(concepts, matches, documents), hits)
     # Where only the best matches of a common word were scored, more than were listed match.
     total = COUNT_CAP + 1 if truncated and len(ranked) > CANDIDATES else len(ranked)
     return ranked[:CANDIDATES], min(total, COUNT_CAP + 1)

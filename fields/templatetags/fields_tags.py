@@ -1,8 +1,10 @@
-"""How long someone held a job, as people say it: 5年, 1年3か月, 7か月."""
+"""How long someone held a job, as people say it (5年, 1年3か月, 7か月), and the link from a
+board page to the field of work the board serves."""
 
 from django import template
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -15,3 +17,15 @@ def duration(months: int) -> str:
     if years:
         return ngettext("%(years)s year", "%(years)s years", years) % {"years": years}
     return ngettext("%(months)s month", "%(months)s months", rest) % {"months": rest}
+
+
+@register.inclusion_tag("fields/_board_field_link.html")
+def board_field_link(board):
+    """The field a board serves, from the columns the board page's query added (no query)."""
+    slug = getattr(board, "work_field_slug", None)
+    if not slug:
+        return {"url": None}
+    name = board.work_field_name_ja
+    if get_language() == "en" and board.work_field_name_en:
+        name = board.work_field_name_en
+    return {"url": reverse("fields:field", args=[slug]), "name": name}

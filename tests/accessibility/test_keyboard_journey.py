@@ -99,3 +99,67 @@ def test_a_member_asks_and_accepts_an_answer_with_the_keyboard_alone(open_tab, t
     assert "佐藤 健" in page.locator("#accepted-answer").inner_text()
     assert page.locator("#solved-badge").is_visible()
     page.screenshot(path="test-artifacts/keyboard-journey.png", full_page=True)
+
+
+def test_a_newcomer_finds_and_uses_a_fields_page_with_the_keyboard_alone(open_tab, site):
+    """After a transfer: from the list of fields, find the field of the new department, join its
+    boards, read the guide, add the year's work to the calendar and see who changed it."""
+    from fields.models import CalendarEntry, DepartmentAlias, Field, GuideRevision
+    from fields.registry import load_registry
+
+    load_registry(Field, DepartmentAlias)
+    field = Field.objects.get(slug="vaccination")
+    field.boards.add(site["approval"], BoardFactory(slug="vaccine-open", name_ja="接種の実務"))
+    GuideRevision.objects.create(field=field, number=1, body="# 最初に\n- 実施要領を読む")
+    newcomer = MembershipFactory(board=site["approval"], user__full_name="新人 太郎").user
+    newcomer.memberships.all().delete()
+    page = open_tab(newcomer)
+
+    page.goto("/fields/")
+    tab_to(page, lambda f: f["name"] == "department")
+    page.keyboard.type("予防接種課")
+    assert_focus_visible(tab_to(page, lambda f: f["tag"] == "button" and f["text"] == "分野を探す"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/fields/vaccination/")
+
+    join_all = tab_to(page, lambda f: f["text"] == "この分野の掲示板にすべて参加する")
+    assert_focus_visible(join_all)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "参加しました" in page.locator(".messages").inner_text()
+    states = dict(newcomer.memberships.values_list("board__slug", "state"))
+    assert states == {"vaccine-open": "active", "procurement": "pending"}
+
+    guide = tab_to(page, lambda f: f["href"] == "/fields/vaccination/guide/")
+    assert_focus_visible(guide)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "実施要領を読む" in page.locator("main").inner_text()
+    tab_to(page, lambda f: f["href"] == "/fields/vaccination/")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    calendar = tab_to(page, lambda f: f["href"] == "/fields/vaccination/calendar/", limit=120)
+    assert_focus_visible(calendar)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert_focus_visible(tab_to(page, lambda f: f["name"] == "month", limit=120))
+    for _ in range(6):  # April is first: six down is October
+        page.keyboard.press("ArrowDown")
+    assert page.eval_on_selector("select[name=month]", "select => select.value") == "10"
+    page.keyboard.press("Tab")
+    page.keyboard.type("予算要求")
+    assert_focus_visible(tab_to(page, lambda f: f["tag"] == "button" and f["text"] == "追加"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    entry = CalendarEntry.objects.get(field=field)
+    assert (entry.month, entry.title, entry.created_by) == (10, "予算要求", newcomer)
+
+    history = tab_to(page, lambda f: f["href"] == "/fields/vaccination/calendar/history/")
+    assert_focus_visible(history)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "新人 太郎" in page.locator("main").inner_text()
+    assert problems_on(page) == []
+    page.screenshot(path="test-artifacts/keyboard-journey-field.png", full_page=True)

@@ -109,7 +109,13 @@ def test_a_newcomer_after_a_transfer_finds_boards_guide_people_and_an_answer(pag
     assert "神戸 係長" not in page.locator("main").inner_text()
     shoot(page, "people")
 
-    # Ask a question: similar solved questions show while typing.
+    # The board links back to its field, then: ask a question; similar solved questions show
+    # while typing.
+    page.goto(f"/boards/{board.slug}/")
+    assert page.get_by_role("link", name="生活保護").get_attribute("href") == (
+        "/fields/public-assistance/"
+    )
+    shoot(page, "board")
     page.goto(f"/boards/{board.slug}/new/")
     page.get_by_label("タイトル").type("扶養照会の省略")
     page.locator("#similar-topics a").first.wait_for()

@@ -100,11 +100,29 @@ def test_the_field_page_query_count_is_fixed(
     GuideRevision.objects.create(field=registry["vaccination"], number=1, body="ガイド")
     client = login(verified_user)
     client.get("/fields/vaccination/")
-    # session, user, field, boards, memberships, guide, calendar, best answers (their ids come
-    # from the cache after the first view), waiting questions, people, their member rows, their
-    # assignments, handover notes, the header's unread notifications and conversations
-    with django_assert_num_queries(15):
+    # session, user, the field with its guide, its boards with the reader's memberships, best
+    # answers and waiting questions, the people to ask with their posts and member rows,
+    # handover notes, the header's unread notifications and conversations (the calendar, the
+    # order of the best answers and of the people come from the cache after the first view);
+    # a member of the boards adds their upcoming meetings: one fewer than board page 1
+    with django_assert_num_queries(9):
         client.get("/fields/vaccination/")
+    # A field nobody has written a guide for reads the field by itself (one more query).
+    GuideRevision.objects.all().delete()
+    with django_assert_num_queries(10):
+        client.get("/fields/vaccination/")
+
+
+def test_withdrawing_ask_me_takes_effect_at_once_on_a_field_page_seen_before(
+    login, verified_user, vaccination_board, veteran
+):
+    client = login(verified_user)
+    assert "小笠原 先輩" in client.get("/fields/vaccination/").content.decode()
+    veteran.ask_me = False
+    veteran.save(update_fields=["ask_me"])
+    assert "小笠原 先輩" not in client.get("/fields/vaccination/").content.decode()
+    # and the viewer is never listed to themselves
+    assert "小笠原 先輩" not in login(veteran).get("/fields/vaccination/").content.decode()
 
 
 def test_members_edit_the_guide_together_and_every_version_is_kept(login, registry):
@@ -158,6 +176,18 @@ def test_members_add_and_change_work_in_the_calendar(login, verified_user, regis
     months = [calendar.index(f"<h3>{month}月") for month in (4, 11, 12, 1, 3)]
     assert months == sorted(months)  # the fiscal year: April first, March last
     assert months[1] < calendar.index("予算要求（財政課ヒアリング）") < months[2]
+
+
+def test_the_field_page_shows_a_calendar_change_at_once(login, verified_user, registry):
+    client = login(verified_user)
+    client.post("/fields/vaccination/calendar/", {"month": 6, "title": "実績報告"})
+    assert "実績報告" in client.get("/fields/vaccination/").content.decode()  # now cached
+    entry = CalendarEntry.objects.get(title="実績報告")
+    client.post(f"/fields/vaccination/calendar/{entry.pk}/", {"month": 7, "title": "実績の報告"})
+    page = client.get("/fields/vaccination/").content.decode()
+    assert "実績の報告" in page and "実績報告" not in page
+    client.post(f"/fields/vaccination/calendar/{entry.pk}/", {"delete": "1"})
+    assert "実績の報告" not in client.get("/fields/vaccination/").content.decode()
 
 
 def test_a_bad_calendar_month_is_a_form_error_that_keeps_the_text(login, verified_user):
@@ -250,3 +280,21 @@ def test_best_answers_are_ranked_by_the_helpful_marks_of_the_accepted_answer(
     page = login(verified_user).get("/fields/vaccination/").content.decode()
     best = page.split('id="best-heading"')[1].split('id="unanswered-heading"')[0]
     assert best.index("とても役立った") < best.index("少し役立った") < best.index("まだ誰も")
+
+
+def test_a_board_page_links_to_the_field_it_serves_without_a_query_of_its_own(
+    login, vaccination_board, registry, django_assert_num_queries
+):
+    registry["health-promotion"].boards.add(vaccination_board)
+    member = MembershipFactory(board=vaccination_board).user
+    client = login(member)
+    page = client.get("/boards/vaccination/").content.decode()
+    # The first field by field order; the same count as a board that serves no field.
+    assert 'href="/fields/vaccination/"' in page and "予防接種" in page
+    with django_assert_num_queries(11):
+        client.get("/boards/vaccination/")
+    lonely = BoardFactory(slug="lonely")
+    MembershipFactory(board=lonely, user=member)
+    assert "/fields/" not in client.get("/boards/lonely/").content.decode().split("<main")[1]
+    with django_assert_num_queries(11):
+        client.get("/boards/lonely/")

@@ -81,9 +81,9 @@ def test_the_people_search_query_count_is_fixed(
 ):
     client = login(verified_user)
     client.get("/fields/people/?field=vaccination&kind=village")
-    # session, user, field, count, the page of people, their member rows, their assignments,
-    # prefectures and fields for the filters, the header's unread notifications and
+    # session, user, field, count, the page of people, their assignments with their member
+    # rows, prefectures and fields for the filters, the header's unread notifications and
     # conversations
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get("/fields/people/?field=vaccination&kind=village")
     assert "北山 経験者" in response.content.decode()

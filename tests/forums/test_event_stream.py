@@ -1,5 +1,6 @@
 """Server-sent events: the same catch-up and live events as the socket, over plain HTTP."""
 
+import asyncio
 import json
 
 import pytest
@@ -69,3 +70,25 @@ async def test_the_stream_is_refused_to_non_members_of_an_invite_board():
     client = await signed_in_client(outsider)
     response = await client.get(f"/topics/{topic.pk}/events/stream/")
     assert response.status_code == 404
+
+
+async def test_the_stream_ends_when_the_server_is_asked_to_stop(monkeypatch):
+    from core import streams
+
+    monkeypatch.setattr(streams, "_stop_requested", False)  # for the tests after this one
+    board = await sync_to_async(BoardFactory)()
+    asker = (await sync_to_async(MembershipFactory)(board=board)).user
+    topic = await sync_to_async(make_topic)(asker, board)
+    client = await signed_in_client(asker)
+    response = await client.get(f"/topics/{topic.pk}/events/stream/?since=0")
+    chunks = aiter(response.streaming_content)
+    assert (await anext(chunks)).startswith(b":")  # the padding: the stream is open
+    streams.stop_streams()
+    # The response ends (no heartbeat first), so the server's shutdown need not wait for it.
+    # (The timeout only keeps a failure from running the stream's full four minutes.)
+    rest = await asyncio.wait_for(_remaining(chunks), timeout=60)
+    assert streams.HEARTBEAT.encode() not in b"".join(rest)
+
+
+async def _remaining(chunks) -> list[bytes]:
+    return [chunk async for chunk in chunks]

@@ -41,11 +41,12 @@ def seed(posters: int) -> None:
     print(json.dumps({"topic": topic.pk, "sessions": [_session_for(p) for p in people]}))
 
 
-def report(topic_id: int) -> None:
+def report(topic_id: int, bodies: bool = False) -> None:
     topic = Topic.objects.get(pk=topic_id)
-    posts = list(
-        Post.objects.filter(topic=topic).order_by("number").values_list("number", "author")
+    rows = list(
+        Post.objects.filter(topic=topic).order_by("number").values_list("number", "author", "body")
     )
+    posts = [(number, author) for number, author, _body in rows]
     watchers = TopicSubscription.objects.filter(
         topic=topic, level=TopicSubscription.Level.WATCHING
     ).values_list("user_id", flat=True)
@@ -71,6 +72,7 @@ def report(topic_id: int) -> None:
                 "board_post_count": topic.board.post_count,
                 "watchers": len(watchers),
                 "untold_watchers": untold,
+                **({"bodies": [body for _n, _a, body in rows]} if bodies else {}),
             }
         )
     )

@@ -115,3 +115,11 @@ def test_the_server_trusts_forwarded_headers_only_from_the_configured_proxies(mo
     monkeypatch.setenv("DJANGO_TRUSTED_PROXIES", "10.0.0.5, 10.1.0.0/16")
     command = run.web_command("127.0.0.1", "8000", "1")
     assert command[command.index("--forwarded-allow-ips") + 1] == "10.0.0.5,10.1.0.0/16"
+
+
+def test_websockets_are_served_without_per_message_compression_unless_asked(monkeypatch):
+    monkeypatch.delenv("WS_PER_MESSAGE_DEFLATE", raising=False)
+    command = run.web_command("127.0.0.1", "8000", "1")
+    assert command[command.index("--ws-per-message-deflate") + 1] == "false"
+    monkeypatch.setenv("WS_PER_MESSAGE_DEFLATE", "1")
+    assert "--ws-per-message-deflate" not in run.web_command("127.0.0.1", "8000", "1")

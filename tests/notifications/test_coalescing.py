@@ -73,21 +73,60 @@ def test_e_mails_of_one_reply_are_queued_in_batches(
     assert len({i for batch in batches for i in batch}) == len(watchers) + 1  # and the asker
 
 
-def test_a_failing_e_mail_in_a_batch_is_queued_again_alone(monkeypatch):
+def _queued_batches(board, answerer, topic, monkeypatch, committed, watchers: int):
+    """The e-mail batches one reply queues for ``watchers`` watchers (and the asker)."""
+    from notifications import tasks
+
+    people = [MembershipFactory(board=board).user for _ in range(watchers)]
+    TopicSubscription.objects.bulk_create(
+        TopicSubscription(user=user, topic=topic) for user in people
+    )
+    batches = []
+    monkeypatch.setattr(
+        tasks, "send_notification_emails", Recorder(lambda *batch: batches.append(batch))
+    )
+    with committed():
+        make_reply(answerer, topic, "皆さんへ")
+    return people, batches
+
+
+def test_a_failing_e_mail_in_a_batch_is_queued_again_alone(
+    board, answerer, topic, monkeypatch, committed
+):
     from notifications import emails, tasks
 
-    sent, retried = [], []
+    send_batch = tasks.send_notification_emails
+    people, [(ids, post_id)] = _queued_batches(board, answerer, topic, monkeypatch, committed, 2)
+    unlucky = people[0]
+    real_send, retried = emails.send, []
 
-    def send(notification_id, post_id):
-        if notification_id == 2:
+    def send(recipient, *args, **kwargs):
+        if recipient == unlucky:
             raise OSError("SMTP server went away")
-        sent.append(notification_id)
-        return True
+        real_send(recipient, *args, **kwargs)
 
-    monkeypatch.setattr(emails, "send_notification_email", send)
+    monkeypatch.setattr(emails, "send", send)
     monkeypatch.setattr(tasks, "send_notification_email", Recorder(lambda *a: retried.append(a)))
-    assert tasks.send_notification_emails.call([1, 2, 3], 9) == 2
-    assert sent == [1, 3] and retried == [(2, 9)]
+    assert send_batch.call(ids, post_id) == 2
+    assert unlucky.email not in {address for message in mail.outbox for address in message.to}
+    [(notification_id, again_post_id)] = retried
+    assert Notification.objects.get(pk=notification_id).recipient == unlucky
+    assert again_post_id == post_id
+
+
+def test_a_batch_of_e_mails_costs_the_same_few_queries_as_one(
+    board, answerer, topic, monkeypatch, committed, django_assert_num_queries
+):
+    from notifications import tasks
+
+    send_batch = tasks.send_notification_emails
+    people, [(ids, post_id)] = _queued_batches(board, answerer, topic, monkeypatch, committed, 30)
+    mail.outbox.clear()
+    # Notifications and recipients, e-mail preferences, memberships, the post, its files.
+    with django_assert_num_queries(5):
+        assert send_batch.call(ids, post_id) == len(people) + 1
+    assert len(mail.outbox) == len(people) + 1
+    assert all("皆さんへ" in message.body for message in mail.outbox)
 
 
 def test_a_backlog_of_fan_outs_collapses_into_the_last_one(asker, answerer, topic, committed):
