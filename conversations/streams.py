@@ -1,35 +1,20 @@
 """Server-sent events for conversations: the fallback where proxies refuse WebSockets.
 
 The same events as ``/ws/conversations/<id>/``; the browser's EventSource reconnects by itself
-with the last event id it saw (the conversation's sequence), so the catch-up is the same. A
-stream ends after a few minutes so that no proxy holds it forever, and ends at once when the
-member's access changes and they may no longer read the conversation.
+with the last event id it saw (the conversation's sequence), so the catch-up is the same, and
+is followed by the members' read receipts. Ends at once with ``access.revoked`` when the
+member's access changes and they may no longer read the conversation. Padding, heartbeats,
+catch-up and the access check are ``core.streams.live_event_stream``, shared with every stream
+of the site.
 """
 
-import logging
-import time
-
-from channels.db import database_sync_to_async
 from django.http import Http404
 
 from accounts.live import user_group
 from conversations import live
 from conversations.consumers import may_view_conversation
 from conversations.forms import parse_number
-from core.streams import (
-    HEARTBEAT,
-    HEARTBEAT_SECONDS,
-    PADDING,
-    RETRY,
-    SERVER_STOPPING,
-    Subscription,
-    event_stream_response,
-)
-from core.streams import format_event as _format
-
-logger = logging.getLogger(__name__)
-
-STREAM_SECONDS = 240
+from core.streams import event_stream_response, live_event_stream
 
 
 async def conversation_event_stream(request, conversation_id: int):
@@ -39,42 +24,21 @@ async def conversation_event_stream(request, conversation_id: int):
         raise Http404
     since = parse_number(request.headers.get("Last-Event-ID") or request.GET.get("since", ""))
 
-    async def stream():
-        subscription = Subscription([live.conversation_group(conversation_id), user_group(user_id)])
-        try:
-            yield PADDING
-            yield RETRY
-            try:
-                await subscription.open()
-            except Exception:
-                logger.warning(
-                    "Live stream unavailable for conversation %s", conversation_id, exc_info=True
-                )
-                yield _format({"type": "live.unavailable", "sequence": None})
-                return
-            missed = await database_sync_to_async(live.catch_up)(conversation_id, since)
-            if missed is None:
-                yield _format({"type": "reload", "sequence": None})
-                return
-            for event in missed:
-                yield _format(event)
-            yield _format(await database_sync_to_async(live.reads_event)(conversation_id, user_id))
-            deadline = time.monotonic() + STREAM_SECONDS
-            while (remaining := deadline - time.monotonic()) > 0:
-                # Never a timeout around receive(): see core/streams.py.
-                message = await subscription.next_message(min(HEARTBEAT_SECONDS, remaining))
-                if message is None:
-                    yield HEARTBEAT
-                elif message["type"] == SERVER_STOPPING:
-                    return  # the end of the response; EventSource reconnects to the next server
-                elif message["type"] == "conversation.event":
-                    yield _format(message["event"])
-                elif message["type"] == "access.changed" and not await may_view_conversation(
-                    user_id, conversation_id
-                ):
-                    yield _format({"type": "access.revoked", "sequence": None})
-                    return
-        finally:
-            await subscription.close()
+    def catch_up():
+        missed = live.catch_up(conversation_id, since)
+        if missed is None:
+            return None
+        return [*missed, live.reads_event(conversation_id, user_id)]
 
-    return event_stream_response(stream())
+    async def still_allowed(_subscription) -> bool:
+        return await may_view_conversation(user_id, conversation_id)
+
+    return event_stream_response(
+        live_event_stream(
+            groups=[live.conversation_group(conversation_id), user_group(user_id)],
+            event_type="conversation.event",
+            catch_up=catch_up,
+            still_allowed=still_allowed,
+            label=f"conversation {conversation_id}",
+        )
+    )

@@ -183,8 +183,12 @@ async def live_event_stream(
     ``groups``: the channel groups to listen to; ``event_type``: the type of the layer messages
     that carry an event (``{"type": event_type, "event": {...}}``); ``catch_up``: a plain
     function returning the events the page missed, or None when it should reload (run with
-    ``database_sync_to_async``); ``still_allowed``: a coroutine function asked again on every
-    ``access.changed``; when it says no, the stream sends ``access.revoked`` and ends."""
+    ``database_sync_to_async``; the events it returns are sent in order, so it may end them with
+    a state of its own, such as a conversation's read receipts); ``still_allowed``: a coroutine
+    function given the ``Subscription`` and asked again on every ``access.changed``; when it
+    says no, the stream sends ``access.revoked`` and ends; when the page's access moved (a
+    topic moved to another board), it may ``move`` the subscription to the new group first.
+    ``label`` names the stream in the log."""
     subscription = Subscription(groups)
     try:
         yield PADDING
@@ -211,7 +215,7 @@ async def live_event_stream(
                 return  # the end of the response; EventSource reconnects to the next server
             elif message["type"] == event_type:
                 yield format_event(message["event"])
-            elif message["type"] == "access.changed" and not await still_allowed():
+            elif message["type"] == "access.changed" and not await still_allowed(subscription):
                 yield format_event({"type": "access.revoked", "sequence": None})
                 return
     finally:

@@ -25,7 +25,7 @@ async def table_event_stream(request, table_id: int):
         raise Http404
     since = request.headers.get("Last-Event-ID") or request.GET.get("since", "")
 
-    async def still_allowed() -> bool:
+    async def still_allowed(_subscription) -> bool:
         return await may_view_table(user_id, table_id)
 
     return event_stream_response(

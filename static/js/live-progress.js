@@ -1,10 +1,12 @@
 // Live rows of a progress table. Progressive enhancement: without this script the table works
 // with reloads. Events carry a per-table sequence; a gap or a reconnect is filled from
 // /progress/<id>/events/?since=<sequence> over plain HTTP, so no change is lost or applied
-// twice. Transport as on topic pages (live-transport.js): WebSocket, then server-sent events,
-// then polling the catch-up URL.
+// twice. The connection, the order of events and catching up are live-stream.js's (shared with
+// topics and conversations): WebSocket, then server-sent events, then polling the catch-up
+// URL. The table's data-live attribute says which way events come ("websocket", "stream",
+// "polling", "paused" or "revoked").
 
-import { openLiveChannel } from "./live-transport.js";
+import { followStream, fromHtml } from "./live-stream.js";
 
 // Text comes from Django's JavaScript catalogue (static/js/i18n/<language>/djangojs.js, loaded
 // by base.html before any module).
@@ -26,18 +28,10 @@ if (table) {
   const filterPrefecture = table.dataset.filterPrefecture;
   const filterKind = table.dataset.filterKind;
   const orderAttribute = { code: "orderCode", kind: "orderKind", updated: "orderUpdated" }[sort];
-  let sequence = Number(table.dataset.sequence) || 0;
-  let catchingUp = null;
 
   function say(message) {
     notice.textContent = message;
     notice.hidden = !message;
-  }
-
-  function fromHtml(html) {
-    const template = document.createElement("template");
-    template.innerHTML = html.trim();
-    return template.content.firstElementChild;
   }
 
   function placeRow(event) {
@@ -71,26 +65,13 @@ if (table) {
     if (current && html) current.replaceWith(fromHtml(html));
   }
 
+  // Events arrive here in order, each once (live-stream.js keeps the sequence).
   function apply(event) {
-    if (event.type === "reload") {
-      window.location.reload();
-      return;
-    }
     if (event.type === "summary.changed") {
       // A state, not a step: the latest one wins whatever its order.
       replaceById("progress-summary", event.summary_html);
       replaceById("progress-charts", event.charts_html);
-      return;
-    }
-    if (typeof event.sequence !== "number") return;
-    if (event.sequence <= sequence) return; // applied already
-    if (event.sequence > sequence + 1) {
-      catchUp().catch(() => {});
-      return;
-    }
-    sequence = event.sequence;
-    table.dataset.sequence = String(sequence);
-    if (event.type === "row.saved") {
+    } else if (event.type === "row.saved") {
       // The organisation has answered: off the host's list of those who have not.
       document.querySelector(`[data-organisation="${Number(event.organisation)}"]`)?.remove();
       placeRow(event);
@@ -101,41 +82,18 @@ if (table) {
     }
   }
 
-  // Everything after the last applied sequence, in order; one request at a time.
-  function catchUp() {
-    if (catchingUp) return catchingUp;
-    catchingUp = fetch(`${table.dataset.eventsUrl}?since=${sequence}`, {
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    })
-      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
-      .then((data) => {
-        if (data.reload) {
-          window.location.reload();
-          return;
-        }
-        for (const event of data.events) apply(event);
-      })
-      .finally(() => {
-        catchingUp = null;
-      });
-    return catchingUp;
-  }
-
   const messages = { websocket: "", stream: t.fallback, polling: t.fallback, paused: t.paused };
-  openLiveChannel({
-    socketUrl: table.dataset.socketUrl,
-    streamUrl: table.dataset.streamUrl,
-    sequence: () => sequence,
-    onEvent: apply,
-    catchUp,
+  const live = followStream(table, {
+    apply,
     onState(state) {
-      if (table.dataset.live === state) return; // polling reports after every round
       table.dataset.live = state;
       if (state in messages) say(messages[state]);
     },
+    onReload: () => window.location.reload(),
+    pollEvery: 5000,
   });
+  window.liveProgress = live;
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") catchUp().catch(() => {});
+    if (document.visibilityState === "visible") live.catchUp().catch(() => {});
   });
 }

@@ -1,4 +1,5 @@
-// The connection shared by the live pages of a topic and of a private conversation. Events of
+// The connection shared by the live pages of a topic, of a private conversation and of a
+// progress table. Events of
 // one stream carry its ordered sequence: an event seen already is dropped, one after a gap
 // makes the page fetch what it missed from the catch-up URL over plain HTTP, so nothing is
 // lost or applied twice. Transport: WebSocket first; when the upgrade never succeeds
@@ -51,29 +52,60 @@ export function statusLine(element, reloadHref) {
 }
 
 // Follow the stream of ``element``. ``apply(event)`` receives each new event in order, and the
-// events without a sequence (typing, read receipts) as they come; ``onCatchUp(data)`` sees each
-// catch-up answer after its events; ``onRevoked()`` runs when the viewer lost access;
-// ``pollEvery`` (ms) paces polling while the page is visible.
-export function followStream(element, { status, apply, onCatchUp, onRevoked, pollEvery = 10000 }) {
+// events without a sequence (typing, read receipts, a table's summary) as they come;
+// ``status(message, withReload)`` shows the connection's warnings (see statusLine);
+// ``onState(state)`` hears each change of the connection's state ("websocket", "stream",
+// "polling", "paused" or "revoked"), for pages that show their own wording; ``onCatchUp(data)``
+// sees each catch-up answer after its events; ``onRevoked()`` runs when the viewer lost access;
+// ``onReload()`` runs when too much changed to catch up (by default the status line offers a
+// reload); ``pollEvery`` (ms) paces polling while the page is visible.
+export function followStream(
+  element,
+  { status = () => {}, apply, onState, onCatchUp, onRevoked, onReload, pollEvery = 10000 },
+) {
   const data = element.dataset;
   let sequence = Number(data.sequence) || 0;
   let catchingUp = null;
   let socket = null;
   let mode = "websocket";
+  let state = null;
+  const warnings = { websocket: "", stream: t.fallback, polling: t.fallback, paused: t.paused };
+  const reload = onReload || (() => status(t.reload, true));
+
+  // Say a new state once (polling reports after every round).
+  function enter(next) {
+    if (next === state) return;
+    state = next;
+    if (next in warnings) status(warnings[next]);
+    onState?.(next);
+  }
+
+  function parse(text) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return null; // a malformed message is ignored; the next event's sequence shows the gap
+    }
+  }
+
+  function revoked() {
+    enter("revoked");
+    onRevoked?.();
+  }
 
   function receive(event) {
     if (event.type === "reload") {
-      status(t.reload, true);
+      reload();
       return;
     }
     if (event.type === "access.revoked") {
-      onRevoked?.();
+      revoked();
       return;
     }
     if (event.sequence) {
       if (event.sequence <= sequence) return; // seen already
       if (event.sequence > sequence + 1) {
-        catchUp();
+        catchUp().catch(() => {}); // polling or the next event tries again
         return;
       }
       sequence = event.sequence;
@@ -91,7 +123,7 @@ export function followStream(element, { status, apply, onCatchUp, onRevoked, pol
       .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
       .then((answer) => {
         if (answer.reload) {
-          status(t.reload, true);
+          reload();
           sequence = answer.sequence;
           return;
         }
@@ -124,26 +156,29 @@ export function followStream(element, { status, apply, onCatchUp, onRevoked, pol
     socket.addEventListener("open", () => {
       everOpened = true;
       attempts = 0;
-      status("");
+      enter("websocket");
     });
-    socket.addEventListener("message", (message) => receive(JSON.parse(message.data)));
+    socket.addEventListener("message", (message) => {
+      const event = parse(message.data);
+      if (event) receive(event);
+    });
     socket.addEventListener("close", (closed) => {
       socket = null;
       if (closed.code === 4403) {
-        onRevoked?.(); // access revoked: stay on the plain page
+        revoked(); // access revoked: stay on the plain page
         return;
       }
       if (!everOpened && attempts >= 1) {
         switchToStream(); // the upgrade is refused on this network
         return;
       }
-      status(t.paused);
+      enter("paused");
       setTimeout(connectSocket, retryDelay());
     });
   }
 
   function switchToStream() {
-    if (!("EventSource" in window)) {
+    if (!data.streamUrl || !("EventSource" in window)) {
       switchToPolling();
       return;
     }
@@ -152,10 +187,11 @@ export function followStream(element, { status, apply, onCatchUp, onRevoked, pol
     const source = new EventSource(`${data.streamUrl}?since=${sequence}`);
     source.addEventListener("open", () => {
       opened = true;
-      status(t.fallback);
+      enter("stream");
     });
     source.addEventListener("message", (message) => {
-      const event = JSON.parse(message.data);
+      const event = parse(message.data);
+      if (!event) return;
       if (event.type === "access.revoked") source.close();
       if (event.type === "live.unavailable") {
         source.close();
@@ -175,10 +211,11 @@ export function followStream(element, { status, apply, onCatchUp, onRevoked, pol
 
   function switchToPolling() {
     mode = "polling";
-    status(t.fallback);
+    enter("polling");
     const poll = () =>
       catchUp()
-        .catch(() => status(t.paused))
+        .then(() => enter("polling"))
+        .catch(() => enter("paused"))
         .finally(() => setTimeout(poll, document.hidden ? 30000 : pollEvery));
     setTimeout(poll, pollEvery / 2);
   }
@@ -191,6 +228,8 @@ export function followStream(element, { status, apply, onCatchUp, onRevoked, pol
     get sequence() {
       return sequence;
     },
+    // Fetch what was missed now (a Promise), e.g. when the page becomes visible again.
+    catchUp,
     // Send ``message`` over the socket when one is open; false when there is none.
     send(message) {
       if (!socket || socket.readyState !== WebSocket.OPEN) return false;

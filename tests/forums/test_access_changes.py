@@ -180,3 +180,33 @@ async def test_a_topic_moved_to_a_board_the_reader_may_read_stays_live():
         scene["moderator"], other_open, join_policy=Board.JoinPolicy.INVITE
     )
     await _closed_or_silent_about_secret(socket)
+
+
+async def test_a_stream_follows_its_topic_to_a_board_the_reader_may_read():
+    scene = await sync_to_async(_scene)("move")
+    other_open = await sync_to_async(BoardFactory)(join_policy=Board.JoinPolicy.OPEN)
+    await sync_to_async(MembershipFactory)(board=other_open, user=scene["author"])
+    topic = scene["topic"]
+    client = AsyncClient()
+    await client.aforce_login(scene["reader"])
+    response = await client.get(f"/topics/{topic.pk}/events/stream/?since=0")
+    chunks = aiter(response.streaming_content)
+    events = _stream_lines(chunks)
+    await sync_to_async(services.post_reply)(scene["author"], topic, "移動前の返信")
+    assert "移動前の返信" in (await anext(events))["html"]  # the stream is subscribed
+    await sync_to_async(content_moderation.move_topic)(scene["moderator"], topic, other_open)
+    await sync_to_async(services.post_reply)(scene["author"], topic, "移動後の返信")
+    async for event in events:
+        assert event["type"] != "access.revoked"
+        if "移動後の返信" in event.get("html", ""):
+            break
+    # …and a later change of the new board's policy still reaches it.
+    await sync_to_async(content_moderation.update_board)(
+        scene["moderator"], other_open, join_policy=Board.JoinPolicy.INVITE
+    )
+    async for event in events:
+        if event["type"] == "access.revoked":
+            break
+    else:
+        raise AssertionError("the stream never heard of the new board's change")
+    await chunks.aclose()
