@@ -101,10 +101,6 @@ def test_the_table_reflows_at_320_pixels_and_prints_without_controls(open_tab, e
     page.screenshot(path="test-artifacts/progress-print.png", full_page=True)
 
 
-# Known failure, left visible: the table's WebSocket does not reach its live mode in the shared
-# browser run. Rows, catch-up and refusals are covered by tests/progress/test_live_rows.py.
-
-
 def test_live_table_and_meeting_pages_keep_to_the_content_security_policy(open_tab, evening):
     _board, host, colleague, meeting, table, _row, poll = evening
     page = open_tab(colleague, init_script=LISTEN)
