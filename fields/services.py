@@ -19,6 +19,9 @@ from fields.models import (
     HandoverNote,
     HandoverNoteRevision,
 )
+from moderation import audit
+
+Action = audit.Action
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -67,12 +70,15 @@ def add_department_name(actor, field: Field, name: str, *, move: bool = False) -
     except ValidationError as error:
         raise ValidationError({"name": error.messages}) from None
     if existing is not None:
+        before = {"field": existing.field.slug}
         existing.field, existing.added_by, existing.created_at = field, actor, timezone.now()
         existing.save(update_fields=["field", "added_by", "created_at"])
+        _audit(actor, Action.FIELD_NAME_ADDED, field, before=before, after={"name": key})
         return existing
     alias = DepartmentAlias(field=field, name=key, added_by=actor)
     alias.full_clean()
     alias.save()
+    _audit(actor, Action.FIELD_NAME_ADDED, field, after={"name": key})
     return alias
 
 
@@ -82,7 +88,22 @@ def remove_department_name(actor, alias: DepartmentAlias) -> None:
     _require(
         permissions.can_manage_field(actor), _("Only site moderators remove department names.")
     )
+    _audit(actor, Action.FIELD_NAME_REMOVED, alias.field, before={"name": alias.name})
     alias.delete()
+
+
+def _described(field: Field) -> dict:
+    return {
+        "name_ja": field.name_ja,
+        "name_en": field.name_en,
+        "position": field.position,
+        "keywords": list(field.keywords),
+    }
+
+
+def _audit(actor, action: str, field: Field, **changes) -> None:
+    """Changes to the registry go to the site's audit log beside verification decisions."""
+    audit.record(actor, action, label=f"{field.name_ja} ({field.slug})", **changes)
 
 
 def _keywords(words) -> list[str]:
@@ -137,6 +158,7 @@ def create_field(
         GuideRevision.objects.create(
             field=field, number=1, body=guide.strip(), note=_("First version"), author=actor
         )
+    _audit(actor, Action.FIELD_CREATED, field, after={**_described(field), "names": names})
     return field
 
 
@@ -148,17 +170,30 @@ def _next_position() -> int:
 def update_field(actor, field: Field, *, name_ja: str, name_en: str, position: int, keywords=()):
     """Names, order and keywords of a field; its address (slug) stays, so links keep working."""
     _require(permissions.can_manage_field(actor), _("Only site moderators change fields."))
+    before = _described(field)
     field.name_ja, field.name_en = name_ja.strip(), name_en.strip()
     field.position, field.keywords = position, _keywords(keywords)
     field.full_clean(exclude=["slug"])
     field.save(update_fields=["name_ja", "name_en", "position", "keywords"])
+    if _described(field) != before:
+        _audit(actor, Action.FIELD_UPDATED, field, before=before, after=_described(field))
     return field
 
 
 @transaction.atomic
 def set_boards_of_field(actor, field: Field, boards) -> None:
     _require(permissions.can_manage_field(actor), _("Only site moderators choose boards."))
+    before = sorted(field.boards.values_list("slug", flat=True))
     field.boards.set(boards)
+    after = sorted(field.boards.values_list("slug", flat=True))
+    if after != before:
+        _audit(
+            actor,
+            Action.FIELD_BOARDS_SET,
+            field,
+            before={"boards": before},
+            after={"boards": after},
+        )
 
 
 @transaction.atomic

@@ -60,6 +60,11 @@ class AuditEntry(models.Model):
         ATTACHMENT_REMOVED = "attachment.removed", _("Attachment removed")
         ATTACHMENT_INFECTED = "attachment.infected", _("Attachment refused: malware found")
         AVATAR_REMOVED = "avatar.removed", _("Avatar removed")
+        FIELD_CREATED = "field.created", _("Field of work added")
+        FIELD_UPDATED = "field.updated", _("Field of work changed")
+        FIELD_NAME_ADDED = "field.name_added", _("Department name added to a field")
+        FIELD_NAME_REMOVED = "field.name_removed", _("Department name removed from a field")
+        FIELD_BOARDS_SET = "field.boards_set", _("Boards of a field chosen")
         CONVERSATION_REPORT_VIEWED = (
             "conversation.report_viewed",
             _("Reported private message read"),

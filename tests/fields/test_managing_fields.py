@@ -8,6 +8,7 @@ from django.conf import settings
 
 from fields.matching import field_for_department
 from fields.models import DepartmentAlias, Field
+from moderation.models import AuditEntry
 from tests.factories import UserFactory
 
 NEW_FIELD = {
@@ -150,3 +151,31 @@ def test_only_site_moderators_change_the_registry(login, board_moderator, method
         assert response.status_code == 403, (user, url)
     assert not Field.objects.filter(slug="smart-city").exists()
     assert DepartmentAlias.objects.filter(pk=alias.pk).exists()
+
+
+def test_every_change_to_the_registry_is_in_the_audit_log(login, site_moderator, registry):
+    client = login(site_moderator)
+    client.post("/fields/new/", NEW_FIELD)
+    client.post(
+        "/fields/audit/manage/",
+        {"name_ja": "監査・検査", "name_en": "Audit and inspection", "position": "5",
+         "keywords": "監査", "details_submit": "1"},
+    )  # fmt: skip
+    client.post("/fields/health-promotion/manage/", {"name": "予防接種課", "move": "on"})
+    alias = DepartmentAlias.objects.get(name="健康増進課")
+    client.post(f"/fields/{alias.field.slug}/manage/names/{alias.pk}/remove/")
+
+    entries = AuditEntry.objects.order_by("pk")
+    assert [(entry.action, entry.actor) for entry in entries] == [
+        ("field.created", site_moderator),
+        ("field.updated", site_moderator),
+        ("field.name_added", site_moderator),
+        ("field.name_removed", site_moderator),
+    ]
+    created, updated, moved, removed = entries
+    assert created.target_label == "スマートシティ (smart-city)"
+    assert created.after["names"] == ["スマートシティ推進室", "データ連携基盤課"]
+    assert updated.before["name_ja"] != "監査・検査"
+    assert (updated.after["name_ja"], updated.after["position"]) == ("監査・検査", 5)
+    assert (moved.before, moved.after) == ({"field": "vaccination"}, {"name": "予防接種課"})
+    assert removed.before == {"name": "健康増進課"}
