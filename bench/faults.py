@@ -42,15 +42,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.live import new_topic, seed, sessions_for  # noqa: E402
 
+# The process helpers of the fault tests (standard library only): one reading of /proc.
+from tests.foundation.live_site import alive, descendants, free_port  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/och_bench_faults"
 SIGN_IN_EMAIL = "poster@bench-live.lg.jp"  # bench.live's seeded poster
 SIGN_IN_PASSWORD = "bench-live-password"  # noqa: S105 - the bench's own seeded account
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for_port(port: int, timeout: float = 60) -> None:
@@ -152,29 +149,6 @@ class Site:
         with contextlib.suppress(ValueError):
             return json.loads(body) | {"http": status}
         return {"http": status}
-
-
-def descendants(pid: int) -> set[int]:
-    children = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError):
-                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                children.setdefault(int(stat[1]), []).append(int(entry))
-    found, queue = set(), [pid]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            found.add(child)
-            queue.append(child)
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return False
-    return stat[0] != "Z"
 
 
 def worker_pids(launcher: int) -> set[int]:
@@ -315,12 +289,14 @@ async def hold_connections(site: Site, topic_id: int):
         reader, writer = await asyncio.open_connection("127.0.0.1", site.port)
         writer.write(
             (
-                f"GET /topics/{topic_id}/events/stream/ HTTP/1.1\r\nHost: x\r\n"
+                f"GET /topics/{topic_id}/events/stream/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 f"Cookie: {cookie}\r\n\r\n"
             ).encode()
         )
         await writer.drain()
-        await reader.readline()
+        status = await reader.readline()
+        if b" 200 " not in status:
+            raise RuntimeError(f"the event stream was refused: {status!r}")
         streams.append(writer)
     return sockets, streams
 
