@@ -10,10 +10,10 @@ documents: their text for search.
 import io
 import logging
 
-import pypdfium2 as pdfium
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
 
+from attachments import pdf
 from attachments.models import Attachment
 from attachments.sniffing import decode_text
 from attachments.storage import attachment_storage, stored_name
@@ -104,38 +104,9 @@ def process_image(attachment: Attachment, data: bytes) -> None:
     )
 
 
-def render_pdf_page(data_or_file, index: int, width: int) -> bytes:
-    document = pdfium.PdfDocument(data_or_file)
-    try:
-        page = document[index]
-        scale = width / page.get_width()
-        bitmap = page.render(scale=scale)
-        image = bitmap.to_pil()
-        out = io.BytesIO()
-        image.save(out, "WEBP", quality=80)
-        return out.getvalue()
-    finally:
-        document.close()
-
-
-def pdf_text(data: bytes) -> tuple[int, str]:
-    document = pdfium.PdfDocument(data)
-    try:
-        parts, length = [], 0
-        for page in document:
-            text = page.get_textpage().get_text_range()
-            parts.append(text)
-            length += len(text)
-            if length > MAX_TEXT:
-                break
-        return len(document), "\n".join(parts)[:MAX_TEXT]
-    finally:
-        document.close()
-
-
 def process_pdf(attachment: Attachment, data: bytes) -> None:
-    attachment.page_count, attachment.text = pdf_text(data)
-    preview = render_pdf_page(data, 0, PDF_PREVIEW_WIDTH)
+    attachment.page_count, attachment.text = pdf.text(data, MAX_TEXT)
+    preview = pdf.render_page(data, 0, PDF_PREVIEW_WIDTH)
     attachment.thumbnail.name = attachment_storage().save(
         stored_name("thumbnails", attachment.key, ".webp"), ContentFile(preview)
     )

@@ -16,12 +16,12 @@ from pathlib import PurePosixPath
 
 import filetype
 import olefile
-import pypdfium2 as pdfium
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from PIL import Image, UnidentifiedImageError
 
+from attachments import pdf
 from attachments.models import Attachment
 
 Kind = Attachment.Kind
@@ -161,8 +161,8 @@ def _describe(detected: Detected) -> str:
 
 def _pdf(upload, name: str) -> Detected:
     try:
-        document = pdfium.PdfDocument(upload)
-    except pdfium.PdfiumError as error:
+        pages = pdf.page_count(upload)
+    except pdf.PdfError as error:
         if "password" in str(error).lower():
             raise _refuse(
                 _("%(name)s is protected by a password, so it cannot be checked.") % {"name": name},
@@ -171,10 +171,6 @@ def _pdf(upload, name: str) -> Detected:
         raise _refuse(
             _("%(name)s is damaged or is not a real PDF.") % {"name": name}, "damaged"
         ) from error
-    try:
-        pages = len(document)
-    finally:
-        document.close()
     if pages < 1:
         raise _refuse(_("%(name)s is damaged or is not a real PDF.") % {"name": name}, "damaged")
     return Detected(Kind.PDF, "application/pdf", "pdf", page_count=pages)

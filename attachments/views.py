@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import verified_required
 from accounts.faces import SIZES, photo_name
 from accounts.models import User
-from attachments import avatars, delivery, permissions, queries, scanning, services
+from attachments import avatars, delivery, pdf, permissions, queries, scanning, services
 from attachments.forms import AvatarForm, BoardFilePolicyForm, ModeratorRemovalForm
 from attachments.models import Attachment
-from attachments.processing import PDF_PAGE_WIDTH, render_pdf_page
+from attachments.processing import PDF_PAGE_WIDTH
 from attachments.storage import attachment_storage, stored_name
 from forums import access
 from forums.queries import membership_of
@@ -87,7 +87,7 @@ def pdf_page(request, key, number):
     name = f"{stored_name('pages', attachment.key, '')}/{number}.webp"
     if not storage.exists(name):
         with storage.open(attachment.file.name, "rb") as stored:
-            image = render_pdf_page(stored.read(), number - 1, PDF_PAGE_WIDTH)
+            image = pdf.render_page(stored.read(), number - 1, PDF_PAGE_WIDTH)
         name = storage.save(name, ContentFile(image))
     return delivery.serve(name, "image/webp", f"page-{number}.webp", inline=True)
 

@@ -81,12 +81,12 @@ def test_other_files_show_icon_name_size_and_kind(attach, login, member, topic):
 
 
 def test_a_file_that_cannot_be_previewed_is_still_attached(attach, member, topic, monkeypatch):
-    from attachments import processing
+    from attachments import pdf
 
     def broken(*args, **kwargs):
         raise RuntimeError("renderer crashed")
 
-    monkeypatch.setattr(processing, "render_pdf_page", broken)
+    monkeypatch.setattr(pdf, "render_page", broken)
     (pdf,) = attach(member, topic, [upload_file("plan.pdf", samples.pdf())])
 
     assert pdf.is_ready and not pdf.thumbnail.name
