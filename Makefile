@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: install run serve test lint check-deploy messages bench-pages bench-notifications bench-weight bench-live bench-attachments clean
+.PHONY: install run serve test lint check-deploy messages bundles bench-pages bench-notifications bench-weight bench-live bench-attachments clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,10 +54,17 @@ check-deploy: install
 		DJANGO_ALLOWED_HOSTS=cityhall.example.jp $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 messages: install
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ja -l en --ignore='.venv/*' --ignore='staticfiles/*'
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l ja -l en --ignore='.venv/*' --ignore='staticfiles/*' --ignore='static/js/i18n/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l ja -l en --ignore='.venv/*' --ignore='staticfiles/*' --ignore='node_modules/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l ja -l en --ignore='.venv/*' --ignore='staticfiles/*' --ignore='static/js/i18n/*' --ignore='static/bundles/*' --ignore='node_modules/*'
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore='.venv/*'
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilejsi18n
+
+# Rebuild static/bundles/site.js and site.css from static/js and static/css after changing a
+# script or a stylesheet (esbuild from the npm registry, a development tool only; the bundles
+# are committed, so running the site needs no Node.js, and the tests fail on a stale bundle).
+bundles: install
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m onlinecityhall.bundles
 
 # Page timings on a seeded million-post database, e.g. make bench-pages BENCH_ARGS=--reseed
 bench-pages: install

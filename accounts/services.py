@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,9 +142,15 @@ def remove_domain(registration: MunicipalityDomain) -> int:
     return to_check
 
 
+# Sent inside the suspending transaction with ``member``: apps above accounts hand over what
+# the member looked after (a group conversation they managed) without accounts knowing them.
+member_suspended = Signal()
+
+
 def suspend(actor: User, member: User, reason: str) -> str | None:
-    """Suspend the member; their open pages check their access again. Returns their status
-    before (None if they were already suspended)."""
+    """Suspend the member; their open pages check their access again, and ``member_suspended``
+    lets other apps hand over what the member looked after. Returns their status before (None
+    if they were already suspended)."""
     if member.status == User.Status.SUSPENDED:
         return None
     before = member.status
@@ -151,6 +158,7 @@ def suspend(actor: User, member: User, reason: str) -> str | None:
     member.status_reason = reason
     member.save()
     live.member_access_changed(member)
+    member_suspended.send(sender=User, member=member)
     return before
 
 

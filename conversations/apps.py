@@ -9,8 +9,9 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Private conversations")
 
     def ready(self) -> None:
+        from accounts.services import member_suspended
         from attachments.owners import MessageRules, register_message_rules
-        from conversations import permissions, queries
+        from conversations import permissions, queries, services
 
         # A message's files are as private as its conversation.
         register_message_rules(
@@ -19,4 +20,10 @@ class ConversationsConfig(AppConfig):
                 can_view=permissions.can_view_conversation,
                 can_edit=permissions.can_edit_message,
             )
+        )
+        # A suspended manager's groups pass to the longest-standing participant.
+        member_suspended.connect(
+            lambda sender, member, **kwargs: services.hand_over_management(member),
+            dispatch_uid="conversations.hand_over_management",
+            weak=False,
         )

@@ -8,7 +8,7 @@ from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Val
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Assignment
+from accounts.models import Assignment, User
 from conversations import permissions
 from conversations.models import (
     Block,
@@ -62,10 +62,14 @@ def active_participants(conversation) -> list[Participant]:
     )
 
 
-def longest_participant_id(conversation) -> int | None:
-    """The current participant who joined first (the next manager), or None."""
+def longest_participant_id(conversation, besides=None) -> int | None:
+    """The current participant in good standing (verified, not suspended) who joined first,
+    other than ``besides``: the next manager, or None."""
     return (
-        Participant.objects.filter(conversation=conversation, left_at__isnull=True)
+        Participant.objects.filter(
+            conversation=conversation, left_at__isnull=True, user__status=User.Status.VERIFIED
+        )
+        .exclude(user_id=getattr(besides, "pk", None))
         .order_by("joined_at", "id")
         .values_list("user_id", flat=True)
         .first()

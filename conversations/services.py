@@ -327,10 +327,23 @@ def leave_conversation(user, conversation) -> None:
         return
     Participant.objects.filter(pk=seat.pk).update(left_at=timezone.now())
     if conversation.manager_id == user.pk:
-        conversation.manager_id = queries.longest_participant_id(conversation)
+        conversation.manager_id = queries.longest_participant_id(conversation, besides=user)
         conversation.save(update_fields=["manager"])
     notifications.private_conversation_read(user, conversation.get_absolute_url())
     live.participants_changed(conversation, departed=[user])
+
+
+@transaction.atomic
+def hand_over_management(member) -> None:
+    """A suspended member no longer manages any group: each group they managed passes to the
+    participant in good standing who has been in it longest (as when a manager leaves), and
+    its participants see the new manager. The member keeps their seat, so that reinstating
+    them gives their conversations back."""
+    managed = Conversation.objects.select_for_update(of=("self",)).filter(manager=member)
+    for conversation in managed:
+        conversation.manager_id = queries.longest_participant_id(conversation, besides=member)
+        conversation.save(update_fields=["manager"])
+        live.participants_changed(conversation)
 
 
 def mark_read(user, seat: Participant, number: int) -> bool:

@@ -106,8 +106,3 @@ if (link && badge) {
     if (!document.hidden && pollTimer !== null) poll();
   });
 }
-
-// The reply and new-topic forms offer @mentions; load that code only where it is used.
-if (document.querySelector("form[data-mention-url] textarea")) {
-  import("./mention-autocomplete.js");
-}

@@ -228,3 +228,34 @@ def test_only_the_manager_leaving_hands_the_role_on(newcomer, expert, outsider):
     services.leave_conversation(outsider, conversation)
     conversation.refresh_from_db()
     assert conversation.manager == newcomer
+
+
+def test_a_suspended_manager_hands_the_group_to_the_longest_participant(
+    login, newcomer, expert, outsider, moderator, committed
+):
+    from moderation.services.site import suspend_member
+
+    conversation = services.start_conversation(newcomer, [expert], "三人で相談します")
+    services.add_participants(newcomer, conversation, [outsider])
+    with committed():
+        suspend_member(moderator, newcomer, "なりすましの疑い")
+    conversation.refresh_from_db()
+
+    assert conversation.manager == expert
+    assert Participant.objects.get(conversation=conversation, user=newcomer).left_at is None
+    assert live.events_since(conversation, 0)[-1]["type"] == "participants.changed"
+    page = login(expert).get(f"/conversations/{conversation.pk}/participants/").content.decode()
+    assert "参加者を追加" in page
+
+
+def test_a_suspended_participant_is_never_chosen_as_the_next_manager(
+    newcomer, expert, outsider, moderator
+):
+    from moderation.services.site import suspend_member
+
+    conversation = services.start_conversation(newcomer, [expert, outsider], "三人で")
+    suspend_member(moderator, expert, "なりすましの疑い")
+    services.leave_conversation(newcomer, conversation)
+    conversation.refresh_from_db()
+
+    assert conversation.manager == outsider

@@ -15,7 +15,7 @@ def test_header_badge_shows_the_unread_count(login, asker, answerer, topic, comm
     page = login(asker).get("/boards/").content.decode()
 
     assert "data-notification-count-number>1<" in page
-    assert "js/notification-badge.js" in page
+    assert "data-notification-badge" in page and "bundles/site.js" in page
 
 
 def test_list_shows_grouped_notifications_with_links(login, asker, answerer, topic, committed):

@@ -37,5 +37,5 @@ def test_endpoint_returns_json(login, verified_user, corpus):
 def test_new_topic_form_includes_the_suggestion_region(login, member, board):
     html = login(member).get(f"/boards/{board.slug}/new/").content.decode()
     assert 'aria-live="polite"' in html
-    assert "js/similar-topics.js" in html
+    assert "bundles/site.js" in html
     assert 'data-similar-url="/search/similar/"' in html
