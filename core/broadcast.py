@@ -37,12 +37,21 @@ def bind_server_loop(loop: asyncio.AbstractEventLoop) -> None:
     _publisher = loop.create_task(_publish(_queue))
 
 
-async def unbind_server_loop() -> None:
-    """Stop the publisher (on the serving loop, before it closes); later sends go at once."""
+async def unbind_server_loop(drain_seconds: float = 2.0) -> None:
+    """On the serving loop as the server shuts down (ASGI lifespan): send what is still queued
+    (for at most ``drain_seconds``), then stop the publisher; later sends go at once."""
     global _server_loop, _queue, _publisher
-    if _publisher is not None:
-        _publisher.cancel()
+    queue, publisher = _queue, _publisher
     _server_loop = _queue = _publisher = None
+    if publisher is None:
+        return
+    if queue is not None:
+        try:
+            await asyncio.wait_for(queue.join(), drain_seconds)
+        except TimeoutError:
+            logger.warning("%s live events were not sent before shutdown", queue.qsize())
+    publisher.cancel()
+    await asyncio.gather(publisher, return_exceptions=True)
 
 
 async def _publish(queue: asyncio.Queue) -> None:
@@ -52,6 +61,8 @@ async def _publish(queue: asyncio.Queue) -> None:
             await get_channel_layer().group_send(group, message)
         except Exception:
             logger.warning("Live event to %s was not sent", group, exc_info=True)
+        finally:
+            queue.task_done()
 
 
 def _hand_over(loop: asyncio.AbstractEventLoop, group: str, message: dict) -> bool:

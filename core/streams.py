@@ -41,6 +41,8 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.http import StreamingHttpResponse
 
+from core import groups
+
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15
@@ -120,12 +122,12 @@ class Subscription:
     async def open(self) -> None:
         self.channel = await self.layer.new_channel("sse.")
         for group in self.groups:
-            await self.layer.group_add(group, self.channel)
+            await groups.join(self.layer, group, self.channel)
 
     async def move(self, old_group: str, new_group: str) -> None:
-        await self.layer.group_discard(old_group, self.channel)
+        await groups.leave(self.layer, old_group, self.channel)
         self.groups.remove(old_group)
-        await self.layer.group_add(new_group, self.channel)
+        await groups.join(self.layer, new_group, self.channel)
         self.groups.append(new_group)
 
     async def next_message(self, timeout: float) -> dict | None:
@@ -161,10 +163,7 @@ class Subscription:
             if not receiver.done():
                 receiver.cancel()
         for group in self.groups:
-            try:
-                await self.layer.group_discard(group, self.channel)
-            except Exception:
-                logger.warning("Could not leave %s", group, exc_info=True)
+            await groups.leave(self.layer, group, self.channel)
 
 
 async def live_event_stream(

@@ -15,6 +15,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from accounts.live import user_group
 from accounts.models import User
 from accounts.permissions import is_verified_member
+from core import groups
 from forums import live, permissions
 from forums.models import Board, Topic
 from forums.queries import membership_of
@@ -71,7 +72,7 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         for group in [user_group(self.user_id), *self.subscriptions()]:
-            await self.channel_layer.group_add(group, self.channel_name)
+            await groups.join(self.channel_layer, group, self.channel_name)
             self.groups_joined.append(group)
         await self.accept()
         await self.after_accept()
@@ -87,7 +88,7 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code):
         for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await groups.leave(self.channel_layer, group, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
         """Clients only listen; anything they send is ignored."""
@@ -117,12 +118,12 @@ class TopicConsumer(MemberConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
         elif self.board_id != board_id:
             # Moved to a board this member may read: follow its access changes from now on.
-            await self.channel_layer.group_discard(
-                live.board_access_group(board_id), self.channel_name
+            await groups.leave(
+                self.channel_layer, live.board_access_group(board_id), self.channel_name
             )
             self.groups_joined.remove(live.board_access_group(board_id))
-            await self.channel_layer.group_add(
-                live.board_access_group(self.board_id), self.channel_name
+            await groups.join(
+                self.channel_layer, live.board_access_group(self.board_id), self.channel_name
             )
             self.groups_joined.append(live.board_access_group(self.board_id))
 

@@ -33,5 +33,20 @@ router = ProtocolTypeRouter(
 
 async def application(scope, receive, send):
     """The router, after telling ``broadcast`` which loop serves (it hands live events to it)."""
+    if scope["type"] == "lifespan":
+        return await lifespan(receive, send)
     broadcast.bind_server_loop(asyncio.get_running_loop())
     return await router(scope, receive, send)
+
+
+async def lifespan(receive, send):
+    """ASGI lifespan: at shutdown the events still queued by ``broadcast`` are sent and its
+    publisher stops before the loop closes."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await broadcast.unbind_server_loop()
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -61,7 +61,7 @@ def asgi_server(transactional_db, settings):
             host="127.0.0.1",
             port=port,
             log_level="warning",
-            lifespan="off",
+            lifespan="on",
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

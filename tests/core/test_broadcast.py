@@ -95,3 +95,38 @@ def test_a_failing_layer_loses_the_event_but_not_the_write(server_loop):
         assert wait_for(lambda: len(layer.delivered) == 1)
     # The failed send was logged and dropped; the publisher went on with the next event.
     assert layer.delivered == [("topic.1", {"number": 2})]
+
+
+def test_at_shutdown_the_queued_events_leave_before_the_publisher_stops():
+    from onlinecityhall.asgi import application
+
+    layer = HeldLayer()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        asyncio.run_coroutine_threadsafe(_bind(), loop).result(timeout=5)
+        publisher = broadcast._publisher
+        with mock.patch("core.broadcast.get_channel_layer", return_value=layer):
+            broadcast.send("topic.1", {"type": "topic.event", "number": 1})
+            broadcast.send("topic.1", {"type": "topic.event", "number": 2})
+            threading.Timer(0.2, layer.release.set).start()
+            said = []
+            messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+
+            async def receive():
+                return next(messages)
+
+            async def send(message):
+                said.append(message["type"])
+
+            lifespan = application({"type": "lifespan"}, receive, send)
+            asyncio.run_coroutine_threadsafe(lifespan, loop).result(timeout=5)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        loop.close()
+
+    assert said == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert [message["number"] for _group, message in layer.delivered] == [1, 2]
+    assert publisher.done() and broadcast._server_loop is None
