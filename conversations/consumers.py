@@ -84,11 +84,10 @@ class ConversationConsumer(MemberConsumer):
     async def conversation_event(self, message):
         await self.send_json(message["event"])
 
-    async def user_event(self, message):
-        """The member's own counts (notifications, unread conversations) are for the header,
-        whose socket is ``/ws/me/``; this page has no use for them."""
-
 
 class ConversationListConsumer(MemberConsumer):
     """``/ws/conversations/``: the member's own events, among them ``conversation.activity``
     (new messages and unread counts) for the conversations page."""
+
+    async def user_event(self, message):
+        await self.send_json(message["event"])

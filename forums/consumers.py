@@ -98,7 +98,9 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
 
     async def user_event(self, message):
-        await self.send_json(message["event"])
+        """The member's own group is joined for ``access.changed``; their counts and badges
+        (``user.event``) are for the header's socket, ``/ws/me/``, and the conversations page,
+        so other pages' sockets do not carry a frame per notification that nothing reads."""
 
 
 class TopicConsumer(MemberConsumer):
@@ -162,3 +164,6 @@ class BoardConsumer(MemberConsumer):
 
 class UserConsumer(MemberConsumer):
     """``/ws/me/``: the member's own events (badges and counts in the header)."""
+
+    async def user_event(self, message):
+        await self.send_json(message["event"])

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from core import broadcast
 from forums import live, services
-from forums.consumers import CLOSE_FORBIDDEN, TopicConsumer
+from forums.consumers import CLOSE_FORBIDDEN, TopicConsumer, UserConsumer
 from forums.models import Board, Post
 from moderation.services import site as site_moderation
 from tests.factories import BoardFactory, MembershipFactory, UserFactory, make_topic
@@ -70,6 +70,29 @@ async def test_a_reply_arrives_rendered_with_the_pages_template(scene):
     assert event["html"] == expected
     assert "クッションを切って合わせました。" in event["html"]
     await socket.disconnect()
+
+
+async def test_a_topic_socket_carries_only_the_topic_and_the_header_socket_the_counts(scene):
+    """The asker is told of the reply (a notification): the count goes to the header's socket
+    (/ws/me/), while the topic's socket carries the reply alone."""
+    _board, asker, answerer, topic = scene
+    page = socket_for(asker, topic, f"since={topic.event_sequence}")
+    header = WebsocketCommunicator(UserConsumer.as_asgi(), "/ws/me/")
+    header.scope["user"] = asker
+    assert (await page.connect())[0] and (await header.connect())[0]
+
+    await reply(answerer, topic, "クッションを切って合わせました。")
+
+    kinds = []
+    while not await page.receive_nothing(timeout=0.5):
+        kinds.append((await page.receive_json_from())["type"])
+    assert kinds == ["post.created"]
+    assert (await header.receive_json_from(timeout=3)) == {
+        "type": "notification.count",
+        "unread": 1,
+    }
+    await page.disconnect()
+    await header.disconnect()
 
 
 async def test_edits_deletions_helpful_marks_and_answers_arrive_in_order(scene):
