@@ -1,5 +1,6 @@
 """Reads about members and municipalities."""
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
@@ -61,8 +62,16 @@ def verification_decision(member: User, entries=None) -> verification.Decision:
     )
 
 
+def _katakana(word: str) -> str:
+    """The reading as stored (full-width katakana), whether typed in hiragana, katakana or
+    half-width katakana: さっぽろ and ｻｯﾎﾟﾛ both become サッポロ."""
+    word = unicodedata.normalize("NFKC", word)
+    return "".join(chr(ord(char) + 0x60) if "ぁ" <= char <= "ゖ" else char for char in word)
+
+
 def search_municipalities(text: str, limit: int = 20) -> list[Municipality]:
-    """Municipalities whose name, kana, prefecture or code matches what someone typed."""
+    """Municipalities whose name, reading (in any kana), prefecture or code matches what
+    someone typed."""
     text = " ".join(text.split())
     if not text:
         return []
@@ -70,7 +79,7 @@ def search_municipalities(text: str, limit: int = 20) -> list[Municipality]:
     for word in text.split(" "):
         condition &= (
             Q(name__contains=word)
-            | Q(kana__contains=word)
+            | Q(kana__contains=_katakana(word))
             | Q(prefecture__contains=word)
             | Q(code__startswith=word)
             | Q(full_name__contains=word)

@@ -419,6 +419,15 @@ def test_municipality_search_finds_by_prefecture_and_name_and_kana(client, habik
     assert [item["label"] for item in by_words["results"]] == ["大阪府 羽曳野市"]
 
 
+@pytest.mark.parametrize("typed", ["ふじいでら", "ﾌｼﾞｲﾃﾞﾗ", "フジイデラ"])
+def test_municipality_search_finds_the_reading_typed_in_any_kana(client, habikino, typed):
+    municipality("27226", "大阪府", "藤井寺市", kana="フジイデラシ")
+
+    found = client.get(reverse("accounts:municipality_search"), {"q": typed}).json()
+
+    assert [item["label"] for item in found["results"]] == ["大阪府 藤井寺市"]
+
+
 def test_municipality_search_with_empty_text_returns_nothing(client, habikino):
     response = client.get(reverse("accounts:municipality_search"), {"q": "  "})
 
