@@ -110,3 +110,20 @@ def test_check_deploy_reports_no_warnings_in_production_mode():
         check=False,
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def switch_interval(**environment) -> float:
+    env = {key: value for key, value in os.environ.items() if key not in VARIABLES}
+    env.pop("PYTHON_SWITCH_INTERVAL_MS", None)
+    env.update(DJANGO_DEBUG="1", **environment)
+    probe = "import sys, onlinecityhall.asgi; print(sys.getswitchinterval())"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return float(result.stdout)
+
+
+def test_the_server_hands_the_interpreter_lock_over_every_half_millisecond_unless_told():
+    assert switch_interval() == 0.0005
+    assert switch_interval(PYTHON_SWITCH_INTERVAL_MS="5") == 0.005
