@@ -28,7 +28,9 @@ from django.conf import settings
 from django.core.cache import cache as fragment_cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from forums.models import Post, Topic
 from forums.permissions import POST_CONTROLS, can_view_post, control_allowed, post_states
@@ -56,10 +58,20 @@ _SHAPING_FILES = (
 _PRIVATE_USER_FIELDS = {"password", "last_login"}
 
 
+# The same for a row of a topic list (board pages, the home page, fields of work).
+_ROW_SHAPING_FILES = (
+    "templates/forums/_topic_row.html",
+    "forums/templatetags/forum_tags.py",
+    "attachments/templatetags/attachment_tags.py",
+    "locale/ja/LC_MESSAGES/django.mo",
+    "locale/en/LC_MESSAGES/django.mo",
+)
+
+
 @cache
-def _shape_digest() -> str:
+def _shape_digest(files: tuple[str, ...] = _SHAPING_FILES) -> str:
     digest = hashlib.blake2b(digest_size=8)
-    for name in _SHAPING_FILES:
+    for name in files:
         path = Path(settings.BASE_DIR) / name
         digest.update(path.read_bytes() if path.exists() else b"-")
     return digest.hexdigest()
@@ -154,3 +166,60 @@ def page_fragments(
         post.fragment = mark_safe(personalise(html, post, controls, token))  # noqa: S308 - a template
     if missing:
         fragment_cache.set_many(missing, CACHE_SECONDS)
+
+
+# --- rows of topic lists ----------------------------------------------------------------------
+
+ROW_TEMPLATE = "forums/_topic_row.html"
+# Where the reader's own unread badge goes in a row rendered for everybody.
+UNREAD_PLACEHOLDER = "<!--unread-->"
+
+
+def unread_badge(topic: Topic) -> str:
+    """The reader's badge on a topic's row: how many posts are unread, "New" if never opened."""
+    unread = topic.unread_count
+    if unread:
+        text = ngettext("%(counter)s unread", "%(counter)s unread", unread) % {"counter": unread}
+        return format_html(
+            '<a class="badge badge--unread" href="{}">{}</a>', topic.get_absolute_url(), text
+        )
+    if unread is None:
+        return format_html('<span class="badge badge--unread">{}</span>', gettext("New"))
+    return ""
+
+
+def row_key(topic: Topic, show_board: bool) -> str:
+    """The cache key of ``topic``'s row as everybody sees it (the unread badge left out)."""
+    parts = [
+        _shape_digest(_ROW_SHAPING_FILES),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        show_board,
+        *_stored_values(topic),
+        *_stored_values(topic.last_poster),
+        *(_stored_values(topic.board) if show_board else ()),
+    ]
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f"topic-row:{topic.pk}:{digest}"
+
+
+def _render_row(topic: Topic, show_board: bool) -> str:
+    context = {"topic": topic, "show_board": show_board, "shared_row": True}
+    return render_to_string(ROW_TEMPLATE, context)
+
+
+def topic_rows(topics: list[Topic], show_board: bool = False) -> str:
+    """The rows of a topic list, each rendered once for everybody and cached like a post, with
+    the reader's unread badge (``unread_badge``) put in by substitution."""
+    keys = {topic.pk: row_key(topic, show_board) for topic in topics}
+    found = fragment_cache.get_many(list(keys.values())) if keys else {}
+    missing = {}
+    rows = []
+    for topic in topics:
+        html = found.get(keys[topic.pk])
+        if html is None:
+            html = missing[keys[topic.pk]] = _render_row(topic, show_board)
+        rows.append(html.replace(UNREAD_PLACEHOLDER, unread_badge(topic), 1))
+    if missing:
+        fragment_cache.set_many(missing, CACHE_SECONDS)
+    return mark_safe("".join(rows))  # noqa: S308 - rendered templates and escaped badges

@@ -10,6 +10,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from forums import fragments
 from forums.permissions import POST_CONTROLS, control_allowed, post_states
 
 register = template.Library()
@@ -50,3 +51,17 @@ def path_to(name: str, object_id) -> str:
     if pattern is None:
         pattern = _paths[name] = reverse(name, args=[_PLACEHOLDER])
     return pattern.replace(_PLACEHOLDER, str(int(object_id)), 1)
+
+
+@register.simple_tag(takes_context=True)
+def topic_unread_badge(context, topic) -> str:
+    """The reader's unread badge; a placeholder in a row rendered once for everybody."""
+    if context.get("shared_row"):
+        return mark_safe(fragments.UNREAD_PLACEHOLDER)  # noqa: S308 - a constant comment
+    return fragments.unread_badge(topic)
+
+
+@register.simple_tag
+def topic_rows(topics, show_board: bool = False) -> str:
+    """The rows of a topic list (``forums/_topic_row.html``), from the fragment cache."""
+    return fragments.topic_rows(list(topics), show_board)
