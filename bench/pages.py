@@ -130,6 +130,7 @@ def prepare_database(args) -> dict:
         posts = info["counts"]["posts"]
         log(f"Using the seeded database ({posts:,} posts); earlier bench writes undone.")
         add_fields(info)
+        add_moderation_work(info)
         return info
     call_command("load_municipalities", stdout=io.StringIO())
     log(f"  migrations and municipalities: {time.monotonic() - started:.1f} s")
@@ -139,6 +140,7 @@ def prepare_database(args) -> dict:
     store_info(shape, info)
     log(f"Seeded in {info['seconds']:.0f} s: {info['counts']}")
     add_fields(info)
+    add_moderation_work(info)
     return info
 
 
@@ -148,6 +150,68 @@ def add_fields(info: dict) -> None:
 
     connection.ensure_connection()
     info["fields"] = pages_fields.add_field_data(connection.connection, words.DEPARTMENTS, log)
+
+
+BENCH_MODERATORS = 4
+MODERATION_WORK = 20  # join requests, flagged posts and members waiting for verification
+
+
+def add_moderation_work(info: dict) -> None:
+    """The moderators' clients and what waits for them (added once, kept by later runs): four
+    moderators of the largest board who also moderate the site, and 20 join requests, 20
+    flagged posts and 20 members waiting for verification."""
+    from accounts.models import User
+    from forums.models import Board, Membership, Post
+    from moderation.models import Flag
+
+    board = Board.objects.get(slug=info["largest_board"])
+    readers = info["bench_readers"]
+    moderators = list(
+        Membership.objects.filter(board=board, role=Membership.Role.MODERATOR)
+        .exclude(user_id__in=readers)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)[:BENCH_MODERATORS]
+    )
+    members = Membership.objects.filter(board=board, role=Membership.Role.MEMBER)
+    for user_id in (
+        members.exclude(user_id__in=readers)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)[: BENCH_MODERATORS - len(moderators)]
+    ):
+        Membership.objects.filter(board=board, user_id=user_id).update(
+            role=Membership.Role.MODERATOR
+        )
+        moderators.append(user_id)
+    User.objects.filter(pk__in=moderators).update(is_site_moderator=True)
+    info["bench_moderators"] = moderators
+    outsiders = User.objects.exclude(memberships__board=board).order_by("pk")
+    if not Membership.objects.filter(board=board, state=Membership.State.PENDING).exists():
+        Membership.objects.bulk_create(
+            Membership(
+                board=board, user_id=user_id, state=Membership.State.PENDING,
+                request_message="4月に保健センターへ異動しました。接種の運用を学ばせてください。",
+            )
+            for user_id in outsiders.values_list("pk", flat=True)[:MODERATION_WORK]
+        )  # fmt: skip
+    if not Flag.objects.filter(resolved_at__isnull=True, post__topic__board=board).exists():
+        posts = Post.objects.filter(topic__board=board).order_by("-id")[:MODERATION_WORK]
+        reporter = readers[-1]
+        Flag.objects.bulk_create(
+            Flag(post=post, reporter_id=reporter, reason=Flag.Reason.PERSONAL_DATA,
+                 note="住民の氏名が書かれています。")
+            for post in posts
+        )  # fmt: skip
+    waiting = User.objects.filter(status=User.Status.PENDING).count()
+    if waiting < MODERATION_WORK:
+        template = User.objects.select_related("municipality").get(pk=readers[-1])
+        User.objects.bulk_create(
+            User(
+                email=f"waiting{number}@example-town.jp", full_name=f"審査 待ち{number}",
+                display_name=f"待ち{number}", department="福祉課", status=User.Status.PENDING,
+                municipality=template.municipality, domain_mismatch=True,
+            )
+            for number in range(waiting, MODERATION_WORK)
+        )  # fmt: skip
 
 
 def apply_migrations() -> None:
@@ -307,6 +371,13 @@ def build_pages(info: dict) -> list[bench_http.Page]:
         Page("people", "who did this job elsewhere (public assistance, cities)",
              "/fields/people/?field=public-assistance&kind=city", check=b"person-card",
              target=board_target),
+        Page("moderation", "moderation home (a board and the site)", "/moderation/",
+             check=b"<table", as_moderator=True),
+        Page("board-queue", f"board moderation queue ({MODERATION_WORK} requests, "
+             f"{MODERATION_WORK} flagged posts)", f"{board_path}moderation/",
+             check="住民の氏名".encode(), as_moderator=True),
+        Page("verification", f"verification queue ({MODERATION_WORK}+ waiting)",
+             "/moderation/verification/", check="審査".encode(), as_moderator=True),
         Page("reply", "reply (POST, redirect)", f"/topics/{info['reply_topic']}/reply/",
              method="POST", expect=302, target=80.0),
     ]  # fmt: skip
@@ -320,7 +391,7 @@ def reply_text_factory():
     return lambda: "\n\n".join(words.body_paragraphs(rng, sentences))
 
 
-def count_queries(pages, session_key: str, explain: bool) -> None:
+def count_queries(pages, session_key: str, moderator_key: str, explain: bool) -> None:
     """Run each page in-process with the test client and count its SQL (steady state: the
     first request may write the reader's marker, the counted one is the second)."""
     import uuid
@@ -330,12 +401,15 @@ def count_queries(pages, session_key: str, explain: bool) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    reader = Client(HTTP_HOST="127.0.0.1")
+    reader.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    moderator = Client(HTTP_HOST="127.0.0.1")
+    moderator.cookies[settings.SESSION_COOKIE_NAME] = moderator_key
     make_text = reply_text_factory()
     for page in pages:
+        client = moderator if page.as_moderator else reader
 
-        def send(page=page):
+        def send(page=page, client=client):
             if page.method == "POST":
                 data = {"body": make_text(), "submission_token": uuid.uuid4().hex, "post": ""}
                 return client.post(page.path, data)
@@ -373,14 +447,18 @@ def explain_statements(name: str, statements: list[str]) -> None:
 # --- runs -----------------------------------------------------------------------------------
 
 
-def measure(args, info, pages, sessions, deadline) -> dict:
+def measure(args, info, pages, sessions, moderator_sessions, deadline) -> dict:
     reply_text = reply_text_factory()
     results = {"load_before": load_note()}
     with bench_http.Server(server_environment(args, pool=True)) as server:
         log(f"uvicorn (2 workers, psycopg pool) on 127.0.0.1:{server.port}; {load_note()}")
-        clients = [bench_http.Client(server.port, {"sessionid": key}) for key in sessions]
+        readers = [bench_http.Client(server.port, {"sessionid": key}) for key in sessions]
+        moderators = [
+            bench_http.Client(server.port, {"sessionid": key}) for key in moderator_sessions
+        ]
         jobs = [bench_http.Job(page, reply_text) for page in pages]
         for job in jobs:
+            clients = moderators if job.page.as_moderator else readers
             if job.page.method == "POST":
                 reply_page = job.page.path.removesuffix("reply/")
                 for client in clients:
@@ -388,6 +466,7 @@ def measure(args, info, pages, sessions, deadline) -> dict:
             else:
                 bench_http.verify(job, clients[0])
         for job in jobs:
+            clients = moderators if job.page.as_moderator else readers
             backends = database_backends(server)
             before = server.cpu_seconds(backends)
             timings = bench_http.run_sequential(
@@ -403,6 +482,7 @@ def measure(args, info, pages, sessions, deadline) -> dict:
             stats = bench_http.summary(timings)
             log(f"  1 client   {job.page.name}: p50 {stats['p50']:.1f} / p95 {stats['p95']:.1f} ms")
         for job in jobs:
+            clients = moderators if job.page.as_moderator else readers
             timings, rate = bench_http.run_concurrent(
                 job, clients, args.requests, max(2, args.warmup // 2), deadline
             )
@@ -637,9 +717,10 @@ def main() -> int:
     if args.pages:
         pages = [page for page in pages if page.key in args.pages.split(",")]
     sessions = [sign_in(user_id) for user_id in info["bench_readers"][: args.clients]]
-    count_queries(pages, sessions[0], args.explain)
+    moderators = [sign_in(user_id) for user_id in info["bench_moderators"][: args.clients]]
+    count_queries(pages, sessions[0], moderators[0], args.explain)
     deadline = time.monotonic() + args.time_limit
-    results = measure(args, info, pages, sessions, deadline)
+    results = measure(args, info, pages, sessions, moderators, deadline)
     results["code"] = code_version()
     log("\n## Pages (psycopg pool, uvicorn with 2 workers)\n")
     log(report(pages, args.clients))

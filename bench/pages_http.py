@@ -201,6 +201,7 @@ class Page:
     # The better p95 (ms; 1 client, 4 clients) peer forums measured on the same data shape.
     peer_p95: tuple[float, float] | None = None
     target: float = 50.0  # absolute p95 target, ms
+    as_moderator: bool = False  # requested by the moderators' clients, not the readers'
     queries: int | None = None
     writes: int | None = None
     size: int = 0
