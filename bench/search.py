@@ -489,6 +489,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of each query")
     parser.add_argument("--skip-build", action="store_true", help="keep the existing index")
     parser.add_argument(
+        "--seed-only", action="store_true", help="seed the posts if needed, then stop"
+    )
+    parser.add_argument(
         "--pending", type=int, default=0, metavar="N",
         help="also measure GIN pending-list settings after a burst of N writes",
     )  # fmt: skip
@@ -505,6 +508,8 @@ def main() -> None:
     rng = random.Random(2024)
     if Post.objects.count() != args.posts:
         seed(args.posts, rng)
+    if args.seed_only:
+        return
     build_seconds = build_cpu = None
     if not args.skip_build:
         print("Building the index …", flush=True)
