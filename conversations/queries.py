@@ -220,8 +220,8 @@ def messages_page(conversation, before: int | None = None) -> tuple[list[Message
 
 def read_states(conversation, viewer, seats=None) -> list[dict]:
     """How far each other participant has read, for read receipts: only those who show
-    theirs, and nothing when the viewer hides their own. ``seats``: the active participants,
-    when the caller has them already."""
+    theirs and have read something, and nothing when the viewer hides their own. ``seats``:
+    the active participants, when the caller has them already."""
     seats = active_participants(conversation) if seats is None else seats
     user_ids = [seat.user_id for seat in seats]
     chosen = settings_of_many(user_ids)
@@ -230,7 +230,9 @@ def read_states(conversation, viewer, seats=None) -> list[dict]:
     return [
         {"user_id": seat.user_id, "name": seat.user.full_name, "number": seat.last_read_number}
         for seat in seats
-        if seat.user_id != viewer.pk and chosen[seat.user_id].read_receipts
+        if seat.user_id != viewer.pk
+        and seat.last_read_number > 0
+        and chosen[seat.user_id].read_receipts
     ]
 
 

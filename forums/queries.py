@@ -96,7 +96,7 @@ def board_topics(
 ) -> TopicPage:
     """One page of a board's topics, newest activity (or newest topic) first."""
     order_field = "created_at" if sort == "new" else "last_posted_at"
-    topics = Topic.objects.filter(board=board).select_related("author", "last_poster")
+    topics = Topic.objects.filter(board=board).select_related("last_poster")
     if filter_name == "unanswered":
         topics = topics.filter(reply_count=0)
     elif filter_name == "solved":

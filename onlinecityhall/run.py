@@ -178,6 +178,14 @@ def stop_all(parts: list[Part], timeout: float = STOP_TIMEOUT_SECONDS) -> None:
         part.kill_group()
 
 
+def default_site_url(host: str, port: str, environ) -> None:
+    """Links in e-mails, exported conversations and calendar files point at ``SITE_URL``; when
+    it is not set, at the address this launcher serves (the parts it starts inherit it)."""
+    if not environ.get("SITE_URL"):
+        host = "localhost" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a comparison
+        environ["SITE_URL"] = f"http://{host}:{port}"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -194,6 +202,7 @@ def main(argv=None) -> int:
         help="print the demo sign-ins once the worker has sent what was queued (make run)",
     )
     options = parser.parse_args(argv)
+    default_site_url(options.host, options.port, os.environ)
 
     parts = [
         Part("web server", web_command(options.host, options.port, options.workers)),

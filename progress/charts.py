@@ -46,9 +46,12 @@ def line_chart(chart_id: str, title: str, points) -> str:
     """The median over time: one point per day with a change."""
     if len(points) < 2:
         return ""
-    height, left, bottom, right, top_margin = 160, 44, 24, 10, 10
     low = min(point.median for point in points)
     high = max(point.median for point in points)
+    low_label, high_label = _short(points, low), _short(points, high)
+    # The value labels sit left of the plot, right-aligned: the margin fits the longer one.
+    left = max(44, 8 + max(_text_width(low_label), _text_width(high_label)))
+    height, bottom, right, top_margin = 160, 24, 10, 10
     span = (high - low) or 1
     first, last = points[0].day.toordinal(), points[-1].day.toordinal()
     days = (last - first) or 1
@@ -70,9 +73,9 @@ def line_chart(chart_id: str, title: str, points) -> str:
         f'<text class="chart-label" x="{WIDTH - right}" y="{height - 6}" text-anchor="end">'
         f"{points[-1].day:%m/%d}</text>"
         f'<text class="chart-label" x="{left - 4}" y="{top_margin + 10}" text-anchor="end">'
-        f"{escape(_short(points, high))}</text>"
+        f"{escape(high_label)}</text>"
         f'<text class="chart-label" x="{left - 4}" y="{height - bottom}" text-anchor="end">'
-        f"{escape(_short(points, low))}</text>"
+        f"{escape(low_label)}</text>"
     )
     summary = "; ".join(f"{point.day:%Y-%m-%d} {point.label}" for point in points)
     return mark_safe(  # noqa: S308 - every text above is escaped
@@ -82,6 +85,12 @@ def line_chart(chart_id: str, title: str, points) -> str:
         f'<desc id="{chart_id}-desc">{escape(summary)}</desc>{axis}'
         f'<polyline class="chart-line" points="{polyline}"></polyline>{dots}</svg>'
     )
+
+
+def _text_width(text: str, font_px: int = 12) -> int:
+    """A generous estimate of a label's width in the chart's units: a full-width character is
+    about one font size wide, a digit or Latin letter about two thirds of it."""
+    return round(sum(font_px if ord(char) > 0x2E7F else font_px * 0.67 for char in text))
 
 
 def _short(points, value: float) -> str:

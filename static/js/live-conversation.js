@@ -98,6 +98,7 @@ if (list) {
     receipts.replaceChildren();
     let first = true;
     for (const [id, read] of readers) {
+      if (!(read.number > 0)) continue; // read nothing yet: no receipt
       if (!first) receipts.append(" · ");
       first = false;
       const span = document.createElement("span");

@@ -52,6 +52,7 @@ def test_a_file_sent_with_a_message_is_for_the_participants_only(
     assert login(expert).get(url).status_code == 404
     export = login(newcomer).get(f"/conversations/{conversation.pk}/export/").content.decode()
     assert "違約金.csv" in export and f"/files/{file.key}/" in export
+    assert f"({len(CSV)}\xa0バイト)" in export and "bytes" not in export
 
 
 def test_a_refused_file_keeps_the_text_and_the_accepted_files(login, newcomer, conversation):

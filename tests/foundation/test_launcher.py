@@ -123,3 +123,15 @@ def test_websockets_are_served_without_per_message_compression_unless_asked(monk
     assert command[command.index("--ws-per-message-deflate") + 1] == "false"
     monkeypatch.setenv("WS_PER_MESSAGE_DEFLATE", "1")
     assert "--ws-per-message-deflate" not in run.web_command("127.0.0.1", "8000", "1")
+
+
+def test_links_point_at_the_served_address_unless_site_url_is_set():
+    environ = {}
+    run.default_site_url("127.0.0.1", "8765", environ)
+    assert environ["SITE_URL"] == "http://127.0.0.1:8765"
+    environ = {}
+    run.default_site_url("0.0.0.0", "8000", environ)  # noqa: S104 - a launcher option
+    assert environ["SITE_URL"] == "http://localhost:8000"
+    environ = {"SITE_URL": "https://cityhall.example.jp"}
+    run.default_site_url("127.0.0.1", "8000", environ)
+    assert environ["SITE_URL"] == "https://cityhall.example.jp"
