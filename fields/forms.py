@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import MunicipalityField
@@ -103,10 +104,7 @@ class CalendarEntryForm(forms.Form):
     month = forms.TypedChoiceField(
         label=_("Month"),
         coerce=int,
-        choices=[
-            (month, _("%(month)s月") % {"month": month})
-            for month in CalendarEntry.MONTHS_OF_FISCAL_YEAR
-        ],
+        choices=[(month, MONTHS[month]) for month in CalendarEntry.MONTHS_OF_FISCAL_YEAR],
     )
     title = forms.CharField(label=_("Work"), max_length=80)
     description = forms.CharField(

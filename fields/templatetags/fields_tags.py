@@ -3,10 +3,17 @@ board page to the field of work the board serves."""
 
 from django import template
 from django.urls import reverse
+from django.utils.dates import MONTHS
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+@register.filter
+def month_name(month: int) -> str:
+    """4 → 4月 in Japanese, April in English (Django's own month names)."""
+    return str(MONTHS[int(month)])
 
 
 @register.filter

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import User
 from fields import services
 from fields.models import CalendarEntry, GuideRevision, HandoverNote
 from forums.models import Board, Membership
@@ -51,6 +52,16 @@ def test_the_field_page_brings_together_what_a_newcomer_needs(
     assert "小笠原 先輩" in page and "小笠原村" in page and "村" in page
     assert "予防接種担当 引継書" in page
     assert veteran.email not in page
+
+
+def test_the_fiscal_calendar_names_months_in_the_interface_language(
+    login, verified_user, vaccination_board, registry
+):
+    CalendarEntry.objects.create(field=registry["vaccination"], month=4, title="接種券の一斉発送")
+    User.objects.filter(pk=verified_user.pk).update(language="en")
+    page = login(verified_user).get("/fields/vaccination/").content.decode()
+    assert "<h3>April" in page and "<h3>March" in page
+    assert "4月" not in page
 
 
 def test_join_all_boards_of_the_field_in_one_click(login, verified_user, registry):
