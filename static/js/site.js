@@ -16,3 +16,4 @@ import "./live-progress.js";
 import "./municipality-field.js";
 import "./code-from-link.js";
 import "./notification-badge.js";
+import "./form-errors.js";
