@@ -1,6 +1,8 @@
 """Pages of private conversations. Thin: parse, ask ``permissions``/``queries``, call a
 service. Whatever a member may not read answers 404, whether or not it exists."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -71,6 +73,18 @@ def _candidates(request, exclude_ids) -> tuple[str, list[dict]]:
         {"member": member, "reachable": queries.may_contact(request.user, member)}
         for member in found
     ]
+
+
+def _without(chosen, member, field) -> str:
+    """The new-conversation page with ``member`` taken off the recipients."""
+    params = [("to", other.pk) for other in chosen if other.pk != member.pk]
+    if field is not None:
+        params.append(("field", field.slug))
+    return (
+        f"{reverse('conversations:new')}?{urlencode(params)}"
+        if params
+        else reverse("conversations:new")
+    )
 
 
 def _files_from(request) -> tuple[list, list[str]]:
@@ -147,9 +161,16 @@ def conversation_new(request):
     if request.method == "POST" and "preview" in request.POST and form.is_valid():
         preview = render_markdown(form.cleaned_data["body"])
     query, candidates = _candidates(request, [request.user.pk, *[m.pk for m in chosen]])
+    # "Add to the conversation" sent without a tick: say so, and keep the search shown.
+    had = parse_number(request.GET.get("had")) if request.method == "GET" else None
+    nobody_ticked = had is not None and len(set(parse_ids(source.getlist("to")))) <= had
+    if had is not None and not nobody_ticked:
+        query, candidates = "", []  # added: the search is done
     context = {
         "form": form,
         "chosen": chosen,
+        "chosen_with_removal": [(member, _without(chosen, member, field)) for member in chosen],
+        "nobody_ticked": nobody_ticked,
         "refused": refused,
         "query": query,
         "candidates": candidates,

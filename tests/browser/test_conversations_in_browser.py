@@ -100,3 +100,24 @@ def test_two_members_talk_live_and_one_catches_up_after_going_offline(page_for):
     expert_page.reload()
     assert expert_page.locator("#compose textarea").input_value() == "書きかけの返事"
     asker.screenshot(path="test-artifacts/conversation-asker.png", full_page=True)
+
+
+def test_the_subject_and_message_survive_adding_another_person(page_for):
+    newcomer, expert = cast()
+    third = veteran(full_name="山本 次郎", display_name="山本", department="保護課")
+    asker = page_for(newcomer)
+    asker.goto(f"/conversations/new/?to={expert.pk}")
+    asker.get_by_label("件名（任意）").fill("扶養照会の範囲")
+    asker.get_by_role("textbox", name="メッセージ").fill("どこまで照会していますか。")
+    asker.get_by_label("氏名・自治体・部署で会員を探す").fill("山本")
+    asker.get_by_label("氏名・自治体・部署で会員を探す").press("Enter")
+    asker.get_by_label("山本 次郎").check()
+    asker.get_by_role("button", name="会話に追加").click()
+    asker.wait_for_load_state()
+
+    assert "山本 次郎" in asker.locator("#to-heading ~ ul").first.inner_text()
+    assert asker.get_by_label("件名（任意）").input_value() == "扶養照会の範囲"
+    message = asker.get_by_role("textbox", name="メッセージ")
+    assert message.input_value() == "どこまで照会していますか。"
+    asker.screenshot(path="test-artifacts/conversation-new-three.png", full_page=True)
+    assert third.full_name == "山本 次郎"

@@ -77,6 +77,25 @@ def test_the_conversations_page_finds_members_to_write_to(login, newcomer, exper
     assert f'name="to" value="{expert.pk}"' in html
 
 
+def test_a_chosen_recipient_can_be_taken_off_before_sending(login, newcomer, expert, outsider):
+    html = login(newcomer).get(f"/conversations/new/?to={expert.pk}&to={outsider.pk}").content
+    html = html.decode()
+    assert f'href="/conversations/new/?to={outsider.pk}">佐藤 花子さんを外す</a>' in html
+    assert f'href="/conversations/new/?to={expert.pk}">' in html
+
+
+def test_adding_with_nobody_ticked_says_so_and_keeps_the_search(login, newcomer, expert):
+    client = login(newcomer)
+    nothing = client.get("/conversations/new/", {"q": "札幌", "had": "0"}).content.decode()
+    assert "追加するメンバーにチェックを入れてください。" in nothing
+    assert f'name="to" value="{expert.pk}"' in nothing
+    added = client.get(
+        "/conversations/new/", {"q": "札幌", "had": "0", "to": [expert.pk]}
+    ).content.decode()
+    assert "チェックを入れてください" not in added
+    assert 'data-draft-key="draft:conversation:new"' in added
+
+
 def test_replies_quote_only_messages_of_the_same_conversation(
     login, newcomer, expert, outsider, conversation
 ):
