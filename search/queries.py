@@ -230,6 +230,13 @@ def _ranked(
     total_weight = sum(full) or 1.0
     counted = sum(1 for weight in full if weight > 0)
     floor = _floor(counted) * total_weight - 1e-9
+    if counted == 2 and not any(
+        all(tier in tiers for tiers, tier in zip(weights, hit.tiers, strict=True) if tiers)
+        for hit in hits
+    ):
+        # Two words that no post holds together (R6年度 接種): a post with either one is worth
+        # showing, the rarer word's first; otherwise the common word's posts would all vanish.
+        floor = min(weight for weight in full if weight > 0) - 1e-9
     newest = max((hit.created_at for hit in hits), default=None)
     scored = []
     for hit in hits:

@@ -222,3 +222,27 @@ def test_similar_topics_read_title_and_body_and_show_the_answer(ask, noise, veri
         topics[0]["answer"]
         == "総務課のキーボックスで保管しています。 貸出簿に記入してもらいます。 …"
     )
+
+
+def test_two_words_no_post_holds_together_still_find_each(ask, noise, verified_user):
+    for number in range(4):
+        ask("procurement", f"接種会場の動線{number}", "集団接種の会場で受付を二つに分けました。")
+    ask("procurement", "庁用車の貸出簿", "R6年度から貸出簿を電子化しました。")
+    found = titles(verified_user, "R6年度 接種")
+    assert found[0] == "庁用車の貸出簿"  # the rarer word's post first
+    assert {f"接種会場の動線{number}" for number in range(4)} <= set(found)
+
+
+def test_two_words_held_together_keep_the_list_precise(ask, noise, verified_user):
+    ask("procurement", "R6年度の接種計画", "R6年度の接種計画を共有します。")
+    for number in range(4):
+        ask("procurement", f"接種会場の動線{number}", "集団接種の会場で受付を二つに分けました。")
+    found = titles(verified_user, "R6年度 接種")
+    assert found == ["R6年度の接種計画"]
+
+
+def test_how_one_asks_is_not_part_of_the_question(ask, noise, verified_user):
+    from search.analysis import analyse_question
+
+    texts = [c.text for c in analyse_question("予約枠はどうやって増やしましたか").concepts]
+    assert "ヤッ" not in texts and "予約枠" in texts
