@@ -339,3 +339,14 @@ def test_board_log_filters_and_shows_moves_to_both_boards(login, topic, site_mod
     assert len(source_log.context["page"]) == 2
     assert [entry.action for entry in moved_only.context["page"]] == ["topic.moved"]
     assert [entry.action for entry in site_log.context["page"]] == ["topic.pinned"]
+
+
+def test_the_log_says_what_changed_in_words(login, topic, site_moderator, member):
+    from moderation.services import site
+
+    content.set_pinned(site_moderator, topic, True)
+    site.suspend_member(site_moderator, member, "なりすましの疑い")
+    html = login(site_moderator).get(reverse("moderation:site_log")).content.decode()
+    assert "固定：いいえ → 固定：はい" in html
+    assert "状態：職員確認済み → 状態：利用停止中" in html
+    assert "pinned:" not in html and "status:" not in html
