@@ -56,6 +56,9 @@ HEAVIEST = 4
 # sqrt(WALK_ROW_COST × limit × documents): 39,000 at a million posts. It stops after
 # WALK_ROWS posts whatever it found (the estimate assumes concepts occur independently).
 WALK_ROW_COST = 10
+# A GIN strategy expected to match more than this many times its limit first reads the
+# answers' own index (search.indexing.ANSWER_TERMS_INDEX).
+ANSWERS_FIRST = 5
 WALK_ROWS = 2_000
 TITLE_SHARE = 0.1  # about one post in ten is a topic's first
 TIER_FACTOR = {TYPED: 1.0, VARIANT: 0.8, RELATED: 0.6}
@@ -387,19 +390,22 @@ def _pg_candidates(
         quality B-tree (at most WALK_ROWS rows), any other reads its matches from the GIN.
         ``titles``: topics whose title matches (first posts only, with B-tree of their own)."""
         nonlocal truncated
-        walk = share * documents > math.sqrt(WALK_ROW_COST * limit * documents)
-        if walk:
-            sql, params = WALK_SQL, [*where_params, WALK_ROWS, query, limit]
+        column = "title_terms" if titles else "terms"
+        scope = f"d.is_first AND {where}" if titles else where
+        if share * documents > math.sqrt(WALK_ROW_COST * limit * documents):
+            params = [*where_params, WALK_ROWS, query, limit]
+            rows = _strategy_rows(cursor, WALK_SQL, params, scope, column)
         else:
-            sql, params = GIN_SQL, [query, *where_params, limit]
-        sql = sql.format(
-            column="title_terms" if titles else "terms",
-            where=f"d.is_first AND {where}" if titles else where,
-            order=QUALITY_ORDER,
-            gin_order=GIN_ORDER,
-        )
-        cursor.execute(sql, params)
-        rows = [row[0] for row in cursor.fetchall()]
+            params = [query, *where_params, limit]
+            rows = []
+            if not titles and share * documents > ANSWERS_FIRST * limit:
+                # Thousands of matches: the quality order puts answers first, so if enough
+                # answers match they are the first ``limit`` matches; they come from the
+                # answers' own index without visiting every match's row (18,000 rows of
+                # RPA 文書 at a million posts: 68 ms against 6 ms).
+                rows = _strategy_rows(cursor, GIN_SQL, params, f"d.is_answer AND {where}", column)
+            if len(rows) < limit:
+                rows = _strategy_rows(cursor, GIN_SQL, params, scope, column)
         truncated = truncated or len(rows) >= limit
         found.extend(rows)
 
@@ -416,6 +422,13 @@ def _pg_candidates(
         title_share = min(1.0, sum(shares[i] for i in heaviest)) * TITLE_SHARE
         run(" | ".join(close[i] for i in heaviest), title_share, titles=True)
     return list(dict.fromkeys(found)), truncated
+
+
+def _strategy_rows(cursor, sql: str, params: list, where: str, column: str) -> list[int]:
+    """Post ids of one candidate strategy (WALK_SQL or GIN_SQL) over ``where``."""
+    sql = sql.format(column=column, where=where, order=QUALITY_ORDER, gin_order=GIN_ORDER)
+    cursor.execute(sql, params)
+    return [row[0] for row in cursor.fetchall()]
 
 
 def _pg_hits(cursor, concepts: list[Concept], post_ids: list[int], scored: set[int]) -> list[_Hit]:

@@ -116,3 +116,38 @@ def test_rebuild_recreates_the_same_index(topic, member, verified_user, workers)
     call_command("rebuild_search_index", verbosity=0, workers=workers)
     assert found(verified_user, "ワクチン") == before == [reply.pk]
     assert PostDocument.objects.count() == 2
+
+
+def test_common_words_read_the_answers_index_first_with_the_same_results(
+    member, board, verified_user, monkeypatch
+):
+    """Answers come first in the quality order: when enough of them match, the best matches are
+    read from the answers' own index, and the results are those of reading every match."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search import queries
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the answers' index is a PostgreSQL index (CI runs it)")
+    answerer = MembershipFactory(board=board).user
+    for number in range(12):
+        topic = services.create_topic(
+            member, board, f"接種券の再発行{number}", "接種券を再発行する手順は？"
+        )
+        reply = services.post_reply(answerer, topic, "接種券は窓口で即日再発行しています。")
+        if number % 2:
+            services.accept_answer(member, topic, reply)
+    # Every word counts as common and a strategy keeps 3 matches: 6 answers are enough.
+    monkeypatch.setattr(queries, "RARE_LIMIT", 0)
+    monkeypatch.setattr(queries, "PER_STRATEGY", 3)
+    monkeypatch.setattr(queries, "ANSWERS_FIRST", 0)
+    with CaptureQueriesContext(connection) as captured:
+        answers_first = found(verified_user, "接種券 再発行")
+    assert any("d.is_answer AND" in query["sql"] for query in captured.captured_queries)
+    monkeypatch.setattr(queries, "ANSWERS_FIRST", 10**9)
+    with CaptureQueriesContext(connection) as captured:
+        every_match = found(verified_user, "接種券 再発行")
+    assert not any("d.is_answer AND" in query["sql"] for query in captured.captured_queries)
+    assert answers_first == every_match
+    assert answers_first
