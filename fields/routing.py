@@ -19,6 +19,7 @@ from accounts.models import Assignment, User
 from fields.models import Field, RoutedQuestion
 from forums.models import Membership, Post, Topic
 from forums.permissions import can_view_board
+from meetings.models import Meeting
 from notifications import services as notification_services
 
 # How many more people one run offers one question to.
@@ -41,6 +42,8 @@ def waiting_questions(now) -> list[Topic]:
             board__work_fields__isnull=False,
         )
         .exclude(Exists(others_replied))
+        # A meeting's agenda topic is not a question waiting for an expert.
+        .exclude(Exists(Meeting.objects.filter(agenda_topic=OuterRef("pk"))))
         .select_related("board")
         .distinct()
         .order_by("created_at", "id")

@@ -164,3 +164,29 @@ def test_the_command_runs_the_routing(places, vaccination_board, asker):
     out = StringIO()
     call_command("route_questions", stdout=out)
     assert "1 question offer(s) made." in out.getvalue()
+
+
+def test_a_meetings_agenda_topic_is_neither_offered_nor_listed_as_waiting(
+    places, vaccination_board, asker, login, django_capture_on_commit_callbacks
+):
+    from meetings import services as meetings
+
+    expert(places, "今の担当")
+    meeting = meetings.schedule_meeting(
+        asker,
+        vaccination_board,
+        title="接種会場の運営 意見交換会",
+        starts_at=timezone.now() + 48 * HOURS,
+        duration_minutes=90,
+        video_url="https://meet.example.jp/abc",
+    )
+    agenda = age(meeting.agenda_topic, 25)
+    question = age(make_topic(asker, vaccination_board, title="予診票の保存年限"), 25)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        route_unanswered_questions()
+
+    assert offered_to(agenda) == set() and offered_to(question) == {"今の担当"}
+    page = login(asker).get("/fields/vaccination/").content.decode()
+    waiting = page.split('id="unanswered-heading"')[1].split("</section>")[0]
+    assert "予診票の保存年限" in waiting and agenda.title not in waiting
