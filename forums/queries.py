@@ -185,6 +185,15 @@ def last_read_number(user, topic: Topic) -> int:
 HOME_TOPICS = 15
 
 
+# The table's name comes from the model; every value is a parameter.
+RECENT_TOPICS_SQL = (
+    "SELECT t.id FROM unnest(%s::bigint[]) AS b(id) CROSS JOIN LATERAL ("  # noqa: S608
+    f"SELECT id, last_posted_at FROM {Topic._meta.db_table} WHERE board_id = b.id "
+    "ORDER BY last_posted_at DESC, id DESC LIMIT %s) AS t "
+    "ORDER BY t.last_posted_at DESC, t.id DESC LIMIT %s"
+)
+
+
 def recent_topic_ids(board_ids: list[int], limit: int = HOME_TOPICS) -> list[int]:
     """The ids of the most recently active topics across these boards, newest first.
 
@@ -196,17 +205,14 @@ def recent_topic_ids(board_ids: list[int], limit: int = HOME_TOPICS) -> list[int
     if not board_ids:
         return []
     ordering = ("-last_posted_at", "-id")
-    if not connection.features.supports_slicing_ordering_in_compound or len(board_ids) == 1:
+    if connection.vendor != "postgresql" or len(board_ids) == 1:
         topics = Topic.objects.filter(board_id__in=board_ids).order_by(*ordering)
         return list(topics.values_list("id", flat=True)[:limit])
-    parts = [
-        Topic.objects.filter(board_id=board_id)
-        .order_by(*ordering)
-        .values("id", "last_posted_at")[:limit]
-        for board_id in board_ids
-    ]
-    merged = parts[0].union(*parts[1:], all=True).order_by(*ordering)[:limit]
-    return [row["id"] for row in merged]
+    # One lateral read per board on its (board, last activity) index, merged; written as SQL
+    # because the ORM would build and compile one subquery per board (20 boards: ~2 ms).
+    with connection.cursor() as cursor:
+        cursor.execute(RECENT_TOPICS_SQL, [list(board_ids), limit, limit])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def home_context(user) -> dict:
