@@ -91,3 +91,20 @@ def test_abbreviations_are_variants_and_neighbours_are_related():
 def test_stopwords_are_asking_words_not_subjects():
     assert {normalise("教える"), normalise("方法"), normalise("皆さん")} <= stopwords()
     assert not {normalise("入札"), normalise("保育"), normalise("税")} & stopwords()
+
+
+@pytest.mark.parametrize(
+    ("matches", "answer_share", "walks"),
+    [
+        (20_000, 0.0, False),  # without the answers' index: a GIN read up to √(10 × 150 × 10⁶)
+        (39_000, 0.0, True),
+        (39_000, 0.03, False),  # with it, 1,170 answer rows beat walking 2,000 rows
+        (150_000, 0.03, False),
+        (300_000, 0.03, True),  # 9,000 answer rows against walking 500 rows
+        (3_000, 0.03, False),  # 90 answers: too few, read every match
+    ],
+)
+def test_a_strategy_walks_only_when_reading_its_matches_costs_more(matches, answer_share, walks):
+    from search.queries import _walks
+
+    assert _walks(matches, 150, 1_000_000, answer_share) is walks
