@@ -28,6 +28,7 @@ from conversations.models import (
     MessageRevision,
     Participant,
 )
+from forums import mentions
 from forums.markdown import render_markdown
 from moderation import audit
 from notifications import services as notifications
@@ -163,7 +164,7 @@ def _write(author, conversation, body: str, reply_to=None, token: str = "") -> M
         author_municipality_id=author.municipality_id,
         author_department=author.department,
         body=body,
-        html=render_markdown(body),
+        html=render_markdown(body, _named(body, seats)),
         reply_to=reply_to,
         created_at=now,
         submission_token=token,
@@ -181,6 +182,14 @@ def _write(author, conversation, body: str, reply_to=None, token: str = "") -> M
     live.message_created(message, sequence, conversation, author_read)
     _notify(author, conversation, message, seats, chosen)
     return message
+
+
+def _named(body: str, seats) -> dict[str, int]:
+    """Display name → id of the participants ``body`` mentions, for linking the names."""
+    names: dict[str, list[int]] = {}
+    for seat in seats:
+        names.setdefault(seat.user.display_name, []).append(seat.user_id)
+    return mentions.named_in(mentions.texts_after_at_signs(body), names) if names else {}
 
 
 def _notify(author, conversation, message: Message, seats, chosen) -> None:
@@ -218,11 +227,13 @@ def edit_message(editor, message: Message, body: str) -> Message:
     MessageRevision.objects.create(message=message, body=message.body, editor=editor)
     previous = message.body
     message.body = body
-    message.html = render_markdown(body)
+    mentioned = "@" in body or "＠" in body
+    seats = queries.active_participants(seat.conversation) if mentioned else []
+    message.html = render_markdown(body, _named(body, seats))
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "html", "edited_at"])
     live.message_changed(message, "message.edited")
-    if "@" in body or "＠" in body:
+    if mentioned:
         _notify_new_mentions(editor, seat.conversation, message, previous)
     return message
 

@@ -11,6 +11,9 @@ import re
 import nh3
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from forums.mentions import MENTION_START
 
 _renderer = (
     MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False})
@@ -24,6 +27,7 @@ ALLOWED_TAGS = {
     "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+MENTION_CLASS = "mention"
 ALIGNMENT_CLASSES = {"align-left", "align-center", "align-right"}
 # markdown-it aligns table columns with style="text-align:…"; the Content-Security-Policy
 # allows no inline style, so the alignment becomes a class (static/css/site.css).
@@ -34,16 +38,71 @@ def alignment_as_class(html: str) -> str:
     return _ALIGNMENT_STYLE.sub(r'<\1 class="align-\2"', html)
 
 
-def render_markdown(text: str) -> str:
-    html = alignment_as_class(_renderer.render(text))
+def render_markdown(text: str, mentions: dict[str, int] | None = None) -> str:
+    """``mentions``: display name → member id of the people the text names
+    (``forums.mentions``); each ``@name`` outside code and links becomes a link to their
+    profile."""
+    tokens = _renderer.parse(text)
+    if mentions:
+        _link_mentions(tokens, mentions)
+    html = alignment_as_class(_renderer.renderer.render(tokens, _renderer.options, {}))
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        allowed_classes={"th": ALIGNMENT_CLASSES, "td": ALIGNMENT_CLASSES},
+        allowed_classes={
+            "th": ALIGNMENT_CLASSES,
+            "td": ALIGNMENT_CLASSES,
+            "a": {MENTION_CLASS},
+        },
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
+
+
+def _link_mentions(tokens, mentions: dict[str, int]) -> None:
+    by_length = sorted(mentions, key=len, reverse=True)
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, in_link = [], 0
+        for child in block.children:
+            in_link += child.type == "link_open"
+            in_link -= child.type == "link_close"
+            if child.type == "text" and not in_link:
+                children.extend(_split_mentions(child, by_length, mentions))
+            else:
+                children.append(child)
+        block.children = children
+
+
+def _split_mentions(token, names: list[str], mentions: dict[str, int]) -> list:
+    text, pieces, start = token.content, [], 0
+    for match in MENTION_START.finditer(text):
+        if match.start() < start:
+            continue
+        rest = text[match.end() :]
+        name = next((name for name in names if rest.startswith(name)), None)
+        if name is None:
+            continue
+        if match.start() > start:
+            pieces.append(_text_token(text[start : match.start()]))
+        link = Token("link_open", "a", 1)
+        link.attrs = {"href": f"/members/{mentions[name]}/", "class": MENTION_CLASS}
+        pieces += [link, _text_token(text[match.start() : match.end() + len(name)])]
+        pieces.append(Token("link_close", "a", -1))
+        start = match.end() + len(name)
+    if not pieces:
+        return [token]
+    if start < len(text):
+        pieces.append(_text_token(text[start:]))
+    return pieces
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
 
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")

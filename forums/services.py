@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.live import member_access_changed
-from forums import effects, permissions
+from forums import effects, mentions, permissions
 from forums.effects import PostChange, TopicChange
 from forums.markdown import render_markdown
 from forums.models import (
@@ -120,7 +120,7 @@ def _new_post(author, topic: Topic, number: int, body: str, token: str, reply_to
         author_municipality_id=author.municipality_id,
         author_department=author.department,
         body=body,
-        html=render_markdown(body),
+        html=render_markdown(body, mentions.named_on_board(body, topic.board)),
         reply_to=reply_to,
         submission_token=token,
     )
@@ -218,7 +218,7 @@ def edit_post(editor, post: Post, body: str, title: str | None = None) -> Post:
         post=post, body=previous_body, title=topic.title if post.is_first else "", editor=editor
     )
     post.body = body
-    post.html = render_markdown(body)
+    post.html = render_markdown(body, mentions.named_on_board(body, topic.board))
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "html", "edited_at"])
     if title_changed:

@@ -164,6 +164,10 @@ def test_mentions_reach_participants_only(newcomer, expert, outsider, committed)
     mention = Notification.objects.get(recipient=expert, kind=Kind.PRIVATE_MESSAGE)
     assert mention.data["mention"] is True
     assert not Notification.objects.filter(recipient=outsider).exists()
+    # Only the participant's name links to a profile.
+    html = conversation.messages.get(number=2).html
+    assert f'<a href="/members/{expert.pk}/" class="mention"' in html
+    assert f"/members/{outsider.pk}/" not in html and "@鈴木 一郎" in html
 
 
 def test_groups_are_limited_in_size(newcomer, settings):

@@ -40,6 +40,21 @@ def test_a_display_name_shared_by_two_members_names_nobody(board, answerer):
     assert mentioned_user_ids("@佐藤 さん", board) == set()
 
 
+def test_a_mention_in_a_post_links_to_the_members_profile(board, asker, answerer):
+    from forums import services as forums
+
+    topic = make_topic(asker, board, body="@佐藤 さん、`@佐藤` の書き方で呼べます。")
+    html = topic.posts.get().html
+    link = f'<a href="/members/{answerer.pk}/" class="mention" rel="nofollow noopener noreferrer">'
+    assert html.count(link + "@佐藤</a>") == 1  # the name in code stays text
+    MembershipFactory(board=board, user__display_name="佐藤")
+    reply = make_reply(asker, topic, "@佐藤 さん、同じ名前が二人います。")
+    assert "mention" not in reply.html  # an ambiguous name links nobody
+    forums.edit_post(asker, reply, "@田中 太郎 です（自分宛て）。")
+    reply.refresh_from_db()
+    assert f'href="/members/{asker.pk}/" class="mention"' in reply.html
+
+
 def test_a_mention_of_someone_who_cannot_read_the_topic_creates_nothing(asker, committed):
     secret = BoardFactory(join_policy=Board.JoinPolicy.INVITE)
     MembershipFactory(board=secret, user=asker)
