@@ -2,7 +2,6 @@
 rendering byte for byte, for every kind of viewer and post, and never stale after a change."""
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
 from forums import fragments, permissions, queries, services
@@ -10,14 +9,7 @@ from forums.models import Membership, Topic
 from moderation.services import content as moderation
 from tests.factories import MembershipFactory, UserFactory, make_reply, make_topic
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture

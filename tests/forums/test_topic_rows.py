@@ -3,7 +3,6 @@ everybody and cached; each reader's unread badge is put in. The result is the or
 byte for byte, and never stale after a change to the topic or its last poster."""
 
 import pytest
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -12,14 +11,7 @@ from forums import fragments, queries, services
 from forums.models import Topic
 from tests.factories import MembershipFactory, make_reply, make_topic
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture
