@@ -112,6 +112,11 @@ def _existing_submission(author, token: str) -> Post | None:
     )
 
 
+def body_html(body: str, board: Board) -> str:
+    """A post's HTML (saved or previewed), its @mentions of the board's members linked."""
+    return render_markdown(body, mentions.named_on_board(body, board))
+
+
 def _new_post(author, topic: Topic, number: int, body: str, token: str, reply_to=None) -> Post:
     return Post.objects.create(
         topic=topic,
@@ -120,7 +125,7 @@ def _new_post(author, topic: Topic, number: int, body: str, token: str, reply_to
         author_municipality_id=author.municipality_id,
         author_department=author.department,
         body=body,
-        html=render_markdown(body, mentions.named_on_board(body, topic.board)),
+        html=body_html(body, topic.board),
         reply_to=reply_to,
         submission_token=token,
     )
@@ -218,7 +223,7 @@ def edit_post(editor, post: Post, body: str, title: str | None = None) -> Post:
         post=post, body=previous_body, title=topic.title if post.is_first else "", editor=editor
     )
     post.body = body
-    post.html = render_markdown(body, mentions.named_on_board(body, topic.board))
+    post.html = body_html(body, topic.board)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "html", "edited_at"])
     if title_changed:

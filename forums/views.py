@@ -17,7 +17,7 @@ from core.views import run_service
 from forums import access, fragments, live, permissions, queries, services
 from forums.form_parts import PostFormParts, quote_suffix
 from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
-from forums.markdown import quote_markdown, render_markdown
+from forums.markdown import quote_markdown
 from forums.models import Board, Post, TopicRedirect
 
 
@@ -131,7 +131,7 @@ def topic_new(request, slug):
         if form.is_valid():
             data = form.cleaned_data
             if "preview" in request.POST or not files.is_valid:
-                preview = render_markdown(data["body"])
+                preview = services.body_html(data["body"], board)
             else:
 
                 def start_topic():
@@ -266,7 +266,9 @@ def topic_reply(request, topic_id):
                 f"{topic.get_absolute_url()}?page={queries.page_of_number(post.number)}"
                 f"{_accepted_query(data['submission_token'], joiner='&')}#post-{post.number}"
             )
-    preview = render_markdown(form.cleaned_data["body"]) if form.is_valid() else None
+    preview = None
+    if form.is_valid():
+        preview = services.body_html(form.cleaned_data["body"], topic.board)
     page = queries.topic_page_count(topic)
     context = _topic_context(
         request, topic, membership, page, reply_form=form, preview=preview, files=files
@@ -301,7 +303,7 @@ def post_edit(request, post_id):
         files.bind()
         if form.is_valid():
             if "preview" in request.POST or not files.is_valid:
-                preview = render_markdown(form.cleaned_data["body"])
+                preview = services.body_html(form.cleaned_data["body"], post.topic.board)
             else:
 
                 def edit():
