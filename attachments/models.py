@@ -102,6 +102,14 @@ class Attachment(models.Model):
         return self.scan in (self.Scan.CLEAN, self.Scan.NOT_SCANNED)
 
     @property
+    def download_name(self) -> str:
+        """The name the file downloads under: the member's name, with the extension of what the
+        file really is when that name says otherwise (evil.exe holding text: evil.exe.txt)."""
+        if self.name.lower().endswith(f".{self.extension}"):
+            return self.name
+        return f"{self.name}.{self.extension}"
+
+    @property
     def is_safe_image(self) -> bool:
         """Re-encoded by us (EXIF removed), so browsers may show it inline."""
         return self.kind == self.Kind.IMAGE and self.processed_at is not None

@@ -25,13 +25,6 @@ from forums.queries import membership_of
 PAGES_PER_SCREEN = 10
 
 
-def _download_name(attachment: Attachment) -> str:
-    name = attachment.name
-    if not name.lower().endswith(f".{attachment.extension}"):
-        name = f"{name}.{attachment.extension}"
-    return name
-
-
 def download(request, key, name=None):
     attachment = queries.readable_attachment(request.user, key)
     if not attachment.file.name:
@@ -39,7 +32,7 @@ def download(request, key, name=None):
     return delivery.serve(
         attachment.file.name,
         attachment.content_type,
-        _download_name(attachment),
+        attachment.download_name,
         inline=attachment.is_safe_image and "download" not in request.GET,
     )
 
@@ -73,7 +66,7 @@ def pdf_pages(request, key):
         "pages": range(start, end + 1),
         "previous_start": max(1, start - PAGES_PER_SCREEN) if start > 1 else None,
         "next_start": end + 1 if end < attachment.page_count else None,
-        "download_name": _download_name(attachment),
+        "download_name": attachment.download_name,
     }
     return render(request, "attachments/pdf_pages.html", context)
 

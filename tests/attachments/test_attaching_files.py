@@ -254,3 +254,19 @@ def test_quoting_a_post_links_its_files(attach, login, member, topic):
     page = login(member).get(topic.get_absolute_url(), {"quote": post.pk}).content.decode()
 
     assert f"/files/{file.key}/" in page and "手順書.pdf" in page
+
+
+def test_a_file_named_for_another_kind_is_shown_under_the_name_it_downloads_as(
+    attach, login, member, topic
+):
+    (file,) = attach(member, topic, [upload_file("手順.exe", "受付の手順メモ".encode())])
+    assert file.download_name == "手順.exe.txt"
+
+    page = login(member).get(topic.get_absolute_url()).content.decode()
+    download = login(member).get(reverse("attachments:download", args=[file.key, file.name]))
+
+    assert ">手順.exe.txt</a>" in page
+    assert (
+        "手順.exe.txt" in download["Content-Disposition"]
+        or "%E6%89%8B%E9%A0%86.exe.txt" in (download["Content-Disposition"])
+    )
