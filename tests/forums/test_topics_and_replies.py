@@ -312,3 +312,32 @@ def test_the_topic_page_offers_a_jump_to_the_reply_box(login, member, board):
 
     assert 'href="#reply"' in html
     assert html.index('href="#reply"') < html.index('id="post-1"')
+
+
+def test_the_topic_page_puts_no_form_inside_a_paragraph(login, member, board):
+    """A form inside <p> ends the paragraph early and leaves an empty one: invalid HTML that
+    screen readers announce as a stray paragraph."""
+    from html.parser import HTMLParser
+
+    topic = make_topic(member, board, title="接種券の再発行", body="本人確認は？")
+    html = login(member).get(f"/topics/{topic.pk}/").content.decode()
+
+    class Nesting(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open: list[str] = []
+            self.form_in_paragraph = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "form" and "p" in self.open:
+                self.form_in_paragraph = True
+            if tag not in {"br", "hr", "img", "input", "meta", "link", "source", "wbr"}:
+                self.open.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag in self.open:
+                del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+    parser = Nesting()
+    parser.feed(html)
+    assert not parser.form_in_paragraph
