@@ -14,6 +14,9 @@ class MessageRules:
     seat_of: object  # (user, conversation_id) -> the user's seat or None
     can_view: object  # (user, seat) -> bool
     can_edit: object  # (user, message, seat) -> bool
+    # (message_id) -> None: a message's files were scanned and processed (or refused), inside
+    # the writing transaction; the conversation's open pages show the message again.
+    files_changed: object = lambda message_id: None
 
 
 _rules = MessageRules(

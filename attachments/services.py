@@ -357,6 +357,7 @@ def process(attachment_id: int) -> str:
             delete_quietly(attachment.thumbnail.name)
             return "gone"
         attachment.post_id = current.post_id
+        attachment.message_id = current.message_id
         attachment.save(
             update_fields=[
                 "scan",
@@ -373,6 +374,8 @@ def process(attachment_id: int) -> str:
         )
         if attachment.post_id:
             post_files_changed(attachment.post)
+        elif attachment.message_id:
+            message_rules().files_changed(attachment.message_id)
     return "processed"
 
 
@@ -394,6 +397,8 @@ def _refuse_infected(attachment: Attachment, signature: str) -> None:
         notify.infected_file(attachment, signature)
         if attachment.post_id:
             post_files_changed(attachment.post)
+        elif attachment.message_id:
+            message_rules().files_changed(attachment.message_id)
 
 
 # --- Board policy -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ class ConversationsConfig(AppConfig):
                 seat_of=queries.seat_of,
                 can_view=permissions.can_view_conversation,
                 can_edit=permissions.can_edit_message,
+                files_changed=services.message_files_changed,
             )
         )
         # A suspended manager's groups pass to the longest-standing participant.

@@ -263,6 +263,14 @@ def _notify_new_mentions(editor, conversation, message: Message, previous: str) 
 
 
 @transaction.atomic
+def message_files_changed(message_id: int) -> None:
+    """A message's files were checked (attachments, inside its transaction): open pages of the
+    conversation show the message again, with its files as they are now."""
+    message = Message.objects.filter(pk=message_id).first()
+    if message is not None:
+        live.message_changed(message, "message.edited")
+
+
 def delete_message(actor, message: Message) -> Message:
     """Soft delete: the conversation keeps a placeholder and the message its number; the
     earlier versions go with the text."""

@@ -106,3 +106,25 @@ def test_a_conversation_can_start_with_a_file(login, newcomer, expert):
     file = Attachment.objects.get()
     assert file.message.number == 1
     assert login(expert).get(f"/files/{file.key}/{file.name}").status_code == 200
+
+
+def test_a_file_checked_after_sending_is_shown_again_on_open_pages(
+    login, newcomer, conversation, committed
+):
+    """The message is shown as 'checking…' when sent; once the file is checked, open pages get
+    the message again with its file."""
+    from conversations.models import ConversationEvent
+
+    with committed():  # the upload's processing task runs once the upload commits
+        response = login(newcomer).post(
+            f"/conversations/{conversation.pk}/messages/",
+            {
+                "body": "契約書案の表を添付します。",
+                "files": [SimpleUploadedFile("違約金.csv", CSV, content_type="text/csv")],
+            },
+        )
+    assert response.status_code == 302
+    message = conversation.messages.get(number=2)
+    assert Attachment.objects.get().processed_at is not None
+    kinds = list(ConversationEvent.objects.filter(message=message).values_list("kind", flat=True))
+    assert "message.edited" in kinds
