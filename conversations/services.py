@@ -164,7 +164,7 @@ def _write(author, conversation, body: str, reply_to=None, token: str = "") -> M
         author_municipality_id=author.municipality_id,
         author_department=author.department,
         body=body,
-        html=render_markdown(body, _named(body, seats)),
+        html=message_html(body, [seat.user for seat in seats]),
         reply_to=reply_to,
         created_at=now,
         submission_token=token,
@@ -184,12 +184,14 @@ def _write(author, conversation, body: str, reply_to=None, token: str = "") -> M
     return message
 
 
-def _named(body: str, seats) -> dict[str, int]:
-    """Display name → id of the participants ``body`` mentions, for linking the names."""
+def message_html(body: str, people) -> str:
+    """A message's HTML (saved or previewed), its @mentions of ``people`` (the participants,
+    as users) linked."""
     names: dict[str, list[int]] = {}
-    for seat in seats:
-        names.setdefault(seat.user.display_name, []).append(seat.user_id)
-    return mentions.named_in(mentions.texts_after_at_signs(body), names) if names else {}
+    for person in people:
+        names.setdefault(person.display_name, []).append(person.pk)
+    named = mentions.named_in(mentions.texts_after_at_signs(body), names) if names else {}
+    return render_markdown(body, named)
 
 
 def _notify(author, conversation, message: Message, seats, chosen) -> None:
@@ -229,7 +231,7 @@ def edit_message(editor, message: Message, body: str) -> Message:
     message.body = body
     mentioned = "@" in body or "＠" in body
     seats = queries.active_participants(seat.conversation) if mentioned else []
-    message.html = render_markdown(body, _named(body, seats))
+    message.html = message_html(body, [seat.user for seat in seats])
     message.edited_at = timezone.now()
     message.save(update_fields=["body", "html", "edited_at"])
     live.message_changed(message, "message.edited")

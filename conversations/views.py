@@ -32,7 +32,7 @@ from conversations.forms import (
 from conversations.models import Message, MessageReport
 from fields.queries import field_by_slug
 from forums.forms import new_token
-from forums.markdown import quote_markdown, render_markdown
+from forums.markdown import quote_markdown
 
 SEARCH_LIMIT = 20
 
@@ -159,7 +159,7 @@ def conversation_new(request):
         form = NewConversationForm(initial={"submission_token": new_token()})
     preview = None
     if request.method == "POST" and "preview" in request.POST and form.is_valid():
-        preview = render_markdown(form.cleaned_data["body"])
+        preview = services.message_html(form.cleaned_data["body"], [request.user, *chosen])
     query, candidates = _candidates(request, [request.user.pk, *[m.pk for m in chosen]])
     # "Add to the conversation" sent without a tick: say so, and keep the search shown.
     had = parse_number(request.GET.get("had")) if request.method == "GET" else None
@@ -263,7 +263,8 @@ def message_send(request, conversation_id):
         else:
             return redirect(f"{conversation.get_absolute_url()}#message-{message.number}")
     elif form.is_valid() and not file_errors:
-        preview = render_markdown(form.cleaned_data["body"])
+        people = [seat.user for seat in queries.active_participants(conversation)]
+        preview = services.message_html(form.cleaned_data["body"], people)
     context = _detail_context(request, conversation, seat, form=form, preview=preview)
     context.update(files_pending=pending, files_errors=file_errors)
     return render(request, "conversations/detail.html", context, status=200 if preview else 400)
@@ -392,7 +393,8 @@ def message_edit(request, message_id):
         form = EditMessageForm(request.POST)
         if form.is_valid():
             if "preview" in request.POST:
-                preview = render_markdown(form.cleaned_data["body"])
+                people = [seat.user for seat in queries.active_participants(message.conversation)]
+                preview = services.message_html(form.cleaned_data["body"], people)
             else:
                 services.edit_message(request.user, message, form.cleaned_data["body"])
                 messages.success(request, _("Your message was updated."))

@@ -52,6 +52,7 @@ _SHAPING_FILES = (
     "forums/templatetags/forum_tags.py",
     "forums/templatetags/moderation_tags.py",
     "attachments/templatetags/attachment_tags.py",
+    "accounts/faces.py",
     "locale/ja/LC_MESSAGES/django.mo",
     "locale/en/LC_MESSAGES/django.mo",
 )
@@ -63,6 +64,7 @@ _ROW_SHAPING_FILES = (
     "templates/forums/_topic_row.html",
     "forums/templatetags/forum_tags.py",
     "attachments/templatetags/attachment_tags.py",
+    "accounts/faces.py",
     "locale/ja/LC_MESSAGES/django.mo",
     "locale/en/LC_MESSAGES/django.mo",
 )

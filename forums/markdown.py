@@ -38,10 +38,10 @@ def alignment_as_class(html: str) -> str:
     return _ALIGNMENT_STYLE.sub(r'<\1 class="align-\2"', html)
 
 
-def render_markdown(text: str, mentions: dict[str, int] | None = None) -> str:
-    """``mentions``: display name → member id of the people the text names
-    (``forums.mentions``); each ``@name`` outside code and links becomes a link to their
-    profile."""
+def render_markdown(text: str, mentions: dict[str, int | None] | None = None) -> str:
+    """``mentions``: display name → member id of the names the text uses after ``@``
+    (``forums.mentions``; None for a name two people share); each ``@name`` of one member,
+    outside code and links, becomes a link to their profile."""
     tokens = _renderer.parse(text)
     if mentions:
         _link_mentions(tokens, mentions)
@@ -60,7 +60,7 @@ def render_markdown(text: str, mentions: dict[str, int] | None = None) -> str:
     )
 
 
-def _link_mentions(tokens, mentions: dict[str, int]) -> None:
+def _link_mentions(tokens, mentions: dict[str, int | None]) -> None:
     by_length = sorted(mentions, key=len, reverse=True)
     for block in tokens:
         if block.type != "inline" or not block.children:
@@ -76,14 +76,14 @@ def _link_mentions(tokens, mentions: dict[str, int]) -> None:
         block.children = children
 
 
-def _split_mentions(token, names: list[str], mentions: dict[str, int]) -> list:
+def _split_mentions(token, names: list[str], mentions: dict[str, int | None]) -> list:
     text, pieces, start = token.content, [], 0
     for match in MENTION_START.finditer(text):
         if match.start() < start:
             continue
         rest = text[match.end() :]
         name = next((name for name in names if rest.startswith(name)), None)
-        if name is None:
+        if name is None or mentions[name] is None:  # nobody, or a name two people share
             continue
         if match.start() > start:
             pieces.append(_text_token(text[start : match.start()]))

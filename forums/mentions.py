@@ -41,19 +41,23 @@ def _active_members_named(board: Board, names: set[str]) -> dict[str, list[int]]
     return members
 
 
-def named_in(texts: list[str], members: dict[str, list[int]]) -> dict[str, int]:
-    """Display name → member id of each person the texts after ``@`` name, by the rules above."""
-    named: dict[str, int] = {}
+def named_in(texts: list[str], members: dict[str, list[int]]) -> dict[str, int | None]:
+    """Display name → member id of each name the texts after ``@`` use, by the rules above;
+    None for a name two people share (it names nobody, and no shorter name inside it does)."""
+    named: dict[str, int | None] = {}
     for text in texts:
         names = [name for name in members if text.startswith(name)]
         if names:
             longest = max(names, key=len)
-            if len(members[longest]) == 1:
-                named[longest] = members[longest][0]
+            named[longest] = members[longest][0] if len(members[longest]) == 1 else None
     return named
 
 
-def named_on_board(body: str, board: Board) -> dict[str, int]:
+def named_ids(named: dict[str, int | None]) -> set[int]:
+    return {user_id for user_id in named.values() if user_id is not None}
+
+
+def named_on_board(body: str, board: Board) -> dict[str, int | None]:
     """The active members of ``board`` that ``body`` names (one query, however many)."""
     texts = texts_after_at_signs(body)
     prefixes = {text[:length] for text in texts for length in range(1, len(text) + 1)}

@@ -2,6 +2,10 @@
 ``after`` (status, role, join_policy …) become labels, and stored values (verified, True …)
 the words the rest of the site uses for them."""
 
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import pgettext, pgettext_lazy
 
 from accounts.models import User
@@ -35,6 +39,14 @@ LABELS = {
     "conversation": pgettext_lazy("audit log", "Conversation"),
     "until": pgettext_lazy("audit log", "Until"),
     "avatar_version": pgettext_lazy("audit log", "Photo"),
+    "name_ja": pgettext_lazy("audit log", "Name (Japanese)"),
+    "name_en": pgettext_lazy("audit log", "Name (English)"),
+    "description_ja": pgettext_lazy("audit log", "Description (Japanese)"),
+    "description_en": pgettext_lazy("audit log", "Description (English)"),
+    "flag_threshold": pgettext_lazy("audit log", "Flags that hide a post"),
+    "position": pgettext_lazy("audit log", "Order"),
+    "keywords": pgettext_lazy("audit log", "Keywords"),
+    "sha256": pgettext_lazy("audit log", "File fingerprint (SHA-256)"),
 }
 CHOICES = {
     "status": dict(User.Status.choices),
@@ -53,6 +65,12 @@ def _value(key: str, value) -> str:
         return pgettext("a stored value", "no")
     if isinstance(value, list):
         return pgettext("list separator", ", ").join(_value(key, item) for item in value)
+    if key == "until" and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return date_format(timezone.localtime(moment), "Y-m-d H:i")
     return str(CHOICES.get(key, {}).get(value, value))
 
 

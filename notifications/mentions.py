@@ -15,14 +15,14 @@ AUTOCOMPLETE_LIMIT = 8
 
 def mentioned_user_ids(body: str, board: Board) -> set[int]:
     """The members of ``board`` that ``body`` mentions (one query, however many mentions)."""
-    return set(mentions.named_on_board(body, board).values())
+    return mentions.named_ids(mentions.named_on_board(body, board))
 
 
 def mentioned_among(body: str, members: dict[str, list[int]]) -> set[int]:
     """Who of a known set of people ``body`` mentions, by the same rules; ``members`` maps
     display names to ids (e.g. a private conversation's participants: nobody else is
     reached)."""
-    return set(mentions.named_in(mentions.texts_after_at_signs(body), members).values())
+    return mentions.named_ids(mentions.named_in(mentions.texts_after_at_signs(body), members))
 
 
 def mention_candidates(board: Board, prefix: str) -> list[dict]:

@@ -183,6 +183,7 @@ def default_site_url(host: str, port: str, environ) -> None:
     it is not set, at the address this launcher serves (the parts it starts inherit it)."""
     if not environ.get("SITE_URL"):
         host = "localhost" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a comparison
+        host = f"[{host}]" if ":" in host else host  # an IPv6 address
         environ["SITE_URL"] = f"http://{host}:{port}"
 
 

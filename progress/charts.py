@@ -50,7 +50,9 @@ def line_chart(chart_id: str, title: str, points) -> str:
     high = max(point.median for point in points)
     low_label, high_label = _short(points, low), _short(points, high)
     # The value labels sit left of the plot, right-aligned: the margin fits the longer one.
-    left = max(44, 8 + max(_text_width(low_label), _text_width(high_label)))
+    # Never more than 40% of the width: a long unit must not squeeze the plot to nothing.
+    widest = max(_text_width(low_label), _text_width(high_label))
+    left = min(round(WIDTH * 0.4), max(44, 8 + widest))
     height, bottom, right, top_margin = 160, 24, 10, 10
     span = (high - low) or 1
     first, last = points[0].day.toordinal(), points[-1].day.toordinal()

@@ -500,12 +500,17 @@ def _pg_search(concepts, where, where_params) -> tuple[list[_Hit], list[Counts],
             "set_config('max_parallel_workers_per_gather', '0', true), "
             "(SELECT reltuples::bigint FROM pg_class "
             "WHERE oid = 'search_postdocument'::regclass), "
-            "(SELECT reltuples::bigint FROM pg_class WHERE relname = 'search_doc_answer_terms')"
+            # The share of accepted answers, from ANALYZE's statistics of the column (an
+            # index's reltuples is no count of rows for a partial GIN index).
+            "(SELECT s.most_common_freqs[array_position(s.most_common_vals::text::boolean[], "
+            "true)] FROM pg_stats s WHERE s.schemaname = current_schema() "
+            "AND s.tablename = 'search_postdocument' AND s.attname = 'is_answer')"
         )
-        jit, seqscan, parallel, *_set, estimate, answers = cursor.fetchone()
+        jit, seqscan, parallel, *_set, estimate, answer_share = cursor.fetchone()
         documents = _pg_document_count(estimate, cursor)
         matches = _pg_matches(cursor, concepts, documents)
-        answer_share = answers / documents if answers and answers > 0 else ANSWER_SHARE
+        if answer_share is None:
+            answer_share = ANSWER_SHARE
         post_ids, truncated = _pg_candidates(
             cursor, concepts, matches, documents, where, where_params, answer_share
         )

@@ -2,8 +2,18 @@
 // new-conversation page's own round trips (searching for members, adding or removing one),
 // until it is sent. Each form names its own key (data-draft-key); the message and, where the
 // form has one, its subject are kept. A preview keeps the draft.
+//
+// A new conversation's draft also remembers its recipients (data-draft-recipients) and comes
+// back only while at least one of them is still chosen: text meant for one colleague never
+// fills in by itself for another. When the server refuses a send, the page comes back with
+// what was typed, and that is saved again, so following a link from there loses nothing.
 function fieldsOf(form) {
   return [...form.querySelectorAll("textarea[name=body], input[name=title]")];
+}
+
+function recipientsOf(form) {
+  const listed = form.dataset.draftRecipients;
+  return listed === undefined ? null : listed.split(",").filter(Boolean);
 }
 
 function read(key) {
@@ -18,23 +28,37 @@ function read(key) {
   return { body: stored };
 }
 
+function belongsHere(draft, recipients) {
+  if (recipients === null || !Array.isArray(draft.recipients)) return true;
+  return draft.recipients.some((id) => recipients.includes(String(id)));
+}
+
 for (const form of document.querySelectorAll("form[data-draft-key]")) {
   const fields = fieldsOf(form);
   if (!fields.length) continue;
   const key = form.dataset.draftKey;
+  const recipients = recipientsOf(form);
   try {
-    const draft = read(key);
-    for (const field of fields) {
-      if (!field.value && draft[field.name]) field.value = draft[field.name];
-    }
     const save = () => {
       const values = Object.fromEntries(fields.map((field) => [field.name, field.value]));
       if (Object.values(values).some((value) => value)) {
+        if (recipients !== null) values.recipients = recipients;
         localStorage.setItem(key, JSON.stringify(values));
       } else {
         localStorage.removeItem(key);
       }
     };
+    const filledByServer = fields.some((field) => field.value);
+    if (filledByServer) {
+      save(); // a refused send or a preview came back with the text
+    } else {
+      const draft = read(key);
+      if (belongsHere(draft, recipients)) {
+        for (const field of fields) {
+          if (draft[field.name]) field.value = draft[field.name];
+        }
+      }
+    }
     for (const field of fields) field.addEventListener("input", save);
     form.addEventListener("submit", (submit) => {
       if (submit.submitter?.name !== "preview") localStorage.removeItem(key);

@@ -121,3 +121,40 @@ def test_the_subject_and_message_survive_adding_another_person(page_for):
     assert message.input_value() == "どこまで照会していますか。"
     asker.screenshot(path="test-artifacts/conversation-new-three.png", full_page=True)
     assert third.full_name == "山本 次郎"
+
+
+def test_a_draft_for_one_colleague_does_not_fill_in_for_another(page_for):
+    newcomer, expert = cast()
+    other = veteran(full_name="山本 次郎", display_name="山本", department="保護課")
+    asker = page_for(newcomer)
+    asker.goto(f"/conversations/new/?to={expert.pk}")
+    asker.get_by_label("件名（任意）").fill("佐藤さんへの相談")
+    asker.get_by_role("textbox", name="メッセージ").fill("札幌市の返還金の扱いについて。")
+
+    asker.goto(f"/conversations/new/?to={other.pk}")
+    assert asker.get_by_label("件名（任意）").input_value() == ""
+    assert asker.get_by_role("textbox", name="メッセージ").input_value() == ""
+
+    asker.goto(f"/conversations/new/?to={expert.pk}")
+    assert asker.get_by_label("件名（任意）").input_value() == "佐藤さんへの相談"
+
+
+def test_what_a_refused_send_came_back_with_is_kept_in_the_browser(page_for):
+    from conversations import services
+
+    newcomer, expert = cast()
+    other = veteran(full_name="山本 次郎", display_name="山本", department="保護課")
+    asker = page_for(newcomer)
+    asker.goto(f"/conversations/new/?to={expert.pk}&to={other.pk}")
+    asker.get_by_label("件名（任意）").fill("三人での相談")
+    asker.get_by_role("textbox", name="メッセージ").fill("三人で相談させてください。")
+    services.block_member(expert, newcomer)  # while the message is typed
+    asker.get_by_role("button", name="会話を始める").click()
+    asker.wait_for_load_state()
+    assert "佐藤 花子さんには個人メッセージを送れません。" in asker.content()
+    message = asker.get_by_role("textbox", name="メッセージ")
+    assert message.input_value() == "三人で相談させてください。"
+
+    asker.goto(f"/conversations/new/?to={other.pk}")  # a fresh page for the one left
+    assert message.input_value() == "三人で相談させてください。"
+    assert asker.get_by_label("件名（任意）").input_value() == "三人での相談"

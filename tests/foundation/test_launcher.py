@@ -132,6 +132,9 @@ def test_links_point_at_the_served_address_unless_site_url_is_set():
     environ = {}
     run.default_site_url("0.0.0.0", "8000", environ)  # noqa: S104 - a launcher option
     assert environ["SITE_URL"] == "http://localhost:8000"
+    environ = {}
+    run.default_site_url("::1", "8000", environ)
+    assert environ["SITE_URL"] == "http://[::1]:8000"
     environ = {"SITE_URL": "https://cityhall.example.jp"}
     run.default_site_url("127.0.0.1", "8000", environ)
     assert environ["SITE_URL"] == "https://cityhall.example.jp"

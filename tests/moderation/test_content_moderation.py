@@ -350,3 +350,13 @@ def test_the_log_says_what_changed_in_words(login, topic, site_moderator, member
     assert "固定：いいえ → 固定：はい" in html
     assert "状態：職員確認済み → 状態：利用停止中" in html
     assert "pinned:" not in html and "status:" not in html
+
+
+def test_settings_and_dates_in_the_log_read_as_words():
+    from django.utils import translation
+
+    from moderation.changes import described
+
+    with translation.override("ja"):
+        text = described({"flag_threshold": 3, "until": "2026-04-01T00:00:00+09:00"})
+    assert text == "投稿を非表示にする通報数：3、期限：2026-04-01 00:00"

@@ -55,6 +55,18 @@ def test_a_mention_in_a_post_links_to_the_members_profile(board, asker, answerer
     assert f'href="/members/{asker.pk}/" class="mention"' in reply.html
 
 
+def test_a_shared_name_links_nobody_not_even_a_shorter_name_inside_it(board, asker):
+    """「田中 太郎」 is two members here: @田中 太郎 names nobody, not 「田中」."""
+    MembershipFactory(board=board, user__display_name="田中 太郎")
+    tanaka = MembershipFactory(board=board, user__display_name="田中").user
+    topic = make_topic(asker, board, body="@田中 太郎 さん、@田中 さん")
+    html = topic.posts.get().html
+    assert html.count('class="mention"') == 1
+    assert f'<a href="/members/{tanaka.pk}/" class="mention"' in html
+    assert "@田中</a> さん" in html and "@田中 太郎 さん" in html
+    assert mentioned_user_ids("@田中 太郎 さん", board) == set()
+
+
 def test_a_mention_of_someone_who_cannot_read_the_topic_creates_nothing(asker, committed):
     secret = BoardFactory(join_policy=Board.JoinPolicy.INVITE)
     MembershipFactory(board=secret, user=asker)

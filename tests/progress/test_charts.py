@@ -37,3 +37,17 @@ def test_short_values_keep_the_plot_wide():
     points = [Point(date(2026, 5, 1), 3, "3件"), Point(date(2026, 5, 2), 5, "5件")]
     svg = charts.line_chart("median", "件数", points)
     assert 'x1="44"' in svg
+
+
+def test_a_long_unit_never_takes_more_than_two_fifths_of_the_width():
+    points = [
+        Point(date(2026, 5, 1), 1234567, "1,234,567（延べ接種者数・累計・速報値）"),
+        Point(date(2026, 5, 9), 2345678, "2,345,678（延べ接種者数・累計・速報値）"),
+    ]
+    svg = charts.line_chart("median", "延べ接種者数", points)
+    xs = [
+        float(x)
+        for x in re.search(r'points="([^"]+)"', svg).group(1).replace(",", " ").split()[::2]
+    ]
+    assert xs == sorted(xs)  # time runs left to right
+    assert xs[0] <= charts.WIDTH * 0.4
