@@ -159,6 +159,8 @@ def _table_context(request, table, membership, *, row_form=None) -> dict:
         "options": options,
         "own_row": own_row,
         "row_form": row_form if can_edit else None,
+        # The tip about full-width digits and era dates, where a column takes numbers or dates.
+        "typed_values": any(column.is_numeric or column.kind == "date" for column in columns),
         "can_manage": can_manage,
         "not_answered": queries.organisations_not_answered(table) if can_manage else None,
         **table_page_parts(table, columns, options),

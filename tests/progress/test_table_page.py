@@ -117,6 +117,9 @@ def test_a_quick_poll_is_a_one_column_choice_table(login, author, board, staff):
     assert response.status_code == 302
     [column] = poll.columns.all()
     assert column.kind == "choice" and column.choices == ["1点", "2点", "求めていない"]
+    own_form = login(staff["神戸市"]).get(f"/progress/{poll.pk}/").content.decode()
+    assert 'id="row-form"' in own_form
+    assert "R7.4.1" not in own_form  # no tip about digits and dates for a choice
     services.save_row(staff["神戸市"], poll, {column.key: "2点"}, 0)
     page = login(author).get(f"/progress/{poll.pk}/").content.decode()
     assert "2点 1" in page
