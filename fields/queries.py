@@ -10,7 +10,7 @@ from dataclasses import field as dataclass_field
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Assignment, Municipality, User
@@ -25,7 +25,6 @@ from fields.models import (
 from forums.models import Board, Membership, Topic
 from forums.permissions import can_view_board
 from forums.queries import with_reader_state
-from meetings.models import Meeting
 
 
 def field_for_board(board: Board) -> Field | None:
@@ -185,8 +184,9 @@ def best_and_waiting_topics(
         return [], []
     best_ids = best_answer_ids(board_ids, best)
     newest_waiting = (
-        Topic.objects.filter(board_id__in=board_ids, reply_count=0, is_locked=False)
-        .exclude(Exists(Meeting.objects.filter(agenda_topic=OuterRef("pk"))))
+        Topic.objects.filter(
+            board_id__in=board_ids, reply_count=0, is_locked=False, expects_answer=True
+        )
         .order_by("-created_at", "-id")
         .values("pk")[:waiting]
     )

@@ -19,7 +19,6 @@ from accounts.models import Assignment, User
 from fields.models import Field, RoutedQuestion
 from forums.models import Membership, Post, Topic
 from forums.permissions import can_view_board
-from meetings.models import Meeting
 from notifications import services as notification_services
 
 # How many more people one run offers one question to.
@@ -39,11 +38,10 @@ def waiting_questions(now) -> list[Topic]:
             created_at__lte=cutoff,
             created_at__gte=now - LOOK_BACK,
             is_locked=False,
+            expects_answer=True,  # not a meeting's agenda
             board__work_fields__isnull=False,
         )
         .exclude(Exists(others_replied))
-        # A meeting's agenda topic is not a question waiting for an expert.
-        .exclude(Exists(Meeting.objects.filter(agenda_topic=OuterRef("pk"))))
         .select_related("board")
         .distinct()
         .order_by("created_at", "id")

@@ -169,6 +169,9 @@ class Topic(models.Model):
     )
     is_pinned = models.BooleanField(default=False)
     is_locked = models.BooleanField(default=False)
+    # A question waits for an answer; a discussion opened for something else (a meeting's
+    # agenda) does not: it is never listed or offered as unanswered.
+    expects_answer = models.BooleanField(default=True, db_default=True)
     # Ordered id of the live events of this topic; clients notice gaps with it.
     event_sequence = models.PositiveBigIntegerField(default=0)
 

@@ -98,7 +98,7 @@ def board_topics(
     order_field = "created_at" if sort == "new" else "last_posted_at"
     topics = Topic.objects.filter(board=board).select_related("last_poster")
     if filter_name == "unanswered":
-        topics = topics.filter(reply_count=0)
+        topics = topics.filter(reply_count=0, expects_answer=True)
     elif filter_name == "solved":
         topics = topics.filter(accepted_post__isnull=False)
     elif filter_name == "mine":

@@ -131,8 +131,11 @@ def _new_post(author, topic: Topic, number: int, body: str, token: str, reply_to
     )
 
 
-def create_topic(author, board: Board, title: str, body: str, tags=(), token: str = "") -> Topic:
-    """Start a topic with its first post. The same form token twice returns the first topic."""
+def create_topic(
+    author, board: Board, title: str, body: str, tags=(), token: str = "", expects_answer=True
+) -> Topic:
+    """Start a topic with its first post. The same form token twice returns the first topic.
+    ``expects_answer``: False for a discussion that is not a question (a meeting's agenda)."""
     existing = _existing_submission(author, token)
     if existing is not None:
         return existing.topic
@@ -149,6 +152,7 @@ def create_topic(author, board: Board, title: str, body: str, tags=(), token: st
                 last_posted_at=now,
                 last_poster=author,
                 post_count=1,
+                expects_answer=expects_answer,
             )
             topic.tags.set(_tags_from(list(tags)))
             first_post = _new_post(author, topic, 1, body, token)

@@ -79,6 +79,7 @@ def schedule_meeting(
         board,
         _("[Exchange meeting] %(title)s") % {"title": meeting.title},
         _agenda_body(meeting, meeting.description),
+        expects_answer=False,
     )
     meeting.save(update_fields=["agenda_topic"])
     tasks.schedule_reminders(meeting)

@@ -166,7 +166,7 @@ def test_the_command_runs_the_routing(places, vaccination_board, asker):
     assert "1 question offer(s) made." in out.getvalue()
 
 
-def test_a_meetings_agenda_topic_is_neither_offered_nor_listed_as_waiting(
+def test_a_meetings_agenda_topic_is_never_offered_or_listed_as_unanswered(
     places, vaccination_board, asker, login, django_capture_on_commit_callbacks
 ):
     from meetings import services as meetings
@@ -190,3 +190,10 @@ def test_a_meetings_agenda_topic_is_neither_offered_nor_listed_as_waiting(
     page = login(asker).get("/fields/vaccination/").content.decode()
     waiting = page.split('id="unanswered-heading"')[1].split("</section>")[0]
     assert "予診票の保存年限" in waiting and agenda.title not in waiting
+    # Nor on the board: not in its "unanswered" list, and its row carries no 未回答 badge.
+    board_url = f"/boards/{vaccination_board.slug}/"
+    unanswered = login(asker).get(board_url, {"filter": "unanswered"}).content.decode()
+    assert "予診票の保存年限" in unanswered and agenda.title not in unanswered
+    listing = login(asker).get(board_url).content.decode()
+    agenda_row = listing.split(f'id="topic-{agenda.pk}"')[1].split("</li>")[0]
+    assert "未回答" not in agenda_row
