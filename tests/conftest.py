@@ -1,5 +1,7 @@
 """Fixtures shared by the tests: one per role, on a small cast of boards."""
 
+import asyncio
+import asyncio.runners
 import os
 from urllib.parse import urlparse
 
@@ -11,10 +13,38 @@ from forums.models import Board, Membership
 from tests.factories import BoardFactory, MembershipFactory, UserFactory
 
 
+def _cancel_leftover_tasks_within_a_limit(loop, seconds: float = 10.0) -> None:
+    """What ``asyncio.Runner`` does when a test's event loop closes (cancel what is still
+    running and wait for it), but waiting at most ``seconds``.
+
+    A test that ends while a channel-layer receive is still pending leaves that task behind; the
+    loop's closing cancels it. Rarely, channels-redis's shared receive loop does not finish
+    cancelling (seen once in CI: a test worker waited on it with Redis answering an empty
+    ``BZPOPMIN`` every five seconds), and the run hung with every test passed. A task still
+    running after the limit is abandoned with the loop; Python reports it as destroyed while
+    pending."""
+    leftover = asyncio.all_tasks(loop)
+    if not leftover:
+        return
+    for task in leftover:
+        task.cancel()
+    done, _pending = loop.run_until_complete(asyncio.wait(leftover, timeout=seconds))
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            loop.call_exception_handler(
+                {
+                    "message": "unhandled exception while a test's event loop closed",
+                    "exception": task.exception(),
+                    "task": task,
+                }
+            )
+
+
 def pytest_configure(config):
     """With ``pytest -n`` each worker has its own test database (pytest-django's suffix); give it
     its own Redis database too, so that one worker's cache flush or channel group never reaches
     another's. Servers the tests start as subprocesses inherit it through ``REDIS_URL``."""
+    asyncio.runners._cancel_all_tasks = _cancel_leftover_tasks_within_a_limit
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     redis_url = os.environ.get("REDIS_URL", "")
     if not worker.startswith("gw") or not redis_url:
