@@ -24,6 +24,25 @@ def cast():
     return newcomer, expert
 
 
+def a_third_colleague():
+    return veteran(full_name="山本 次郎", display_name="山本", department="保護課")
+
+
+def start_writing(page, recipients, subject: str, body: str) -> None:
+    """Open the new-conversation page for ``recipients`` and type a subject and a message."""
+    page.goto("/conversations/new/?" + "&".join(f"to={member.pk}" for member in recipients))
+    page.get_by_label("件名（任意）").fill(subject)
+    page.get_by_role("textbox", name="メッセージ").fill(body)
+
+
+def typed(page) -> tuple[str, str]:
+    """The subject and the message as the new-conversation form shows them."""
+    return (
+        page.get_by_label("件名（任意）").input_value(),
+        page.get_by_role("textbox", name="メッセージ").input_value(),
+    )
+
+
 def message_numbers(page) -> list[int]:
     return page.eval_on_selector_all(
         "#message-list [data-number]", "items => items.map(i => Number(i.dataset.number))"
@@ -104,11 +123,9 @@ def test_two_members_talk_live_and_one_catches_up_after_going_offline(page_for):
 
 def test_the_subject_and_message_survive_adding_another_person(page_for):
     newcomer, expert = cast()
-    third = veteran(full_name="山本 次郎", display_name="山本", department="保護課")
+    a_third_colleague()
     asker = page_for(newcomer)
-    asker.goto(f"/conversations/new/?to={expert.pk}")
-    asker.get_by_label("件名（任意）").fill("扶養照会の範囲")
-    asker.get_by_role("textbox", name="メッセージ").fill("どこまで照会していますか。")
+    start_writing(asker, [expert], "扶養照会の範囲", "どこまで照会していますか。")
     asker.get_by_label("氏名・自治体・部署で会員を探す").fill("山本")
     asker.get_by_label("氏名・自治体・部署で会員を探す").press("Enter")
     asker.get_by_label("山本 次郎").check()
@@ -116,45 +133,35 @@ def test_the_subject_and_message_survive_adding_another_person(page_for):
     asker.wait_for_load_state()
 
     assert "山本 次郎" in asker.locator("#to-heading ~ ul").first.inner_text()
-    assert asker.get_by_label("件名（任意）").input_value() == "扶養照会の範囲"
-    message = asker.get_by_role("textbox", name="メッセージ")
-    assert message.input_value() == "どこまで照会していますか。"
+    assert typed(asker) == ("扶養照会の範囲", "どこまで照会していますか。")
     asker.screenshot(path="test-artifacts/conversation-new-three.png", full_page=True)
-    assert third.full_name == "山本 次郎"
 
 
 def test_a_draft_for_one_colleague_does_not_fill_in_for_another(page_for):
     newcomer, expert = cast()
-    other = veteran(full_name="山本 次郎", display_name="山本", department="保護課")
+    other = a_third_colleague()
     asker = page_for(newcomer)
-    asker.goto(f"/conversations/new/?to={expert.pk}")
-    asker.get_by_label("件名（任意）").fill("佐藤さんへの相談")
-    asker.get_by_role("textbox", name="メッセージ").fill("札幌市の返還金の扱いについて。")
+    start_writing(asker, [expert], "佐藤さんへの相談", "札幌市の返還金の扱いについて。")
 
     asker.goto(f"/conversations/new/?to={other.pk}")
-    assert asker.get_by_label("件名（任意）").input_value() == ""
-    assert asker.get_by_role("textbox", name="メッセージ").input_value() == ""
+    assert typed(asker) == ("", "")
 
     asker.goto(f"/conversations/new/?to={expert.pk}")
-    assert asker.get_by_label("件名（任意）").input_value() == "佐藤さんへの相談"
+    assert typed(asker) == ("佐藤さんへの相談", "札幌市の返還金の扱いについて。")
 
 
 def test_what_a_refused_send_came_back_with_is_kept_in_the_browser(page_for):
     from conversations import services
 
     newcomer, expert = cast()
-    other = veteran(full_name="山本 次郎", display_name="山本", department="保護課")
+    other = a_third_colleague()
     asker = page_for(newcomer)
-    asker.goto(f"/conversations/new/?to={expert.pk}&to={other.pk}")
-    asker.get_by_label("件名（任意）").fill("三人での相談")
-    asker.get_by_role("textbox", name="メッセージ").fill("三人で相談させてください。")
+    start_writing(asker, [expert, other], "三人での相談", "三人で相談させてください。")
     services.block_member(expert, newcomer)  # while the message is typed
     asker.get_by_role("button", name="会話を始める").click()
     asker.wait_for_load_state()
     assert "佐藤 花子さんには個人メッセージを送れません。" in asker.content()
-    message = asker.get_by_role("textbox", name="メッセージ")
-    assert message.input_value() == "三人で相談させてください。"
+    assert typed(asker) == ("三人での相談", "三人で相談させてください。")
 
     asker.goto(f"/conversations/new/?to={other.pk}")  # a fresh page for the one left
-    assert message.input_value() == "三人で相談させてください。"
-    assert asker.get_by_label("件名（任意）").input_value() == "三人での相談"
+    assert typed(asker) == ("三人での相談", "三人で相談させてください。")
