@@ -22,6 +22,7 @@ match. The SudachiPy dictionary (~180 MB) is loaded once per process, on first u
 import re
 import threading
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -411,12 +412,11 @@ def _synonym_spans(prepared_chunk: str, boundaries: set[int]) -> list[tuple[int,
     known = synonyms()
     spans: list[tuple[int, int, str]] = []
     taken = [False] * len(text)
-    for start in sorted(boundaries):
+    ordered = sorted(boundaries)
+    for position, start in enumerate(ordered):
         if start >= len(text) or taken[start]:
             continue
-        for end in sorted((b for b in boundaries if b > start), reverse=True):
-            if end - start > 20:
-                continue
+        for end in reversed(ordered[position + 1 : bisect_right(ordered, start + 20)]):
             word = text[start:end]
             if word in known and not any(taken[start:end]):
                 spans.append((start, end, word))

@@ -35,16 +35,12 @@ class PostDocument(models.Model):
             models.Index(fields=["created_at", "post"], name="search_doc_created"),
             # The quality order, walked backwards: the best posts holding a common word
             # (accepted answers, then helpful marks, then the newest) without reading them all.
+            # The same order over topics' first posts, holding their board and title words
+            # (``search_doc_title_walk``, migration 0008, PostgreSQL only), finds the best
+            # topics whose title holds a common word from the index alone.
             models.Index(
                 fields=["is_answer", "helpful_count", "created_at", "post"],
                 name="search_doc_quality",
-            ),
-            # The same order over topics' first posts only: the best topics whose title holds
-            # a common word, without walking past the replies.
-            models.Index(
-                fields=["is_answer", "helpful_count", "created_at", "post"],
-                condition=models.Q(is_first=True),
-                name="search_doc_title_quality",
             ),
         ]
 

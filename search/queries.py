@@ -26,6 +26,7 @@ for its age alone.
 """
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import combinations
@@ -285,30 +286,64 @@ GIN_SQL = (
 )
 
 
-def _pg_statistics(cursor, tokens: set[str], prefixes: set[str]) -> tuple[dict[str, float], bool]:
-    """Share of documents holding each of these lexemes, or a lexeme that starts with one of
-    the prefixes, from ANALYZE's most common elements; and whether there are statistics."""
+@dataclass(frozen=True)
+class _Statistics:
+    """What ANALYZE found in the index: the share of documents holding each of the most
+    common lexemes (``lexemes`` sorted, for prefixes), and the share of accepted answers."""
+
+    frequencies: dict[str, float]
+    lexemes: list[str]
+    answer_share: float | None
+    present: bool  # whether the words have statistics at all
+
+    def prefixed(self, prefix: str) -> float:
+        """The summed share of the common lexemes that start with ``prefix``."""
+        first = bisect_left(self.lexemes, prefix)
+        last = bisect_left(self.lexemes, prefix + "\U0010ffff")
+        return sum(self.frequencies[lexeme] for lexeme in self.lexemes[first:last])
+
+
+# ANALYZE's statistics of the index, per database and table, kept until the next ANALYZE: with
+# 10,000 common lexemes (see migration 0008) reading them through pg_stats for every search
+# would cost more than the rest of a short query's estimates.
+_statistics: dict[tuple, _Statistics] = {}
+
+
+def _pg_statistics(cursor, key: list[int], keep: bool) -> _Statistics:
+    """The index's statistics, read again only when ANALYZE has run since (``key``: the
+    table and its ANALYZE counters, read with the search's first statement). ``keep``: False
+    inside a transaction that may still be rolled back, with an ANALYZE of its own (tests):
+    the counters of an ANALYZE survive a rollback, its statistics do not."""
+    cache_key = (connection.settings_dict["NAME"], *key)
+    known = _statistics.get(cache_key) if keep else None
+    if known is not None:
+        return known
     cursor.execute(
         """
-        SELECT e.lexeme, e.frequency
-        FROM pg_stats s,
-             unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
-                 AS e(lexeme, frequency)
+        SELECT s.attname,
+               CASE WHEN s.attname = 'terms' THEN s.most_common_elems::text::text[] END,
+               CASE WHEN s.attname = 'terms' THEN s.most_common_elem_freqs END,
+               CASE WHEN s.attname = 'is_answer' THEN s.most_common_freqs[
+                   array_position(s.most_common_vals::text::boolean[], true)] END
+        FROM pg_stats s
         WHERE s.schemaname = current_schema() AND s.tablename = 'search_postdocument'
-          AND s.attname = 'terms'
-          AND (e.lexeme = ANY(%s)
-               OR EXISTS (SELECT FROM unnest(%s::text[]) p WHERE starts_with(e.lexeme, p)))
-        UNION ALL
-        SELECT '', 0 FROM pg_stats s WHERE s.schemaname = current_schema()
-          AND s.tablename = 'search_postdocument' AND s.attname = 'terms'
-          AND s.most_common_elems IS NOT NULL
-        """,
-        [sorted(tokens), sorted(prefixes)],
+          AND s.attname IN ('terms', 'is_answer')
+        """
     )
-    rows = cursor.fetchall()
-    return {lexeme: frequency for lexeme, frequency in rows if lexeme}, any(
-        not lexeme for lexeme, _f in rows
-    )
+    frequencies, answer_share, present = {}, None, False
+    for column, lexemes, shares, answers in cursor.fetchall():
+        if column == "terms" and lexemes is not None:
+            # The frequencies end with three more figures (lowest, highest, empty share).
+            frequencies = dict(zip(lexemes, shares[: len(lexemes)], strict=True))
+            present = True
+        elif column == "is_answer":
+            answer_share = answers
+    found = _Statistics(frequencies, sorted(frequencies), answer_share, present)
+    if keep:
+        if len(_statistics) > 16:
+            _statistics.clear()
+        _statistics[cache_key] = found
+    return found
 
 
 def _pg_document_count(estimate: int | None, cursor) -> int:
@@ -318,17 +353,22 @@ def _pg_document_count(estimate: int | None, cursor) -> int:
     return cursor.fetchone()[0]
 
 
-def _pg_matches(cursor, concepts: list[Concept], documents: int) -> list[Counts]:
+def _pg_matches(
+    cursor, concepts: list[Concept], documents: int, statistics: _Statistics
+) -> tuple[list[Counts], dict[str, float]]:
     """About how many documents hold each concept, tier by tier: estimated from the
     statistics (a lexeme missing from the most common ones is taken as rare), and counted (up
     to RARE_LIMIT + 1, all counts in one query) when that estimate says it is rare or there are
-    no statistics yet."""
+    no statistics yet. Also the share of documents holding each common lexeme."""
     matchers = [m for c in concepts for alt in _alternatives(c) for m in alt]
     tokens = {t for m in matchers if not m.prefix for t in m.tokens}
     # A prefix (a single character, a reading) is estimated from the common lexemes that
     # start with it: counting its matches would read every one of them from the index.
     prefixes = {m.tokens[0] for m in matchers if m.prefix}
-    frequencies, have_statistics = _pg_statistics(cursor, tokens, prefixes)
+    known = statistics.frequencies
+    frequencies = {t: known[t] for t in tokens if t in known}
+    frequencies |= {p: statistics.prefixed(p) for p in prefixes}
+    have_statistics = statistics.present
     found: list[Counts] = []
     to_count: list[tuple[int, int, str]] = []
     for index, concept in enumerate(concepts):
@@ -341,9 +381,7 @@ def _pg_matches(cursor, concepts: list[Concept], documents: int) -> list[Counts]
                 estimate += min(
                     min(frequencies.get(t, 0.0) for t in m.tokens)
                     if not m.prefix
-                    else sum(
-                        f for lexeme, f in frequencies.items() if lexeme.startswith(m.tokens[0])
-                    )
+                    else frequencies[m.tokens[0]]
                     for m in alternative
                 )
             if have_statistics and min(1.0, estimate) * documents > RARE_LIMIT:
@@ -361,7 +399,25 @@ def _pg_matches(cursor, concepts: list[Concept], documents: int) -> list[Counts]
         cursor.execute(f"SELECT {counting}", params)
         for (index, tier, _query), count in zip(to_count, cursor.fetchone(), strict=True):
             found[index][tier] = float(count)
-    return found
+    return found, frequencies
+
+
+def _lean(concept: Concept, frequencies: dict[str, float]) -> str:
+    """The concept as typed or written otherwise, as the candidate strategies look for it: the
+    form as typed whole, every other form by its rarest bigram or lexeme alone.
+
+    A GIN scan visits every document that holds any lexeme rarer than the point where the
+    query can no longer match (PostgreSQL's "required" entries), so each extra form brings
+    its own mid-frequency bigrams into the scan (電子 and 子メ of 電子メール, 予診 of
+    予診票付き接種券): at a million posts a question's strategy read 150 ms of posting lists
+    for 146 matches. By its rarest bigram a form costs only its own few documents. The
+    strategies only choose candidates, which are then scored against every form in full."""
+    alternatives = list(concept.alternatives.get(TYPED, []))
+    for alternative in concept.alternatives.get(VARIANT, []):
+        words = [(frequencies.get(t, 0.0), t) for m in alternative if not m.prefix
+                 for t in m.tokens]  # fmt: skip
+        alternatives.append((Matcher((min(words)[1],)),) if words else alternative)
+    return _pg_any(list(dict.fromkeys(alternatives)), phrases=False)
 
 
 def _pg_candidates(
@@ -372,6 +428,7 @@ def _pg_candidates(
     where,
     where_params,
     answer_share: float = 0.0,
+    frequencies: dict[str, float] | None = None,
 ) -> tuple[list[int], bool]:
     """Post ids worth scoring (see the module docstring), and whether a strategy was cut at
     its limit (more posts match than were scored)."""
@@ -383,7 +440,7 @@ def _pg_candidates(
     # ones look for a word as typed or written otherwise: a related word alone (会議録 for
     # 議事録) is weaker evidence, and its posting lists would widen every strategy.
     loose = [_pg_any(_alternatives(c), phrases=False) for c in concepts]
-    close = [_pg_any(_alternatives(c, VARIANT), phrases=False) for c in concepts]
+    close = [_lean(c, frequencies or {}) for c in concepts]
     close_matches = [
         max((n for tier, n in tiers.items() if tier <= VARIANT), default=0.0) for tiers in counts
     ]
@@ -500,19 +557,26 @@ def _pg_search(concepts, where, where_params) -> tuple[list[_Hit], list[Counts],
             "set_config('max_parallel_workers_per_gather', '0', true), "
             "(SELECT reltuples::bigint FROM pg_class "
             "WHERE oid = 'search_postdocument'::regclass), "
-            # The share of accepted answers, from ANALYZE's statistics of the column (an
-            # index's reltuples is no count of rows for a partial GIN index).
-            "(SELECT s.most_common_freqs[array_position(s.most_common_vals::text::boolean[], "
-            "true)] FROM pg_stats s WHERE s.schemaname = current_schema() "
-            "AND s.tablename = 'search_postdocument' AND s.attname = 'is_answer')"
+            # Counters read within a transaction are kept until its end: a search after an
+            # ANALYZE in the same transaction must see that it ran.
+            "pg_stat_clear_snapshot(), "
+            "(SELECT ARRAY[oid::bigint, pg_stat_get_analyze_count(oid), "
+            "pg_stat_get_autoanalyze_count(oid), "
+            "coalesce(extract(epoch FROM greatest(pg_stat_get_last_analyze_time(oid), "
+            "pg_stat_get_last_autoanalyze_time(oid))), 0)::bigint] "
+            "FROM pg_class WHERE oid = 'search_postdocument'::regclass)"
         )
-        jit, seqscan, parallel, *_set, estimate, answer_share = cursor.fetchone()
+        jit, seqscan, parallel, *_set, estimate, _cleared, key = cursor.fetchone()
         documents = _pg_document_count(estimate, cursor)
-        matches = _pg_matches(cursor, concepts, documents)
+        statistics = _pg_statistics(cursor, key, keep=not nested)
+        matches, frequencies = _pg_matches(cursor, concepts, documents, statistics)
+        # The share of accepted answers, from ANALYZE's statistics of the column (an index's
+        # reltuples is no count of rows for a partial GIN index).
+        answer_share = statistics.answer_share
         if answer_share is None:
             answer_share = ANSWER_SHARE
         post_ids, truncated = _pg_candidates(
-            cursor, concepts, matches, documents, where, where_params, answer_share
+            cursor, concepts, matches, documents, where, where_params, answer_share, frequencies
         )
         weights = _weights(concepts, matches, documents)
         scored = {i for i, tiers in enumerate(weights) if tiers or concepts[i].required}

@@ -151,3 +151,55 @@ def test_common_words_read_the_answers_index_first_with_the_same_results(
     assert not any("d.is_answer AND" in query["sql"] for query in captured.captured_queries)
     assert answers_first == every_match
     assert answers_first
+
+
+def test_strategies_look_for_other_forms_by_their_rarest_bigram_with_the_same_results(
+    member, board, verified_user, monkeypatch
+):
+    """Candidates are chosen with each other form of a word reduced to its rarest bigram (a
+    cheaper GIN scan); scoring still checks every form in full, so the results are those of
+    looking for every form whole."""
+    from django.db import connection
+
+    from search import queries
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the candidate strategies are PostgreSQL's (CI runs them)")
+    typed = services.create_topic(member, board, "メールの送信", "メールで送ります。")
+    variant = services.create_topic(member, board, "電子メールの送信", "電子メールで送ります。")
+    services.create_topic(member, board, "メーカーの保守", "メーカーに問い合わせます。")
+    monkeypatch.setattr(queries, "RARE_LIMIT", 0)  # every word counts as common
+    lean = found(verified_user, "メール")
+    monkeypatch.setattr(
+        queries,
+        "_lean",
+        lambda concept, _f: queries._pg_any(
+            queries._alternatives(concept, queries.VARIANT), phrases=False
+        ),
+    )
+    assert found(verified_user, "メール") == lean
+    assert set(lean) == {typed.posts.get().pk, variant.posts.get().pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_word_statistics_are_read_again_only_after_an_analyze(topic, verified_user):
+    """Outside a transaction, the statistics of the index's words (10,000 lexemes) are read
+    once per ANALYZE, not once per search."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE's statistics are PostgreSQL's (CI reads them)")
+
+    def reads_statistics() -> bool:
+        with CaptureQueriesContext(connection) as captured:
+            assert found(verified_user, "接種券") == [topic.posts.get().pk]
+        return any("most_common_elems" in query["sql"] for query in captured.captured_queries)
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_postdocument")
+    assert reads_statistics()
+    assert not reads_statistics()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_postdocument")
+    assert reads_statistics()
