@@ -32,6 +32,7 @@ import pages_http as bench_http  # noqa: E402
 import pages_seed as seeding  # noqa: E402
 import pages_words as words  # noqa: E402
 import psycopg  # noqa: E402
+from _machine import reference_note  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/och_bench_pages"
 SECRET_KEY = "bench-pages-not-a-secret-only-for-the-benchmark-database-0123456789"  # noqa: S105
@@ -708,7 +709,7 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    log(f"bench/pages: {load_note()}")
+    log(f"bench/pages: {load_note()}; {reference_note()}")
     info = prepare_database(args)
     if args.seed_only:
         return 0

@@ -20,6 +20,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from _machine import reference_note
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/och_bench_search"
 
 FIELDS = "予防接種 税務 保育 生活保護 調達・契約 防災 戸籍 国保 介護 情報政策".split()  # noqa: SIM905
@@ -543,6 +545,7 @@ def main() -> None:
         print(f"| {shown} | {total:,} | {median:.1f} | {worst:.1f} |")
     print()
     print(f"Load average while measuring: {' / '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    print(reference_note())
     print()
     print("| posts | index build (CPU time) | index size | queries | p50 | p95 | CPU per query |")
     print("|---:|---:|---:|---|---:|---:|---:|")
