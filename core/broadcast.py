@@ -12,10 +12,19 @@ drains the queue in order, so events of a topic still leave in sequence order. O
 (management commands, the task worker, tests with Django's test client) there is no loop to
 hand over to and the send happens at once, as before. A send that fails is logged and dropped:
 channel layers deliver at most once anyway, and pages catch up from the database by sequence.
+
+Events sent while an HTTP request is served are held until its response has been written
+(``until_answered``): the fan-out of a reply to hundreds of sockets runs on the same loop and
+interpreter as the request, so sending at the commit made the writer share the CPU with their
+own readers until the redirect went out. Held events then leave in the order they were sent;
+events of two requests of one process may leave in the order the requests were answered, which
+pages handle as any gap (by sequence, from the database).
 """
 
 import asyncio
+import contextvars
 import logging
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -25,6 +34,53 @@ logger = logging.getLogger(__name__)
 _server_loop: asyncio.AbstractEventLoop | None = None
 _queue: asyncio.Queue | None = None
 _publisher: asyncio.Task | None = None
+
+
+class _Held:
+    """Live events of one HTTP request, waiting for its response to be written."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.messages: list[tuple[str, dict]] = []
+        self.released = False
+
+    def hold(self, messages: list[tuple[str, dict]]) -> bool:
+        with self.lock:
+            if self.released:
+                return False
+            self.messages.extend(messages)
+            return True
+
+    def release(self) -> None:
+        """On the server's loop: queue what was held; later sends go out at once."""
+        with self.lock:
+            messages, self.messages, self.released = self.messages, [], True
+        if messages:
+            send_many(messages)
+
+
+_held: contextvars.ContextVar[_Held | None] = contextvars.ContextVar("held", default=None)
+
+
+def until_answered(app):
+    """ASGI middleware for HTTP: the request's live events leave once its response is sent."""
+
+    async def held_until_answered(scope, receive, send):
+        held = _Held()
+        token = _held.set(held)
+
+        async def send_then_release(message):
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                held.release()
+
+        try:
+            return await app(scope, receive, send_then_release)
+        finally:
+            _held.reset(token)
+            held.release()
+
+    return held_until_answered
 
 
 def bind_server_loop(loop: asyncio.AbstractEventLoop) -> None:
@@ -92,6 +148,9 @@ def send_many(messages: list[tuple[str, dict]]) -> None:
     task worker telling 500 watchers) they go out in one pass of one event loop, not one loop
     hop each."""
     loop = _server_loop
+    held = _held.get()
+    if loop is not None and held is not None and held.hold(messages):
+        return
     if loop is not None and all(_hand_over(loop, group, message) for group, message in messages):
         return
 

@@ -2,8 +2,8 @@
 
 WebSocket connections are checked against ALLOWED_HOSTS (Origin header) and carry the user's
 Django session, so consumers see the same ``scope["user"]`` as views see ``request.user``.
-Live events that views send go out through this loop without the view waiting
-(``core.broadcast``).
+Live events that views send go out through this loop without the view waiting, once the
+response has been written (``core.broadcast``).
 """
 
 import asyncio
@@ -29,7 +29,7 @@ from onlinecityhall.routing import websocket_urlpatterns  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": broadcast.until_answered(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -130,3 +130,55 @@ def test_at_shutdown_the_queued_events_leave_before_the_publisher_stops():
     assert said == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
     assert [message["number"] for _group, message in layer.delivered] == [1, 2]
     assert publisher.done() and broadcast._server_loop is None
+
+
+def answered_request(loop, view):
+    """Serve one HTTP request through ``until_answered`` on the server's loop: ``view`` runs in
+    a worker thread as a sync Django view does; returns what the layer had delivered just
+    before the response was written."""
+    from asgiref.sync import sync_to_async
+
+    layer_before_answer: list = []
+
+    async def app(scope, receive, send):
+        await sync_to_async(view)()
+        await asyncio.sleep(0.1)  # time enough for the publisher, had the event left
+        layer_before_answer.extend(broadcast.get_channel_layer().delivered)
+        await send({"type": "http.response.start", "status": 302, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def written(message):
+        pass
+
+    handler = broadcast.until_answered(app)
+    asyncio.run_coroutine_threadsafe(handler({"type": "http"}, None, written), loop).result(5)
+    return layer_before_answer
+
+
+def test_events_of_a_request_leave_once_its_response_is_written(server_loop):
+    """The person who posts gets their answer before the fan-out to every reader starts."""
+    layer = HeldLayer()
+    layer.release.set()
+
+    def view():
+        broadcast.send("topic.1", {"type": "topic.event", "number": 1})
+        broadcast.send("topic.1", {"type": "topic.event", "number": 2})
+
+    with mock.patch("core.broadcast.get_channel_layer", return_value=layer):
+        assert answered_request(server_loop, view) == []
+        assert wait_for(lambda: len(layer.delivered) == 2)
+    assert [message["number"] for _group, message in layer.delivered] == [1, 2]
+
+
+def test_events_of_a_request_that_fails_still_leave(server_loop):
+    layer = HeldLayer()
+    layer.release.set()
+
+    def view():
+        broadcast.send("topic.1", {"type": "topic.event", "number": 1})
+        raise RuntimeError("the view failed after its commit")
+
+    with mock.patch("core.broadcast.get_channel_layer", return_value=layer):
+        with pytest.raises(RuntimeError):
+            answered_request(server_loop, view)
+        assert wait_for(lambda: len(layer.delivered) == 1)
