@@ -368,7 +368,7 @@ def _pg_matches(
     prefixes = {m.tokens[0] for m in matchers if m.prefix}
     known = statistics.frequencies
     frequencies = {t: known[t] for t in tokens if t in known}
-    frequencies |= {p: statistics.prefixed(p) for p in prefixes}
+    prefixed = {p: statistics.prefixed(p) for p in prefixes}
     have_statistics = statistics.present
     found: list[Counts] = []
     to_count: list[tuple[int, int, str]] = []
@@ -382,7 +382,7 @@ def _pg_matches(
                 estimate += min(
                     min(frequencies.get(t, 0.0) for t in m.tokens)
                     if not m.prefix
-                    else frequencies[m.tokens[0]]
+                    else prefixed[m.tokens[0]]
                     for m in alternative
                 )
             if have_statistics and min(1.0, estimate) * documents > RARE_LIMIT:
