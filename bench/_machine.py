@@ -1,8 +1,9 @@
 """How fast this machine runs Python, so that figures from different machines can be compared.
 
-Benchmarks print it beside the load average: the same code measured 1.9× slower on a machine
-whose reference took 1.9× longer. The workload is fixed (10 million additions in a Python loop,
-CPU time, best of three), so other work on the machine changes it little.
+Benchmarks print it beside the load average, so that a reader can tell a slower machine from a
+slower change. The workload is fixed (10 million additions in a Python loop, CPU time, best of
+three), so other work on the machine changes it little; it measures the interpreter only, not
+PostgreSQL or the disk.
 """
 
 import time
