@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from search.tokenise import normalise, prepare
+from search.tokenise import normalise, prepare, prepared_tokens
 
 MAX_QUERY_LENGTH = 1000
 MAX_CONCEPTS = 16
@@ -181,20 +181,30 @@ def year_lexemes(prepared: str) -> list[tuple[int, int, str]]:
 def document_lexemes(text: str) -> set[str]:
     """The whole-word lexemes of a text (see the module docstring): dictionary forms that differ
     from the text, readings of words in kanji, years."""
-    prepared = prepare(_CONTROL.sub(" ", text))
+    return _prepared_lexemes(_prepared(text))
+
+
+def _prepared(text: str) -> str:
+    return prepare(_CONTROL.sub(" ", text))
+
+
+def _prepared_lexemes(prepared: str) -> set[str]:
     lexemes = {lexeme for _start, _end, lexeme in year_lexemes(prepared)}
     tokenizer = _tokenizer()
+    known_words = _word_cache.get
     compound: list[str] = []  # readings of a run of nouns: 引継 + 書 → ykヒキツギショ
     for _offset, piece in _chunks(prepared):
         for morpheme in tokenizer.tokenize(piece):
-            in_compound, reading, found = _word_lexemes(morpheme)
+            known = known_words((morpheme.word_id(), morpheme.surface()))
+            in_compound, reading, found = known or _word_lexemes(morpheme)
             if in_compound:
                 compound.append(reading)
                 if 1 < len(compound) <= 4:
                     _add_reading(lexemes, "".join(compound))
-            else:
+            elif compound:
                 compound = []
-            lexemes.update(found)
+            if found:
+                lexemes.update(found)
     return lexemes
 
 
@@ -205,11 +215,9 @@ _word_cache: dict[tuple[int, str], tuple[bool, str, tuple[str, ...]]] = {}
 def _word_lexemes(morpheme) -> tuple[bool, str, tuple[str, ...]]:
     """What one word gives a document: whether it continues a run of nouns, its reading, and
     its lexemes. A dictionary word always gives the same, so it is worked out once per process
-    (a rebuild meets the same few thousand words millions of times)."""
+    (a rebuild meets the same few thousand words millions of times): callers look in
+    ``_word_cache`` first."""
     key = (morpheme.word_id(), morpheme.surface())
-    known = _word_cache.get(key)
-    if known is not None:
-        return known
     from sudachipy import SplitMode
 
     pos = morpheme.part_of_speech()[0]
@@ -239,18 +247,19 @@ def _add_reading(lexemes: set[str], reading: str) -> None:
 
 def analyse_for_index(items: list[tuple[bool, str, str]]) -> list[tuple]:
     """For (is first post, title, body) items: (title tokens, body tokens, title lexemes, body
-    lexemes). Free of Django, so that a rebuild can run it in worker processes."""
-    from search.tokenise import tokens
-
-    return [
-        (
-            tokens(title) if is_first else [],
-            tokens(body),
-            document_lexemes(title) if is_first else set(),
-            document_lexemes(body),
-        )
-        for is_first, title, body in items
-    ]
+    lexemes). Free of Django, so that a rebuild can run it in worker processes. Each text is
+    normalised once for both its tokens and its lexemes."""
+    analysed = []
+    for is_first, title, body in items:
+        body = _prepared(body)
+        if is_first:
+            title = _prepared(title)
+            title_parts = (prepared_tokens(title), _prepared_lexemes(title))
+        else:
+            title_parts = ([], set())
+        body_tokens, body_lexemes = prepared_tokens(body), _prepared_lexemes(body)
+        analysed.append((title_parts[0], body_tokens, title_parts[1], body_lexemes))
+    return analysed
 
 
 # --- Questions -----------------------------------------------------------------------------------

@@ -14,8 +14,7 @@ post and topic write goes through) in ``SearchConfig.ready``, and pick what to d
 ``rebuild()`` recreates the whole index from the posts (``manage.py rebuild_search_index``).
 """
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -23,7 +22,7 @@ from django.db.models import Case, Value, When
 
 from forums.effects import PostChange, PostChanged, TopicChange, TopicChanged
 from forums.models import Post, Topic
-from search.analysis import analyse_for_index
+from search.documents import columns_for_index
 from search.models import PostDocument
 
 TABLE = PostDocument._meta.db_table
@@ -51,10 +50,6 @@ ANSWER_TERMS_INDEX = (
     f"CREATE INDEX IF NOT EXISTS search_doc_answer_terms ON {TABLE} USING gin (terms) "
     f"WITH ({GIN_OPTIONS}) WHERE is_answer"
 )
-MAX_POSITION = 16383  # PostgreSQL keeps positions up to this, and 256 of them per lexeme.
-MAX_POSITIONS_PER_TOKEN = 256
-
-
 # Other apps add text to a post's document (attachments: file names and their text) by
 # registering ``provider(post_ids) -> {post_id: text}`` from their AppConfig.ready.
 _text_providers: list = []
@@ -75,64 +70,6 @@ def _extra_texts(post_ids) -> dict[int, str]:
 
 def is_searchable(post: Post) -> bool:
     return post.deleted_at is None and getattr(post, "hidden_at", None) is None
-
-
-def tsvector_literal(
-    title_tokens: Iterable[str], body_tokens: Iterable[str], lexemes: Iterable[str] = ()
-) -> str:
-    """A tsvector in PostgreSQL's input syntax, title tokens weighted A, whole-word lexemes
-    (``search.analysis``) without positions. Building it here, instead of with to_tsvector,
-    keeps the database's text parser out of it entirely."""
-    positions: dict[str, list[str]] = {}
-    position = 1
-    for token in title_tokens:
-        positions.setdefault(token, []).append(f"{position}A")
-        position += 1
-    position += 1  # a gap, so that no phrase spans the title and the body
-    for token in body_tokens:
-        places = positions.setdefault(token, [])
-        if len(places) < MAX_POSITIONS_PER_TOKEN:
-            places.append(str(min(position, MAX_POSITION)))
-        position += 1
-    words = [f"'{token}':{','.join(places)}" for token, places in positions.items()]
-    return " ".join(words + [f"'{lexeme}'" for lexeme in sorted(set(lexemes) - positions.keys())])
-
-
-def month_token(moment: datetime) -> str:
-    """A lexeme no text can produce, naming the month a post was written: a search for a very
-    common word can then ask the GIN index for its matches of recent months only."""
-    return f"@{moment:%Y%m}"
-
-
-@dataclass
-class Document:
-    """What the index stores of one post: its row, its bigram tokens, its whole-word lexemes."""
-
-    row: tuple
-    title_tokens: list[str]
-    body_tokens: list[str]
-    title_lexemes: set[str]
-    body_lexemes: set[str]
-
-    def vectors(self) -> tuple[str, str]:
-        """(terms, title_terms) as tsvector literals."""
-        terms = tsvector_literal(
-            self.title_tokens, self.body_tokens, self.title_lexemes | self.body_lexemes
-        )
-        title = tsvector_literal(self.title_tokens, [], self.title_lexemes)
-        return f"{terms} '{month_token(self.row[5])}'", title
-
-    def fts_columns(self) -> tuple[str, str]:
-        """(title, body) for the FTS5 table: the tokens, then the lexemes, space-separated."""
-        return (
-            " ".join([*self.title_tokens, *sorted(self.title_lexemes)]),
-            " ".join([*self.body_tokens, *sorted(self.body_lexemes)]),
-        )
-
-
-def make_document(row: tuple, title: str, body: str) -> Document:
-    (analysed,) = analyse_for_index([(row[6], title, body)])
-    return Document(row, *analysed)
 
 
 def _row(
@@ -160,7 +97,8 @@ def _row(
     )
 
 
-def _document(post: Post, topic: Topic) -> Document:
+def _columns(post: Post, topic: Topic) -> tuple[tuple, tuple[str, str]]:
+    """A post's row and its two text columns as this database stores them."""
     row = _row(
         post.pk,
         topic.pk,
@@ -173,7 +111,9 @@ def _document(post: Post, topic: Topic) -> Document:
         post.helpful_count,
     )
     extra = _extra_texts([post.pk]).get(post.pk, "")
-    return make_document(row, topic.title, f"{post.body}\n{extra}" if extra else post.body)
+    body = f"{post.body}\n{extra}" if extra else post.body
+    (columns,) = columns_for_index([(row, topic.title, body)], connection.vendor)
+    return row, columns
 
 
 def index_post(post: Post) -> None:
@@ -181,8 +121,7 @@ def index_post(post: Post) -> None:
     if not is_searchable(post):
         unindex_post(post)
         return
-    document = _document(post, post.topic)
-    row = document.row
+    row, columns = _columns(post, post.topic)
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     updates = ", ".join(f"{column} = excluded.{column}" for column in COLUMNS[1:])
     with connection.cursor() as cursor:
@@ -192,7 +131,7 @@ def index_post(post: Post) -> None:
                 f"VALUES ({placeholders}, %s::tsvector, %s::tsvector) ON CONFLICT (post_id) "
                 f"DO UPDATE SET {updates}, terms = excluded.terms, "
                 "title_terms = excluded.title_terms",
-                [*row, *document.vectors()],
+                [*row, *columns],
             )
         else:
             cursor.execute(
@@ -203,7 +142,7 @@ def index_post(post: Post) -> None:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [post.pk])  # noqa: S608
             cursor.execute(
                 f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
-                [post.pk, *document.fts_columns()],
+                [post.pk, *columns],
             )
 
 
@@ -295,18 +234,23 @@ def _with_file_texts(batch: list[tuple]) -> list[tuple]:
     ]
 
 
-def documents_of(batch: list[tuple]) -> list[Document]:
-    return [
-        make_document(_row(*fields), title, body)
-        for *fields, title, body in _with_file_texts(batch)
-    ]
+def _items(batch: list[tuple]) -> list[tuple[tuple, str, str]]:
+    """(row, title, body) of each post of a batch, as ``columns_for_index`` takes them."""
+    return [(_row(*fields), title, body) for *fields, title, body in _with_file_texts(batch)]
 
 
-def _documents_in_parallel(
-    batches: Iterator[list[tuple]], workers: int
-) -> Iterator[list[Document]]:
-    """documents_of for each batch, in order, analysed by ``workers`` processes (each loads its
-    own dictionary); at most two batches per worker are in flight."""
+def _analysed(batch: list[tuple]) -> list[tuple]:
+    """The documents of a batch: each row followed by its two text columns."""
+    items = _items(batch)
+    columns = columns_for_index(items, connection.vendor)
+    return [(*row, *texts) for (row, _t, _b), texts in zip(items, columns, strict=True)]
+
+
+def _analysed_in_parallel(batches: Iterator[list[tuple]], workers: int) -> Iterator[list[tuple]]:
+    """``_analysed`` for each batch, in order, by ``workers`` processes (each loads its own
+    dictionary); at most two batches per worker are in flight. A worker returns two strings
+    per post, not its tokens: passing the token lists between processes cost more CPU than
+    building the strings."""
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
@@ -314,20 +258,16 @@ def _documents_in_parallel(
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
         pending: deque = deque()
         for batch in batches:
-            batch = _with_file_texts(batch)
-            rows = [_row(*fields) for *fields, _title, _body in batch]
-            items = [
-                (row[6], title, body) for row, (*_f, title, body) in zip(rows, batch, strict=True)
-            ]
-            pending.append((rows, pool.submit(analyse_for_index, items)))
+            items = _items(batch)
+            pending.append((items, pool.submit(columns_for_index, items, connection.vendor)))
             if len(pending) >= 2 * workers:
                 yield _collect(*pending.popleft())
         while pending:
             yield _collect(*pending.popleft())
 
 
-def _collect(rows: list[tuple], future) -> list[Document]:
-    return [Document(row, *done) for row, done in zip(rows, future.result(), strict=True)]
+def _collect(items: list[tuple], future) -> list[tuple]:
+    return [(*row, *texts) for (row, _t, _b), texts in zip(items, future.result(), strict=True)]
 
 
 def rebuild(batch_size: int = 5000, progress=None, workers: int = 1) -> int:
@@ -350,9 +290,9 @@ def rebuild(batch_size: int = 5000, progress=None, workers: int = 1) -> int:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
         batches = _post_batches(batch_size)
         if workers > 1:
-            analysed = _documents_in_parallel(batches, workers)
+            analysed = _analysed_in_parallel(batches, workers)
         else:
-            analysed = map(documents_of, batches)
+            analysed = map(_analysed, batches)
         for documents in analysed:
             _write_batch(cursor, documents)
             count += len(documents)
@@ -371,19 +311,21 @@ def rebuild(batch_size: int = 5000, progress=None, workers: int = 1) -> int:
     return count
 
 
-def _write_batch(cursor, documents) -> None:
+def _write_batch(cursor, documents: list[tuple]) -> None:
+    """Documents are rows of COLUMNS followed by their two text columns."""
     if connection.vendor == "postgresql":
         columns = f"{', '.join(COLUMNS)}, terms, title_terms"
         with cursor.cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
             for document in documents:
-                copy.write_row((*document.row, *document.vectors()))
+                copy.write_row(document)
         return
     placeholders = ", ".join(["%s"] * len(COLUMNS))
+    size = len(COLUMNS)
     cursor.executemany(
         f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
-        [document.row for document in documents],
+        [document[:size] for document in documents],
     )
     cursor.executemany(
         f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",  # noqa: S608
-        [(document.row[0], *document.fts_columns()) for document in documents],
+        [(document[0], *document[size:]) for document in documents],
     )

@@ -72,7 +72,12 @@ def _run_tokens(text: str) -> list[list[str]]:
 
 def tokens(text: str) -> list[str]:
     """The document tokens of some text, in order; their index in the list is their position."""
-    return [token for run in _run_tokens(normalise(text)) for token in run]
+    return prepared_tokens(prepare(text))
+
+
+def prepared_tokens(prepared: str) -> list[str]:
+    """``tokens`` of text that has been through ``prepare`` already."""
+    return [token for run in _run_tokens(prepared.translate(_KATAKANA_FOLD)) for token in run]
 
 
 @dataclass(frozen=True)
