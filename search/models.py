@@ -29,8 +29,8 @@ class PostDocument(models.Model):
     helpful_count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        # The topic's own foreign-key index serves reindexing a topic's documents.
         indexes = [
-            models.Index(fields=["topic"], name="search_doc_topic"),
             # Newest first: a very common word is looked for by walking this index backwards.
             models.Index(fields=["created_at", "post"], name="search_doc_created"),
             # The quality order, walked backwards: the best posts holding a common word
