@@ -6,6 +6,11 @@ refuses or times out it answers from a local in-memory cache instead and leaves 
 ``RETRY_SECONDS`` (a hung Redis would otherwise cost its socket timeout on every call), then
 tries again. Rate limits therefore keep counting while Redis is down, per process instead of
 site-wide: looser by the number of worker processes, never open.
+
+Django makes a cache object per thread and, under ASGI, per request. Each would open its own
+Redis connection (a connect and a handshake on every request) and keep its own fallback and
+pause, so the Redis client, the fallback and the pause belong to the process instead
+(``_Shared``, one per location and options), and every cache object uses them.
 """
 
 import logging
@@ -24,27 +29,49 @@ RETRY_SECONDS = 5.0
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
-class FailoverRedisCache(BaseCache):
+class _Shared:
+    """What every cache object of one location shares in a process: the Redis client (and so
+    its connection pool), the in-memory fallback, and until when Redis is left alone."""
+
     def __init__(self, server, params):
-        super().__init__(params)
         self.primary = RedisCache(server, params)
         local_params = {key: value for key, value in params.items() if key != "OPTIONS"}
         self.fallback = LocMemCache(f"failover-{id(self)}", local_params)
-        self._down_until = 0.0
-        self._lock = threading.Lock()
+        self.down_until = 0.0
+        self.lock = threading.Lock()
+
+
+_shared: dict[str, _Shared] = {}
+_shared_lock = threading.Lock()
+
+
+def _shared_for(server, params) -> _Shared:
+    key = repr((server, sorted(params.items(), key=lambda item: item[0])))
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = _Shared(server, params)
+        return _shared[key]
+
+
+class FailoverRedisCache(BaseCache):
+    def __init__(self, server, params):
+        super().__init__(params)
+        self._shared = _shared_for(server, params)
+        self.primary = self._shared.primary
+        self.fallback = self._shared.fallback
 
     @property
     def redis_available(self) -> bool:
-        return time.monotonic() >= self._down_until
+        return time.monotonic() >= self._shared.down_until
 
     def _call(self, name: str, *args, **kwargs):
         if self.redis_available:
             try:
                 return getattr(self.primary, name)(*args, **kwargs)
             except UNAVAILABLE as error:
-                with self._lock:
+                with self._shared.lock:
                     was_up = self.redis_available
-                    self._down_until = time.monotonic() + RETRY_SECONDS
+                    self._shared.down_until = time.monotonic() + RETRY_SECONDS
                 if was_up:
                     logger.warning(
                         "Redis cache unavailable (%s); using this process's memory for %.0f s",

@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 
 import pytest
@@ -161,3 +162,29 @@ def test_sign_in_is_still_rate_limited_while_redis_is_down(own_redis):
     )
     assert late.status_code in (200, 429)
     assert "_auth_user_id" not in visitor.session
+
+
+def test_every_cache_object_of_a_process_shares_one_redis_client_and_fallback(own_redis):
+    """Django makes a cache object per thread, and per request under ASGI: they must not each
+    open a Redis connection, nor each keep their own fallback while Redis is down."""
+    options = {"OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1}}
+    caches = []
+    threads = [
+        threading.Thread(
+            target=lambda: caches.append(failover.FailoverRedisCache(own_redis.url, options))
+        )
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first, second, third = caches
+    assert first.primary is second.primary is third.primary
+    first.set("shared", 1)
+    assert second.get("shared") == 1
+
+    own_redis.stop()
+
+    first.set("while-down", 2)
+    assert third.get("while-down") == 2
