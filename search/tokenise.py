@@ -37,6 +37,8 @@ VARIANT_KANJI = {
     "𠮷": "吉", "﨔": "欅",
 }  # fmt: skip
 _VARIANT_FOLD = {ord(old): new for old, new in VARIANT_KANJI.items() if old != new}
+# Variant kanji are rare: looking for one first is cheaper than translating every text.
+_VARIANT = re.compile("[" + "".join(chr(code) for code in _VARIANT_FOLD) + "]")
 
 _CJK = (
     "\u3005\u3006\u3007\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -49,7 +51,8 @@ MAX_WORD_LENGTH = 40
 
 def prepare(text: str) -> str:
     """NFKC, lower case and variant kanji folded: the form the morphological analyser reads."""
-    return unicodedata.normalize("NFKC", text).lower().translate(_VARIANT_FOLD)
+    prepared = unicodedata.normalize("NFKC", text).lower()
+    return prepared.translate(_VARIANT_FOLD) if _VARIANT.search(prepared) else prepared
 
 
 def normalise(text: str) -> str:
