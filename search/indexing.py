@@ -242,8 +242,7 @@ def _items(batch: list[tuple]) -> list[tuple[tuple, str, str]]:
 def _analysed(batch: list[tuple]) -> list[tuple]:
     """The documents of a batch: each row followed by its two text columns."""
     items = _items(batch)
-    columns = columns_for_index(items, connection.vendor)
-    return [(*row, *texts) for (row, _t, _b), texts in zip(items, columns, strict=True)]
+    return _documents(items, columns_for_index(items, connection.vendor))
 
 
 def _analysed_in_parallel(batches: Iterator[list[tuple]], workers: int) -> Iterator[list[tuple]]:
@@ -261,13 +260,16 @@ def _analysed_in_parallel(batches: Iterator[list[tuple]], workers: int) -> Itera
             items = _items(batch)
             pending.append((items, pool.submit(columns_for_index, items, connection.vendor)))
             if len(pending) >= 2 * workers:
-                yield _collect(*pending.popleft())
+                items, future = pending.popleft()
+                yield _documents(items, future.result())
         while pending:
-            yield _collect(*pending.popleft())
+            items, future = pending.popleft()
+            yield _documents(items, future.result())
 
 
-def _collect(items: list[tuple], future) -> list[tuple]:
-    return [(*row, *texts) for (row, _t, _b), texts in zip(items, future.result(), strict=True)]
+def _documents(items: list[tuple], columns: list[tuple[str, str]]) -> list[tuple]:
+    """Each item's row followed by its two text columns, as ``_write_batch`` takes them."""
+    return [(*row, *texts) for (row, _t, _b), texts in zip(items, columns, strict=True)]
 
 
 def rebuild(batch_size: int = 5000, progress=None, workers: int = 1) -> int:
