@@ -534,8 +534,8 @@ def _pg_hits(cursor, concepts: list[Concept], post_ids: list[int], scored: set[i
             params.append(_pg_any(_alternatives(concept)))
         else:
             title_cases.append("false")
-    # A post's words are stored compressed out of line and every match unpacks them again
-    # (~3 µs each at a million posts); a copy unpacks them once but costs ~20 µs. A question
+    # A post's words are stored out of line (TOAST) and every match reads them back again
+    # (~3 µs each at a million posts); a copy reads them once but costs ~20 µs. A question
     # checks dozens of forms per post, a keyword a few.
     words = "d.terms || ''::tsvector" if checks > UNPACK_ONCE else "d.terms"
     sql = f"""
