@@ -11,7 +11,7 @@ import gc
 import os
 import sys
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onlinecityhall.settings")
 # A request's thread waits for the interpreter lock after each database round trip while the
@@ -19,7 +19,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onlinecityhall.settings")
 # by default, so a reply with ~17 round trips could wait that long each time. 0.5 ms lets it
 # back in sooner (README, "Performance").
 sys.setswitchinterval(float(os.environ.get("PYTHON_SWITCH_INTERVAL_MS") or "0.5") / 1000)
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from onlinecityhall.handlers import OneThreadASGIHandler  # noqa: E402
+
+django_asgi_app = OneThreadASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
