@@ -124,6 +124,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} reversed once per distinct link (core/urltag.py).
+            "builtins": ["core.urltag"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
