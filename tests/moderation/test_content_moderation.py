@@ -36,6 +36,24 @@ def test_a_member_flags_a_post_and_it_reaches_the_board_queue(
     assert [post.pk for post in queue.context["flagged_posts"]] == [reply.pk]
 
 
+def test_the_queue_puts_the_most_flagged_post_first_and_counts_open_flags_only(
+    login, board, topic, reply, board_moderator
+):
+    other = make_reply(reply.author, topic, "二つ目の返信です。")
+    first, second, third = flaggers(board, 3)
+    content.flag_post(first, other, "other")
+    content.flag_post(first, reply, "personal_data")
+    content.flag_post(second, reply, "personal_data")
+    content.dismiss_flags(board_moderator, other)
+    content.flag_post(third, other, "other")
+
+    queue = login(board_moderator).get(reverse("moderation:board", args=[board.slug]))
+
+    listed = queue.context["flagged_posts"]
+    assert [(post.pk, post.open_flag_count) for post in listed] == [(reply.pk, 2), (other.pk, 1)]
+    assert [len(post.open_flags) for post in listed] == [2, 1]
+
+
 def test_authors_cannot_flag_their_own_post(login, reply):
     response = login(reply.author).post(
         reverse("moderation:post_flag", args=[reply.pk]), {"reason": "other"}
