@@ -30,20 +30,14 @@ def join_requests(board: Board) -> QuerySet[Membership]:
 
 def flagged_posts(board: Board) -> list[Post]:
     """Posts of the board with open flags, most flagged first, each with its open flags."""
-    # Counted from the prefetched flags: a COUNT over the join made PostgreSQL group every
-    # column of the post, its topic, author and municipality (bench/pages: the queue page spent
-    # most of its database time there).
     open_flags = Flag.objects.filter(resolved_at__isnull=True).select_related("reporter")
-    flagged = Flag.objects.filter(resolved_at__isnull=True, post__topic__board=board)
-    posts = list(
-        Post.objects.filter(pk__in=flagged.values("post_id"))
+    return list(
+        Post.objects.filter(topic__board=board, flags__isnull=False, flags__resolved_at=None)
+        .annotate(open_flag_count=Count("flags"))
         .select_related("topic", "author", "author_municipality")
         .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flags"))
+        .order_by("-open_flag_count", "created_at")
     )
-    for post in posts:
-        post.open_flag_count = len(post.open_flags)
-    posts.sort(key=lambda post: (-post.open_flag_count, post.created_at, post.pk))
-    return posts
 
 
 def open_flags_of(post: Post) -> list[Flag]:
