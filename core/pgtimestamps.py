@@ -24,6 +24,8 @@ try:
 except ImportError:  # the pure-Python psycopg: keep Django's loader
     CTimestamptzLoader = None
 
+_TIMESTAMPTZ_OID = postgres_types["timestamptz"].oid
+
 
 @cache
 def timestamptz_loader(timezone) -> type[Loader]:
@@ -48,6 +50,3 @@ def use_c_timestamps(connection) -> None:
     adapters = connection.connection.adapters
     if adapters.get_loader(_TIMESTAMPTZ_OID, Format.TEXT) is not wanted:
         adapters.register_loader("timestamptz", wanted)
-
-
-_TIMESTAMPTZ_OID = postgres_types["timestamptz"].oid

@@ -17,7 +17,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 
 register = template.Library()
@@ -37,8 +37,6 @@ def _forget_on_urlconf_change(setting, **_kwargs):
 
 class CachedURLNode(URLNode):
     def render(self, context):
-        from django.urls import NoReverseMatch
-
         view_name = self.view_name.resolve(context)
         args = tuple(str(arg.resolve(context)) for arg in self.args)
         kwargs = tuple(
