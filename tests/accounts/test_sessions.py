@@ -1,0 +1,59 @@
+"""Sessions are read with SQL written once and behave as Django's database sessions do."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.sessions import SessionStore
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_site_uses_the_store():
+    assert settings.SESSION_ENGINE == "accounts.sessions"
+
+
+def test_a_saved_session_is_read_back():
+    store = SessionStore()
+    store["fields.welcome_pending"] = 42
+    store["名前"] = "山田"
+    store.create()
+
+    again = SessionStore(store.session_key)
+
+    assert again["fields.welcome_pending"] == 42
+    assert again["名前"] == "山田"
+
+
+def test_an_expired_session_is_not_read_and_its_key_is_dropped():
+    store = SessionStore()
+    store["x"] = 1
+    store.create()
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+
+    again = SessionStore(store.session_key)
+
+    assert again.load() == {}
+    assert again.session_key is None
+
+
+def test_an_unknown_key_reads_as_an_empty_session():
+    assert SessionStore("k" * 32).load() == {}
+    assert SessionStore(None).load() == {}
+
+
+def test_a_signed_in_member_stays_signed_in_across_requests(verified_user):
+    browser = Client()
+    browser.force_login(verified_user)
+
+    response = browser.get(reverse("notifications:list"))
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user == verified_user
