@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from core.compiled import CompiledRead
 from core.params import format_cursor, parse_cursor
 from forums.models import Board, HelpfulMark, Membership, Post, Topic, TopicReadState
 from forums.permissions import can_view_board
@@ -31,10 +32,24 @@ def register_board_page_column(name: str, build: Callable) -> None:
     BOARD_PAGE_COLUMNS[name] = build
 
 
+def _board_for_page(slug):
+    columns = {name: build() for name, build in BOARD_PAGE_COLUMNS.items()}
+    return (
+        Board.objects.select_related("field")
+        .annotate(**columns)
+        .filter(slug=slug)
+        .order_by("pk")[:1]
+    )
+
+
+# On every board page: compiled once (core.compiled), after the apps registered their columns.
+_BOARD_FOR_PAGE = CompiledRead(_board_for_page)
+
+
 def board_for_page(slug: str) -> Board | None:
     """The board of a board page, with its field and the columns other apps registered."""
-    columns = {name: build() for name, build in BOARD_PAGE_COLUMNS.items()}
-    return Board.objects.select_related("field").annotate(**columns).filter(slug=slug).first()
+    found = _BOARD_FOR_PAGE(slug)
+    return found[0] if found else None
 
 
 def membership_of(user, board: Board) -> Membership | None:

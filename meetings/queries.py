@@ -12,19 +12,17 @@ from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.compiled import CompiledRead
 from forums.models import Membership
 from meetings.models import Meeting, Rsvp
 
 
-def upcoming_for_boards(
-    boards, *, viewer=None, now=None, within: timedelta | None = None, limit: int = 10
-):
-    """Meetings of these boards that have not ended, soonest first, cancelled ones left out:
-    one query. ``boards`` is a list of boards or ids, or a queryset of ids. With ``viewer``,
-    each meeting carries ``my_answer`` ("" when not answered) and ``attending_count``."""
-    now = now or timezone.now()
+def _upcoming(boards, viewer, since, until=None):
+    """Meetings of ``boards`` starting after ``since`` (and before ``until``), cancelled ones
+    left out, soonest first; with ``viewer`` (a member or their id), their own answer and the
+    number attending."""
     rows = Meeting.objects.filter(
-        board__in=boards, cancelled_at__isnull=True, starts_at__gt=now - timedelta(hours=12)
+        board__in=boards, cancelled_at__isnull=True, starts_at__gt=since
     ).select_related("board")
     if viewer is not None:
         rows = rows.annotate(
@@ -38,10 +36,38 @@ def upcoming_for_boards(
                 "rsvps", filter=Q(rsvps__answer="attending", rsvps__waitlisted=False)
             ),
         )
-    if within is not None:
-        rows = rows.filter(starts_at__lt=now + within)
-    meetings = [meeting for meeting in rows.order_by("starts_at", "id")[: limit * 2]]
+    if until is not None:
+        rows = rows.filter(starts_at__lt=until)
+    return rows.order_by("starts_at", "id")
+
+
+def upcoming_for_boards(
+    boards, *, viewer=None, now=None, within: timedelta | None = None, limit: int = 10
+):
+    """Meetings of these boards that have not ended, soonest first, cancelled ones left out:
+    one query. ``boards`` is a list of boards or ids, or a queryset of ids. With ``viewer``,
+    each meeting carries ``my_answer`` ("" when not answered) and ``attending_count``."""
+    now = now or timezone.now()
+    until = now + within if within is not None else None
+    meetings = list(_upcoming(boards, viewer, now - STILL_UPCOMING, until)[: limit * 2])
     return [meeting for meeting in meetings if meeting.ends_at > now][:limit]
+
+
+# A meeting that started up to 12 hours ago may still be running.
+STILL_UPCOMING = timedelta(hours=12)
+BOARD_BOX_SIZE = 3
+# The board page's box, on every board page a member opens: compiled once (core.compiled).
+_BOARD_BOX = CompiledRead(
+    lambda board_id, viewer_id, since: _upcoming([board_id], viewer_id, since)[: BOARD_BOX_SIZE * 2]
+)
+
+
+def board_box(board, viewer, now=None) -> list[Meeting]:
+    """The next BOARD_BOX_SIZE meetings of one board, as ``upcoming_for_boards`` lists them
+    for ``viewer``."""
+    now = now or timezone.now()
+    meetings = _BOARD_BOX(board.pk, viewer.pk, now - STILL_UPCOMING)
+    return [meeting for meeting in meetings if meeting.ends_at > now][:BOARD_BOX_SIZE]
 
 
 def member_board_ids(user):

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
 from accounts.models import Municipality
+from core.compiled import CompiledRead
 from forums.models import Membership
 from progress.models import (
     BoardProgressSettings,
@@ -53,12 +54,20 @@ def board_tables(board):
     )
 
 
-def open_tables_for_board(board, limit: int = 3):
-    return list(
-        ProgressTable.objects.filter(board=board, closed_at__isnull=True)
+BOARD_BOX_SIZE = 3
+# On every board page a member opens: compiled once (core.compiled).
+_OPEN_TABLES = CompiledRead(
+    lambda board_id: (
+        ProgressTable.objects.filter(board_id=board_id, closed_at__isnull=True)
         .annotate(row_count=Count("rows"))
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id")[:BOARD_BOX_SIZE]
     )
+)
+
+
+def open_tables_for_board(board) -> list[ProgressTable]:
+    """The board's newest open tables, each with its number of rows."""
+    return _OPEN_TABLES(board.pk)
 
 
 def columns_of(table) -> list[ProgressColumn]:

@@ -3,12 +3,10 @@
 from django import template
 
 from meetings import permissions
-from meetings.queries import this_week_for, upcoming_for_boards
+from meetings.queries import board_box, this_week_for, upcoming_for_boards
 from meetings.text import when_text
 
 register = template.Library()
-
-BOARD_BOX_SIZE = 3
 
 
 @register.filter
@@ -24,9 +22,7 @@ def board_meetings_box(context, board, membership):
     return {
         "show": show,
         "board": board,
-        "meetings": upcoming_for_boards([board.pk], viewer=user, limit=BOARD_BOX_SIZE)
-        if show
-        else [],
+        "meetings": board_box(board, user) if show else [],
         "can_schedule": permissions.can_schedule_meeting(user, board, membership),
     }
 

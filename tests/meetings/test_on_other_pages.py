@@ -74,3 +74,28 @@ def test_upcoming_for_boards_carries_the_viewers_answer(meeting, colleague, boar
     [theirs] = upcoming_for_boards([board.pk], viewer=other)
     assert (mine.my_answer, theirs.my_answer) == ("maybe", "")
     assert mine.attending_count == 1  # the host
+
+
+def test_the_board_box_lists_what_upcoming_for_boards_lists_for_each_viewer(
+    meeting, host, colleague, board
+):
+    from datetime import timedelta
+
+    from meetings import services
+    from meetings.queries import BOARD_BOX_SIZE, board_box
+    from tests.meetings.conftest import schedule
+
+    for days in (3, 5, 8, 12):
+        schedule(host, board, days=days, title=f"{days}日後の意見交換会")
+    services.cancel_meeting(host, schedule(host, board, days=4, title="中止になった会"))
+    services.answer_rsvp(colleague, meeting, "attending")
+    other = MembershipFactory(board=board).user
+
+    for viewer in (colleague, other, host):
+        for now in (None, meeting.ends_at + timedelta(minutes=1)):
+            boxed = board_box(board, viewer, now=now)
+            listed = upcoming_for_boards([board.pk], viewer=viewer, now=now, limit=BOARD_BOX_SIZE)
+            assert [(m.pk, m.my_answer, m.attending_count, m.board.slug) for m in boxed] == [
+                (m.pk, m.my_answer, m.attending_count, m.board.slug) for m in listed
+            ]
+            assert len(boxed) == BOARD_BOX_SIZE

@@ -1,0 +1,85 @@
+"""A read compiled once gives what the same queryset gives, for any values, in one query."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Prefetch
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core.compiled import CompiledRead
+from forums.models import Post, Topic
+from tests.factories import BoardFactory, MembershipFactory, make_reply, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def topics_of(board_id, since):
+    return (
+        Topic.objects.filter(board_id=board_id, created_at__gt=since)
+        .select_related("board", "author")
+        .annotate(replies=Count("posts"))
+        .prefetch_related(Prefetch("posts", queryset=Post.objects.order_by("number")))
+        .order_by("-id")[:10]
+    )
+
+
+@pytest.fixture
+def two_boards():
+    boards = [BoardFactory(slug="tax", name_ja="税務"), BoardFactory(slug="welfare")]
+    for board in boards:
+        author = MembershipFactory(board=board).user
+        for title in ("住民税の申告", "固定資産税の通知"):
+            make_reply(author, make_topic(author, board, title))
+    return boards
+
+
+def test_each_call_gives_what_the_queryset_gives_for_its_values(two_boards):
+    read = CompiledRead(topics_of)
+    since = timezone.now() - timedelta(days=1)
+    for board in two_boards * 2:
+        compiled = read(board.pk, since)
+        plain = list(topics_of(board.pk, since))
+        assert [t.pk for t in compiled] == [t.pk for t in plain]
+        assert [(t.replies, t.board.slug, t.author.pk) for t in compiled] == [
+            (t.replies, t.board.slug, t.author.pk) for t in plain
+        ]
+        assert [[p.number for p in t.posts.all()] for t in compiled] == [[1, 2], [1, 2]]
+    assert read(two_boards[0].pk, timezone.now() + timedelta(days=1)) == []
+
+
+def test_a_call_runs_the_read_and_its_prefetch_and_nothing_more(two_boards):
+    read = CompiledRead(topics_of)
+    since = timezone.now() - timedelta(days=1)
+    read(two_boards[0].pk, since)
+    with CaptureQueriesContext(connection) as queries:
+        [first, _second] = read(two_boards[1].pk, since)
+        first.board.slug, first.author.display_name, list(first.posts.all())
+    assert len(queries) == 2
+
+
+def test_an_argument_that_shapes_the_query_is_refused(two_boards):
+    sliced = CompiledRead(lambda board_id, count: Topic.objects.filter(board_id=board_id)[:count])
+    with pytest.raises(ValueError, match="argument 1"):
+        sliced(two_boards[0].pk, 3)
+    chosen = CompiledRead(
+        lambda board_id, slug: Topic.objects.filter(board_id=board_id).order_by(
+            "id" if slug == "tax" else "-id"
+        )
+    )
+    with pytest.raises(ValueError, match="argument 1"):
+        chosen(two_boards[0].pk, "tax")
+    emptied = CompiledRead(
+        lambda board_id, slug: (
+            Topic.objects.filter(board_id=board_id) if slug == "tax" else Topic.objects.none()
+        )
+    )
+    with pytest.raises(ValueError, match="shapes the query"):
+        emptied(two_boards[0].pk, "tax")
+
+
+def test_only_ints_strings_and_datetimes_are_arguments(two_boards):
+    read = CompiledRead(lambda board_ids: Topic.objects.filter(board_id__in=board_ids))
+    with pytest.raises(TypeError):
+        read([board.pk for board in two_boards])
