@@ -68,7 +68,11 @@ class CompiledRead:
         params = list(compiled.params)
         for position, index, adapt in compiled.slots:
             value = args[index]
-            params[position] = connection.ops.adapt_datetimefield_value(value) if adapt else value
+            if adapt:
+                if value.utcoffset() is None:
+                    raise ValueError("CompiledRead takes aware datetimes only")
+                value = connection.ops.adapt_datetimefield_value(value)
+            params[position] = value
         queryset = compiled.queryset._chain()
         query = queryset.query
         sql, state = compiled.sql, compiled.state
