@@ -35,7 +35,8 @@ def _stand_in(index: int, value):
     if isinstance(value, bool):
         raise TypeError("CompiledRead arguments are ints, strings or datetimes, not booleans")
     if isinstance(value, int):
-        return 7_391_845_123_000_000 + serial * 100 + index
+        # Within a 32-bit integer column's range: Django finds nothing for an id beyond it.
+        return 2_147_000_000 + (serial % 20_000) * 16 + index
     if isinstance(value, str):
         return f"\x1fcompiled-read-{serial}-{index}\x1f"
     if isinstance(value, datetime):
@@ -52,7 +53,7 @@ class _Compiled:
         self.vendor = connection.vendor
         self.sql = sql
         self.params = params
-        self.slots = slots  # (position, argument index, adapt datetime)
+        self.slots = slots  # (position, argument index, argument type)
         self.state = state
 
 
@@ -66,12 +67,16 @@ class CompiledRead:
         compiled = self._compiled_for(args)
         connection = connections[compiled.queryset.db]
         params = list(compiled.params)
-        for position, index, adapt in compiled.slots:
+        for position, index, kind in compiled.slots:
             value = args[index]
-            if adapt:
-                if value.utcoffset() is None:
+            if kind is datetime:
+                if not isinstance(value, datetime) or value.utcoffset() is None:
                     raise ValueError("CompiledRead takes aware datetimes only")
                 value = connection.ops.adapt_datetimefield_value(value)
+            elif value is None or isinstance(value, bool):
+                raise TypeError("CompiledRead arguments are never None or booleans")
+            else:
+                value = kind(value)  # as the field would prepare it: int("7") is 7
             params[position] = value
         queryset = compiled.queryset._chain()
         query = queryset.query
@@ -95,6 +100,8 @@ class CompiledRead:
         return compiled
 
     def _compile(self, args) -> _Compiled:
+        if len(args) > 16:
+            raise TypeError("CompiledRead takes at most 16 arguments")
         stand_ins = [_stand_in(index, value) for index, value in enumerate(args)]
         queryset = self.build(*stand_ins)
         using = queryset.db
@@ -117,7 +124,7 @@ class CompiledRead:
                     else stand_in
                 )
                 if param in (stand_in, adapted):
-                    slots.append((position, index, isinstance(stand_in, datetime)))
+                    slots.append((position, index, type(stand_in)))
                     found[index] = True
                     break
         for index, stand_in in enumerate(stand_ins):

@@ -6,6 +6,7 @@ Every app's views go through these: whatever a member may not read does not exis
 
 from django.http import Http404
 
+from core.compiled import CompiledRead
 from forums import permissions
 from forums.models import Board, Membership, Post, Topic
 from forums.queries import membership_of
@@ -25,10 +26,19 @@ def readable_board(user, slug: str) -> tuple[Board, Membership | None]:
     return board, _readable(user, board)
 
 
+# Every topic page and every action on a topic: compiled once (core.compiled).
+_TOPIC = CompiledRead(
+    lambda topic_id: (
+        Topic.objects.select_related("board", "author").filter(pk=topic_id).order_by("pk")[:1]
+    )
+)
+
+
 def readable_topic(user, topic_id: int) -> tuple[Topic, Membership | None]:
-    topic = Topic.objects.select_related("board", "author").filter(pk=topic_id).first()
-    if topic is None:
+    found = _TOPIC(topic_id)
+    if not found:
         raise Http404
+    topic = found[0]
     return topic, _readable(user, topic.board)
 
 

@@ -83,3 +83,23 @@ def test_only_ints_strings_and_datetimes_are_arguments(two_boards):
     read = CompiledRead(lambda board_ids: Topic.objects.filter(board_id__in=board_ids))
     with pytest.raises(TypeError):
         read([board.pk for board in two_boards])
+
+
+def test_values_are_prepared_as_the_field_would_and_none_is_refused(two_boards):
+    read = CompiledRead(lambda board_id: Topic.objects.filter(board_id=board_id).order_by("id"))
+    board = two_boards[0]
+    by_id = [t.pk for t in read(board.pk)]
+    assert [t.pk for t in read(str(board.pk))] == by_id
+    with pytest.raises(TypeError):
+        read(None)
+    with pytest.raises(TypeError):
+        read(True)
+
+
+def test_naive_datetimes_are_refused(two_boards):
+    read = CompiledRead(
+        lambda board_id, since: Topic.objects.filter(board_id=board_id, created_at__gt=since)
+    )
+    read(two_boards[0].pk, timezone.now())
+    with pytest.raises(ValueError, match="aware"):
+        read(two_boards[0].pk, timezone.now().replace(tzinfo=None))
