@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Q
 
+from core.compiled import CompiledRead
 from forums.models import Board, Topic
 from forums.permissions import can_view_board
 from forums.queries import decode_cursor, encode_cursor, memberships_by_board
@@ -93,15 +94,28 @@ def notification_page(user, cursor: str = "") -> NotificationPage:
     )
 
 
+# Both read on every topic or board page: compiled once (core.compiled).
+_TOPIC_LEVEL = CompiledRead(
+    lambda user_id, topic_id: (
+        TopicSubscription.objects.filter(user_id=user_id, topic_id=topic_id)
+        .order_by("pk")
+        .values_list("level", flat=True)[:1]
+    )
+)
+_BOARD_WATCHED = CompiledRead(
+    lambda user_id, board_id: (
+        BoardSubscription.objects.filter(user_id=user_id, board_id=board_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1]
+    )
+)
+
+
 def topic_watch_level(user, topic: Topic) -> str:
     """``watching``, ``muted`` or ``""`` (neither)."""
-    return (
-        TopicSubscription.objects.filter(user=user, topic=topic)
-        .values_list("level", flat=True)
-        .first()
-        or ""
-    )
+    found = _TOPIC_LEVEL(user.pk, topic.pk)
+    return (found[0] if found else "") or ""
 
 
 def is_watching_board(user, board: Board) -> bool:
-    return BoardSubscription.objects.filter(user=user, board=board).exists()
+    return bool(_BOARD_WATCHED(user.pk, board.pk))
