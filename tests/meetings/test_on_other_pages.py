@@ -99,3 +99,29 @@ def test_the_board_box_lists_what_upcoming_for_boards_lists_for_each_viewer(
                 (m.pk, m.my_answer, m.attending_count, m.board.slug) for m in listed
             ]
             assert len(boxed) == BOARD_BOX_SIZE
+
+
+def test_the_week_lists_what_upcoming_for_boards_lists_for_the_members_boards(
+    meeting, host, colleague, board
+):
+    from datetime import timedelta
+
+    from meetings import services
+    from meetings.queries import WEEK_SIZE, member_board_ids, this_week_for
+    from tests.meetings.conftest import schedule
+
+    for days in (1, 2, 3, 4, 5, 6, 9):
+        schedule(host, board, days=days, title=f"{days}日後の意見交換会")
+    services.answer_rsvp(colleague, meeting, "maybe")
+
+    for viewer in (colleague, host):
+        for now in (None, meeting.ends_at + timedelta(minutes=1)):
+            week = this_week_for(viewer, now=now)
+            listed = upcoming_for_boards(
+                member_board_ids(viewer), viewer=viewer, now=now, within=timedelta(days=7),
+                limit=WEEK_SIZE,
+            )  # fmt: skip
+            assert [(m.pk, m.my_answer, m.attending_count) for m in week] == [
+                (m.pk, m.my_answer, m.attending_count) for m in listed
+            ]
+            assert len(week) == (WEEK_SIZE if now is None else 4)
