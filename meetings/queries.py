@@ -50,6 +50,10 @@ def upcoming_for_boards(
     now = now or timezone.now()
     until = now + within if within is not None else None
     meetings = list(_upcoming(boards, viewer, now - STILL_UPCOMING, until)[: limit * 2])
+    return _not_ended(meetings, now, limit)
+
+
+def _not_ended(meetings, now, limit: int) -> list[Meeting]:
     return [meeting for meeting in meetings if meeting.ends_at > now][:limit]
 
 
@@ -66,8 +70,7 @@ def board_box(board, viewer, now=None) -> list[Meeting]:
     """The next BOARD_BOX_SIZE meetings of one board, as ``upcoming_for_boards`` lists them
     for ``viewer``."""
     now = now or timezone.now()
-    meetings = _BOARD_BOX(board.pk, viewer.pk, now - STILL_UPCOMING)
-    return [meeting for meeting in meetings if meeting.ends_at > now][:BOARD_BOX_SIZE]
+    return _not_ended(_BOARD_BOX(board.pk, viewer.pk, now - STILL_UPCOMING), now, BOARD_BOX_SIZE)
 
 
 def member_board_ids(user):
@@ -89,7 +92,7 @@ def this_week_for(user, *, now=None):
     with the member's own answer (``my_answer``). One query."""
     now = now or timezone.now()
     meetings = _THIS_WEEK(user.pk, now - STILL_UPCOMING, now + timedelta(days=7))
-    return [meeting for meeting in meetings if meeting.ends_at > now][:WEEK_SIZE]
+    return _not_ended(meetings, now, WEEK_SIZE)
 
 
 def with_my_answers(meetings, user):
