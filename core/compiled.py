@@ -92,6 +92,11 @@ class CompiledRead:
         query.get_compiler = get_compiler
         return list(queryset)
 
+    def first(self, *args):
+        """The first row of the read (built with a ``[:1]`` slice), or None."""
+        rows = self(*args)
+        return rows[0] if rows else None
+
     def _compiled_for(self, args) -> _Compiled:
         compiled = self._compiled
         if compiled is None or connections[compiled.queryset.db].vendor != compiled.vendor:

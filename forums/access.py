@@ -35,10 +35,9 @@ _TOPIC = CompiledRead(
 
 
 def readable_topic(user, topic_id: int) -> tuple[Topic, Membership | None]:
-    found = _TOPIC(topic_id)
-    if not found:
+    topic = _TOPIC.first(topic_id)
+    if topic is None:
         raise Http404
-    topic = found[0]
     return topic, _readable(user, topic.board)
 
 

@@ -48,8 +48,7 @@ _BOARD_FOR_PAGE = CompiledRead(_board_for_page)
 
 def board_for_page(slug: str) -> Board | None:
     """The board of a board page, with its field and the columns other apps registered."""
-    found = _BOARD_FOR_PAGE(slug)
-    return found[0] if found else None
+    return _BOARD_FOR_PAGE.first(slug)
 
 
 # Read on every page of a board or topic and in every permission check: compiled once.
@@ -63,8 +62,7 @@ _MEMBERSHIP = CompiledRead(
 def membership_of(user, board: Board) -> Membership | None:
     if not user.is_authenticated:
         return None
-    found = _MEMBERSHIP(user.pk, board.pk)
-    return found[0] if found else None
+    return _MEMBERSHIP.first(user.pk, board.pk)
 
 
 def memberships_by_board(user) -> dict[int, Membership]:
@@ -248,8 +246,8 @@ _READ_STATE = CompiledRead(
 
 
 def last_read_number(user, topic: Topic) -> int:
-    found = _READ_STATE(user.pk, topic.pk)
-    return found[0].last_read_number if found else 0
+    state = _READ_STATE.first(user.pk, topic.pk)
+    return state.last_read_number if state else 0
 
 
 HOME_TOPICS = 15

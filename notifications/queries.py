@@ -113,8 +113,7 @@ _BOARD_WATCHED = CompiledRead(
 
 def topic_watch_level(user, topic: Topic) -> str:
     """``watching``, ``muted`` or ``""`` (neither)."""
-    found = _TOPIC_LEVEL(user.pk, topic.pk)
-    return (found[0] if found else "") or ""
+    return _TOPIC_LEVEL.first(user.pk, topic.pk) or ""
 
 
 def is_watching_board(user, board: Board) -> bool:

@@ -103,3 +103,10 @@ def test_naive_datetimes_are_refused(two_boards):
     read(two_boards[0].pk, timezone.now())
     with pytest.raises(ValueError, match="aware"):
         read(two_boards[0].pk, timezone.now().replace(tzinfo=None))
+
+
+def test_first_gives_the_single_row_or_none(two_boards):
+    read = CompiledRead(lambda slug: Topic.objects.filter(board__slug=slug).order_by("id")[:1])
+    first = read.first("tax")
+    assert first == Topic.objects.filter(board__slug="tax").order_by("id").first()
+    assert read.first("no-such-board") is None
