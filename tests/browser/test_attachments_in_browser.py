@@ -59,6 +59,9 @@ def test_a_pdf_and_a_photo_are_attached_with_the_script(page_for, files):
     post.get_by_role("img", name="集団接種会場レイアウト.pdf の1ページ目").wait_for()
     post.get_by_role("img", name="受付の列.jpg").wait_for()
     for image in post.locator(".post-files img").all():
+        # Visible is not loaded yet: wait until the browser has finished with the image.
+        loaded = "img => img.complete || new Promise(done => img.onload = img.onerror = done)"
+        image.evaluate(loaded)
         assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     post.screenshot(path=str(ARTIFACTS / "attachments-reply.png"))
     assert sorted(Attachment.objects.values_list("name", flat=True)) == [
