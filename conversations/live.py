@@ -55,7 +55,7 @@ def conversation_group(conversation_id: int) -> str:
 
 
 def _send_after_commit(group: str, message: dict) -> None:
-    transaction.on_commit(lambda: broadcast.send(group, message))
+    transaction.on_commit(lambda: broadcast.send(group, message, after_answer=False))
 
 
 def _record(
@@ -96,7 +96,9 @@ def _event(
         if extra:
             rendered.update(extra)
         broadcast.send(
-            conversation_group(conversation_id), {"type": "conversation.event", "event": rendered}
+            conversation_group(conversation_id),
+            {"type": "conversation.event", "event": rendered},
+            after_answer=False,
         )
 
     transaction.on_commit(send)
@@ -245,7 +247,8 @@ def _activity(conversation_id: int, departed_ids=(), only_user_id: int | None = 
                     },
                 )
                 for user_id, (unread, total) in counts.items()
-            ]
+            ],
+            after_answer=False,
         )
 
     transaction.on_commit(send)

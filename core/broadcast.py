@@ -18,7 +18,9 @@ Events sent while an HTTP request is served are held until its response has been
 interpreter as the request, so sending at the commit made the writer share the CPU with their
 own readers until the redirect went out. Held events then leave in the order they were sent;
 events of two requests of one process may leave in the order the requests were answered, which
-pages handle as any gap (by sequence, from the database).
+pages handle as any gap (by sequence, from the database). A send to a handful of sockets (a
+private conversation's participants) passes ``after_answer=False``: it costs the writer nothing
+to speak of, and the person waiting for the message should not wait for the writer's redirect.
 """
 
 import asyncio
@@ -138,17 +140,17 @@ def _hand_over(loop: asyncio.AbstractEventLoop, group: str, message: dict) -> bo
     return True
 
 
-def send(group: str, message: dict) -> None:
+def send(group: str, message: dict, *, after_answer: bool = True) -> None:
     """Send ``message`` to ``group`` without waiting for its delivery when a server runs."""
-    send_many([(group, message)])
+    send_many([(group, message)], after_answer=after_answer)
 
 
-def send_many(messages: list[tuple[str, dict]]) -> None:
+def send_many(messages: list[tuple[str, dict]], *, after_answer: bool = True) -> None:
     """Send each ``(group, message)`` in order. Beside a server they are queued; elsewhere (the
     task worker telling 500 watchers) they go out in one pass of one event loop, not one loop
-    hop each."""
+    hop each. ``after_answer=False``: not held until the request's response is written."""
     loop = _server_loop
-    held = _held.get()
+    held = _held.get() if after_answer else None
     if loop is not None and held is not None and held.hold(messages):
         return
     if loop is not None and all(_hand_over(loop, group, message) for group, message in messages):

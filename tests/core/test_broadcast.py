@@ -182,3 +182,21 @@ def test_events_of_a_request_that_fails_still_leave(server_loop):
         with pytest.raises(RuntimeError):
             answered_request(server_loop, view)
         assert wait_for(lambda: len(layer.delivered) == 1)
+
+
+def test_a_send_to_a_few_sockets_leaves_before_the_response(server_loop):
+    """A private conversation's message reaches the other participant while the writer's
+    redirect is still being made; the events held for the response still wait for it."""
+    layer = HeldLayer()
+    layer.release.set()
+
+    def view():
+        broadcast.send("topic.1", {"type": "topic.event", "number": 1})
+        broadcast.send("conversation.1", {"type": "conversation.event"}, after_answer=False)
+
+    with mock.patch("core.broadcast.get_channel_layer", return_value=layer):
+        assert answered_request(server_loop, view) == [
+            ("conversation.1", {"type": "conversation.event"})
+        ]
+        assert wait_for(lambda: len(layer.delivered) == 2)
+    assert layer.delivered[1] == ("topic.1", {"type": "topic.event", "number": 1})
