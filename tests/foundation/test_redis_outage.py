@@ -183,6 +183,10 @@ def test_every_cache_object_of_a_process_shares_one_redis_client_and_fallback(ow
     assert first.primary is second.primary is third.primary
     first.set("shared", 1)
     assert second.get("shared") == 1
+    # One redis.Redis object per connection pool, not one built for every call.
+    client = first.primary._cache.get_client(write=True)
+    assert third.primary._cache.get_client("any-key", write=True) is client
+    assert third.get("shared") == 1 and first.primary._cache.get_client() is client
 
     own_redis.stop()
 
