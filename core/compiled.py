@@ -15,18 +15,22 @@ clone is an ordinary queryset with only its compiler's SQL supplied.
 ``build`` must use its arguments as values only: compared with a column, never used to choose
 the shape of the query in Python or to slice it (a slice is written into the SQL). The first
 compile checks this: every argument must appear among the parameters exactly as given (or as
-the database adapts a date and time) and nowhere in the SQL text. Arguments are ints, strings
-or aware datetimes.
+the database adapts a date and time) and nowhere in the SQL text. Arguments are ints, strings,
+dates, aware datetimes, or tuples of ints for ``__in`` lookups. A tuple's length shapes the SQL
+(one placeholder per item), so the read is compiled once per combination of tuple lengths it
+meets, up to ``MAX_SHAPES``; past that, calls build and run the queryset as Django would.
 """
 
 import itertools
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 _ints = itertools.count(1)
+MAX_SHAPES = 32
+MAX_TUPLE = 256
 
 
 def _stand_in(index: int, value):
@@ -41,7 +45,33 @@ def _stand_in(index: int, value):
         return f"\x1fcompiled-read-{serial}-{index}\x1f"
     if isinstance(value, datetime):
         return datetime(9990, 1, 1, tzinfo=UTC) + timedelta(days=serial, microseconds=index)
-    raise TypeError(f"CompiledRead arguments are ints, strings or datetimes, not {type(value)}")
+    if isinstance(value, date):
+        return date(9000, 1, 1) + timedelta(days=(serial % 300) * 17 + index)
+    raise TypeError(
+        f"CompiledRead arguments are ints, strings, dates or datetimes, not {type(value)}"
+    )
+
+
+def _tuple_stand_in(index: int, value: tuple) -> tuple:
+    if not value:
+        raise ValueError("CompiledRead takes no empty tuple: an empty __in matches nothing")
+    if len(value) > MAX_TUPLE:
+        raise ValueError(f"CompiledRead takes tuples of at most {MAX_TUPLE} items")
+    # Below the single ints' range and within a 32-bit integer column's.
+    base = 2_146_000_000 + index * MAX_TUPLE
+    return tuple(base + offset for offset in range(len(value)))
+
+
+def _shape(args) -> tuple:
+    return tuple(len(arg) if isinstance(arg, tuple) else None for arg in args)
+
+
+def _adapted(connection, stand_in):
+    if isinstance(stand_in, datetime):
+        return connection.ops.adapt_datetimefield_value(stand_in)
+    if isinstance(stand_in, date):
+        return connection.ops.adapt_datefield_value(stand_in)
+    return stand_in
 
 
 class _Compiled:
@@ -53,26 +83,32 @@ class _Compiled:
         self.vendor = connection.vendor
         self.sql = sql
         self.params = params
-        self.slots = slots  # (position, argument index, argument type)
+        self.slots = slots  # (position, argument index, item index or None, argument type)
         self.state = state
 
 
 class CompiledRead:
     def __init__(self, build):
         self.build = build
-        self._compiled: _Compiled | None = None
+        self._compiled: dict[tuple, _Compiled] = {}
         self._lock = threading.Lock()
 
     def __call__(self, *args) -> list:
         compiled = self._compiled_for(args)
+        if compiled is None:
+            return list(self.build(*args))
         connection = connections[compiled.queryset.db]
         params = list(compiled.params)
-        for position, index, kind in compiled.slots:
-            value = args[index]
+        for position, index, item, kind in compiled.slots:
+            value = args[index] if item is None else args[index][item]
             if kind is datetime:
                 if not isinstance(value, datetime) or value.utcoffset() is None:
                     raise ValueError("CompiledRead takes aware datetimes only")
                 value = connection.ops.adapt_datetimefield_value(value)
+            elif kind is date:
+                if not isinstance(value, date) or isinstance(value, datetime):
+                    raise TypeError("CompiledRead takes a date where it was compiled with one")
+                value = connection.ops.adapt_datefield_value(value)
             elif value is None or isinstance(value, bool):
                 raise TypeError("CompiledRead arguments are never None or booleans")
             else:
@@ -97,17 +133,23 @@ class CompiledRead:
         rows = self(*args)
         return rows[0] if rows else None
 
-    def _compiled_for(self, args) -> _Compiled:
-        compiled = self._compiled
+    def _compiled_for(self, args) -> _Compiled | None:
+        shape = _shape(args)
+        compiled = self._compiled.get(shape)
         if compiled is None or connections[compiled.queryset.db].vendor != compiled.vendor:
             with self._lock:
-                compiled = self._compiled = self._compile(args)
+                if compiled is None and len(self._compiled) >= MAX_SHAPES:
+                    return None
+                compiled = self._compiled[shape] = self._compile(args)
         return compiled
 
     def _compile(self, args) -> _Compiled:
         if len(args) > 16:
             raise TypeError("CompiledRead takes at most 16 arguments")
-        stand_ins = [_stand_in(index, value) for index, value in enumerate(args)]
+        stand_ins = [
+            _tuple_stand_in(index, value) if isinstance(value, tuple) else _stand_in(index, value)
+            for index, value in enumerate(args)
+        ]
         queryset = self.build(*stand_ins)
         using = queryset.db
         connection = connections[using]
@@ -119,24 +161,28 @@ class CompiledRead:
                 f"{self.build!r} built from stand-in arguments matches nothing: an argument "
                 "shapes the query"
             ) from None
-        found = {}
+        wanted = {}  # parameter value -> (argument index, item index or None, type)
+        for index, stand_in in enumerate(stand_ins):
+            items = enumerate(stand_in) if isinstance(stand_in, tuple) else [(None, stand_in)]
+            for item, value in items:
+                wanted[value] = wanted[_adapted(connection, value)] = (index, item, type(value))
+        found = set()
         slots = []
         for position, param in enumerate(params):
-            for index, stand_in in enumerate(stand_ins):
-                adapted = (
-                    connection.ops.adapt_datetimefield_value(stand_in)
-                    if isinstance(stand_in, datetime)
-                    else stand_in
-                )
-                if param in (stand_in, adapted):
-                    slots.append((position, index, type(stand_in)))
-                    found[index] = True
-                    break
+            try:
+                slot = wanted.get(param)
+            except TypeError:  # an unhashable parameter (a list of a PostgreSQL ANY) is no slot
+                slot = None
+            if slot is not None:
+                slots.append((position, *slot))
+                found.add(slot[:2])
         for index, stand_in in enumerate(stand_ins):
-            if index not in found or str(stand_in) in sql:
-                raise ValueError(
-                    f"argument {index} of {self.build!r} is not used as a value of the query"
-                )
+            items = enumerate(stand_in) if isinstance(stand_in, tuple) else [(None, stand_in)]
+            for item, value in items:
+                if (index, item) not in found or str(value) in sql:
+                    raise ValueError(
+                        f"argument {index} of {self.build!r} is not used as a value of the query"
+                    )
         state = {
             name: getattr(compiler, name)
             for name in ("select", "klass_info", "annotation_col_map", "col_count")

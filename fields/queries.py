@@ -14,6 +14,7 @@ from django.db.models import FilteredRelation, Max, OuterRef, Q, QuerySet, Subqu
 from django.utils import timezone
 
 from accounts.models import Assignment, Municipality, User
+from core.compiled import CompiledRead
 from fields.models import (
     CalendarEntry,
     CalendarRevision,
@@ -75,11 +76,24 @@ class BoardOfField:
     membership: Membership | None
 
 
+def _boards_with_membership(field_id: int, user_id: int):
+    mine = FilteredRelation("memberships", condition=Q(memberships__user_id=user_id))
+    return (
+        Board.objects.filter(work_fields__id=field_id)
+        .annotate(my_membership=mine)
+        .select_related("my_membership")
+        .order_by("position", "slug")
+    )
+
+
+# Compiled once (core.compiled): every field page reads it.
+_BOARDS_WITH_MEMBERSHIP = CompiledRead(_boards_with_membership)
+
+
 def readable_boards_of_field(user, field: Field) -> list[BoardOfField]:
     """The field's boards the user may read, with their membership of each: one query, the
     membership joined to its board."""
-    mine = FilteredRelation("memberships", condition=Q(memberships__user_id=user.pk))
-    boards = boards_of_field(field).annotate(my_membership=mine).select_related("my_membership")
+    boards = _BOARDS_WITH_MEMBERSHIP(field.pk, user.pk)
     # Django leaves the attribute unset when the member has no row for the board.
     entries = [BoardOfField(board, getattr(board, "my_membership", None)) for board in boards]
     return [entry for entry in entries if can_view_board(user, entry.board, entry.membership)]
@@ -89,15 +103,19 @@ def current_guide(field: Field) -> GuideRevision | None:
     return field.guide_revisions.select_related("author").order_by("-number").first()
 
 
+_NEWEST_GUIDE = CompiledRead(
+    lambda slug: (
+        GuideRevision.objects.filter(field__slug=slug)
+        .select_related("field", "author")
+        .order_by("-number")[:1]
+    )
+)
+
+
 def field_and_guide(slug: str) -> tuple[Field | None, GuideRevision | None]:
     """A field and its current guide in one query (through the guide's newest version), or
     the field alone in a second one when nobody has written its guide yet."""
-    guide = (
-        GuideRevision.objects.filter(field__slug=slug)
-        .select_related("field", "author")
-        .order_by("-number")
-        .first()
-    )
+    guide = _NEWEST_GUIDE.first(slug)
     if guide is not None:
         return guide.field, guide
     return field_by_slug(slug), None
@@ -171,6 +189,48 @@ def _is_waiting(topic: Topic) -> bool:
     return topic.reply_count == 0 and not topic.is_locked
 
 
+def _newest_waiting(board_ids, waiting: int):
+    return (
+        Topic.objects.filter(
+            board_id__in=board_ids, reply_count=0, is_locked=False, expects_answer=True
+        )
+        .order_by("-created_at", "-id")
+        .values("pk")[:waiting]
+    )
+
+
+def _best_and_waiting(user_id: int, board_ids, best_ids, waiting: int):
+    newest_waiting = _newest_waiting(board_ids, waiting)
+    if best_ids is None:
+        wanted = Q(pk__in=newest_waiting)
+    elif connection.features.supports_slicing_ordering_in_compound:
+        # One list of ids the topic index is probed with (an OR of the two would make
+        # PostgreSQL filter every topic of the boards: 14 ms against 0.3 ms at 25,000 topics).
+        wanted = Q(pk__in=Topic.objects.filter(pk__in=best_ids).values("pk").union(newest_waiting))
+    else:  # SQLite cannot limit a part of a compound query; an embedded site is small
+        wanted = Q(pk__in=best_ids) | Q(pk__in=newest_waiting)
+    return with_reader_state(
+        Topic.objects.filter(wanted, board_id__in=board_ids), user_id
+    ).select_related("board", "last_poster")
+
+
+class _ByWaiting(dict):
+    """One compiled read (core.compiled) per number of waiting topics asked for."""
+
+    def __init__(self, build):
+        super().__init__()
+        self.build = build
+
+    def __missing__(self, waiting: int) -> CompiledRead:
+        return self.setdefault(waiting, CompiledRead(lambda *args: self.build(*args, waiting)))
+
+
+_BEST_AND_WAITING = _ByWaiting(_best_and_waiting)
+_WAITING = _ByWaiting(lambda user_id, board_ids, waiting: _best_and_waiting(
+    user_id, board_ids, None, waiting
+))  # fmt: skip
+
+
 def best_and_waiting_topics(
     user, board_ids: list[int], best: int = 6, waiting: int = 5
 ) -> tuple[list[Topic], list[Topic]]:
@@ -183,24 +243,10 @@ def best_and_waiting_topics(
     if not board_ids:
         return [], []
     best_ids = best_answer_ids(board_ids, best)
-    newest_waiting = (
-        Topic.objects.filter(
-            board_id__in=board_ids, reply_count=0, is_locked=False, expects_answer=True
-        )
-        .order_by("-created_at", "-id")
-        .values("pk")[:waiting]
-    )
-    if not best_ids:
-        wanted = Q(pk__in=newest_waiting)
-    elif connection.features.supports_slicing_ordering_in_compound:
-        # One list of ids the topic index is probed with (an OR of the two would make
-        # PostgreSQL filter every topic of the boards: 14 ms against 0.3 ms at 25,000 topics).
-        wanted = Q(pk__in=Topic.objects.filter(pk__in=best_ids).values("pk").union(newest_waiting))
-    else:  # SQLite cannot limit a part of a compound query; an embedded site is small
-        wanted = Q(pk__in=best_ids) | Q(pk__in=newest_waiting)
-    topics = with_reader_state(
-        Topic.objects.filter(wanted, board_id__in=board_ids), user
-    ).select_related("board", "last_poster")
+    if best_ids:
+        topics = _BEST_AND_WAITING[waiting](user.pk, tuple(board_ids), tuple(best_ids))
+    else:
+        topics = _WAITING[waiting](user.pk, tuple(board_ids))
     by_id = {topic.pk: topic for topic in topics}
     waiting_topics = sorted(
         (topic for topic in by_id.values() if _is_waiting(topic)),
@@ -222,12 +268,27 @@ def handover_history(note: HandoverNote) -> QuerySet[HandoverNoteRevision]:
     return note.revisions.select_related("editor").order_by("-number")
 
 
-def shared_handover_notes(user, field: Field, limit: int | None = None) -> list[HandoverNote]:
-    notes = (
-        HandoverNote.objects.filter(Q(is_shared=True) | Q(author=user), field=field)
+def _shared_handover_notes(user_id: int, field_id: int):
+    return (
+        HandoverNote.objects.filter(Q(is_shared=True) | Q(author_id=user_id), field_id=field_id)
         .select_related("author", "organisation")
         .order_by("-updated_at", "-id")
     )
+
+
+HANDOVER_NOTES_ON_FIELD_PAGE = 5
+# The field page's five newest: compiled once (core.compiled).
+_NEWEST_HANDOVER_NOTES = CompiledRead(
+    lambda user_id, field_id: _shared_handover_notes(user_id, field_id)[
+        :HANDOVER_NOTES_ON_FIELD_PAGE
+    ]
+)
+
+
+def shared_handover_notes(user, field: Field, limit: int | None = None) -> list[HandoverNote]:
+    if limit == HANDOVER_NOTES_ON_FIELD_PAGE:
+        return _NEWEST_HANDOVER_NOTES(user.pk, field.pk)
+    notes = _shared_handover_notes(user.pk, field.pk)
     return list(notes[:limit] if limit else notes)
 
 
@@ -287,6 +348,22 @@ def people_to_ask(viewer, field: Field | None, prefecture: str = "", kind: str =
     )
 
 
+def _experience_of(condition: Q, ids):
+    return (
+        Assignment.objects.filter(condition, LISTED_MEMBER)
+        .filter(user_id__in=ids)
+        .select_related("municipality", "field", "user__municipality")
+        .order_by("-started_on", "-id")
+    )
+
+
+# A field's page and the people search by field alone: compiled once per number of members
+# (core.compiled).
+_EXPERIENCE_IN_FIELD = CompiledRead(
+    lambda field_id, today, ids: _experience_of(Q(started_on__lte=today, field_id=field_id), ids)
+)
+
+
 def attach_experience(
     rows, field: Field | None, prefecture: str = "", kind: str = ""
 ) -> list[PersonToAsk]:
@@ -297,12 +374,10 @@ def attach_experience(
     if not ids:
         return []
     by_member: dict[int, PersonToAsk] = {}
-    assignments = (
-        Assignment.objects.filter(_experience(field, prefecture, kind), LISTED_MEMBER)
-        .filter(user_id__in=ids)
-        .select_related("municipality", "field", "user__municipality")
-        .order_by("-started_on", "-id")
-    )
+    if field is not None and not prefecture and not kind:
+        assignments = _EXPERIENCE_IN_FIELD(field.pk, timezone.localdate(), tuple(ids))
+    else:
+        assignments = _experience_of(_experience(field, prefecture, kind), ids)
     for assignment in assignments:
         person = by_member.setdefault(assignment.user_id, PersonToAsk(assignment.user, []))
         person.assignments.append(assignment)

@@ -96,7 +96,9 @@ def field_detail(request, slug):
         "best_answers": best,
         "unanswered": waiting,
         "people": queries.people_for_field_page(user, field, PEOPLE_ON_FIELD_PAGE),
-        "handover_notes": queries.shared_handover_notes(user, field, limit=5),
+        "handover_notes": queries.shared_handover_notes(
+            user, field, limit=queries.HANDOVER_NOTES_ON_FIELD_PAGE
+        ),
         "welcome": welcome is not None,
         "can_manage": permissions.can_manage_field(user),
     }

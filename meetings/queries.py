@@ -66,6 +66,26 @@ _BOARD_BOX = CompiledRead(
 )
 
 
+FIELD_BOX_SIZE = 5
+# A field's page: the meetings of its boards the member may see, compiled once per number of
+# boards (core.compiled).
+_BOARDS_BOX = CompiledRead(
+    lambda board_ids, viewer_id, since: _upcoming(board_ids, viewer_id, since)[
+        : FIELD_BOX_SIZE * 2
+    ]
+)
+
+
+def boards_box(board_ids, viewer, now=None) -> list[Meeting]:
+    """The next FIELD_BOX_SIZE meetings of several boards, as ``upcoming_for_boards`` lists
+    them for ``viewer``; none without boards."""
+    if not board_ids:
+        return []
+    now = now or timezone.now()
+    meetings = _BOARDS_BOX(tuple(board_ids), viewer.pk, now - STILL_UPCOMING)
+    return _not_ended(meetings, now, FIELD_BOX_SIZE)
+
+
 def board_box(board, viewer, now=None) -> list[Meeting]:
     """The next BOARD_BOX_SIZE meetings of one board, as ``upcoming_for_boards`` lists them
     for ``viewer``."""

@@ -3,7 +3,7 @@
 from django import template
 
 from meetings import permissions
-from meetings.queries import board_box, this_week_for, upcoming_for_boards
+from meetings.queries import board_box, boards_box, this_week_for
 from meetings.text import when_text
 
 register = template.Library()
@@ -43,5 +43,4 @@ def field_meetings(context, boards):
         for entry, _can_join in boards
         if permissions.can_view_meetings(user, entry.board, entry.membership)
     ]
-    meetings = upcoming_for_boards(visible, viewer=user, limit=5) if visible else []
-    return {"meetings": meetings}
+    return {"meetings": boards_box(visible, user)}

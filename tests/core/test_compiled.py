@@ -110,3 +110,33 @@ def test_first_gives_the_single_row_or_none(two_boards):
     first = read.first("tax")
     assert first == Topic.objects.filter(board__slug="tax").order_by("id").first()
     assert read.first("no-such-board") is None
+
+
+def topics_in(board_ids, since_day):
+    return Topic.objects.filter(board_id__in=board_ids, created_at__date__gte=since_day).order_by(
+        "id"
+    )
+
+
+def test_tuples_fill_an_in_lookup_compiled_once_per_length(two_boards):
+    read = CompiledRead(topics_in)
+    today = timezone.localdate()
+    both = tuple(board.pk for board in two_boards)
+    for board_ids in [both, both[:1], both[1:], tuple(reversed(both))]:
+        assert [t.pk for t in read(board_ids, today)] == [
+            t.pk for t in topics_in(board_ids, today)
+        ]
+    assert len(read._compiled) == 2  # lengths 2 and 1
+    assert read(both, today + timedelta(days=1)) == []
+    with pytest.raises(ValueError, match="empty"):
+        CompiledRead(topics_in)((), today)
+
+
+def test_past_the_limit_of_shapes_a_call_runs_the_queryset_as_built(two_boards, monkeypatch):
+    monkeypatch.setattr("core.compiled.MAX_SHAPES", 1)
+    read = CompiledRead(topics_in)
+    today = timezone.localdate()
+    both = tuple(board.pk for board in two_boards)
+    read(both[:1], today)
+    assert [t.pk for t in read(both, today)] == [t.pk for t in topics_in(both, today)]
+    assert len(read._compiled) == 1

@@ -125,3 +125,26 @@ def test_the_week_lists_what_upcoming_for_boards_lists_for_the_members_boards(
                 (m.pk, m.my_answer, m.attending_count) for m in listed
             ]
             assert len(week) == (WEEK_SIZE if now is None else 4)
+
+
+def test_a_fields_box_lists_what_upcoming_for_boards_lists_for_its_boards(
+    meeting, host, colleague, board
+):
+    from datetime import timedelta
+
+    from meetings.queries import FIELD_BOX_SIZE, boards_box
+    from tests.meetings.conftest import schedule
+
+    second = MembershipFactory(user=host).board
+    for days in (3, 5, 8):
+        schedule(host, board, days=days, title=f"{days}日後の意見交換会")
+        schedule(host, second, days=days + 1, title=f"{days + 1}日後の勉強会")
+    assert boards_box([], colleague) == []
+    for board_ids in ([board.pk, second.pk], [second.pk], [board.pk]):
+        for now in (None, meeting.ends_at + timedelta(minutes=1)):
+            boxed = boards_box(board_ids, colleague, now=now)
+            listed = upcoming_for_boards(board_ids, viewer=colleague, now=now, limit=FIELD_BOX_SIZE)
+            assert [(m.pk, m.my_answer, m.board.slug) for m in boxed] == [
+                (m.pk, m.my_answer, m.board.slug) for m in listed
+            ]
+    assert len(boards_box([board.pk, second.pk], colleague)) == FIELD_BOX_SIZE
