@@ -70,9 +70,7 @@ FIELD_BOX_SIZE = 5
 # A field's page: the meetings of its boards the member may see, compiled once per number of
 # boards (core.compiled).
 _BOARDS_BOX = CompiledRead(
-    lambda board_ids, viewer_id, since: _upcoming(board_ids, viewer_id, since)[
-        : FIELD_BOX_SIZE * 2
-    ]
+    lambda board_ids, viewer_id, since: _upcoming(board_ids, viewer_id, since)[: FIELD_BOX_SIZE * 2]
 )
 
 

@@ -123,9 +123,7 @@ def test_tuples_fill_an_in_lookup_compiled_once_per_length(two_boards):
     today = timezone.localdate()
     both = tuple(board.pk for board in two_boards)
     for board_ids in [both, both[:1], both[1:], tuple(reversed(both))]:
-        assert [t.pk for t in read(board_ids, today)] == [
-            t.pk for t in topics_in(board_ids, today)
-        ]
+        assert [t.pk for t in read(board_ids, today)] == [t.pk for t in topics_in(board_ids, today)]
     assert len(read._compiled) == 2  # lengths 2 and 1
     assert read(both, today + timedelta(days=1)) == []
     with pytest.raises(ValueError, match="empty"):
