@@ -304,6 +304,7 @@ CALENDAR_SECONDS = 3600
 class PersonToAsk:
     member: User
     assignments: list[Assignment]
+    card: str = ""  # its HTML (fields.fragments.attach_cards)
 
     @property
     def months(self) -> int:

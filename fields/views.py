@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
-from fields import permissions, queries
+from fields import fragments, permissions, queries
 from fields.forms import (
     DepartmentForm,
     DepartmentNameForm,
@@ -81,6 +81,8 @@ def field_detail(request, slug):
     boards = queries.readable_boards_of_field(user, field)
     board_ids = [entry.board.pk for entry in boards]
     best, waiting = queries.best_and_waiting_topics(user, board_ids)
+    people = queries.people_for_field_page(user, field, PEOPLE_ON_FIELD_PAGE)
+    fragments.attach_cards(people, field)
     welcome = None
     if WELCOME_SESSION_KEY in request.session:
         welcome = request.session.pop(WELCOME_SESSION_KEY)
@@ -95,7 +97,7 @@ def field_detail(request, slug):
         "calendar": queries.cached_calendar_of(field),
         "best_answers": best,
         "unanswered": waiting,
-        "people": queries.people_for_field_page(user, field, PEOPLE_ON_FIELD_PAGE),
+        "people": people,
         "handover_notes": queries.shared_handover_notes(
             user, field, limit=queries.HANDOVER_NOTES_ON_FIELD_PAGE
         ),
@@ -143,6 +145,7 @@ def people(request):
         page.people = queries.attach_experience(
             page.object_list, field, prefecture or "", kind or ""
         )
+        fragments.attach_cards(page.people, field)
     context = {
         "form": form,
         "page": page,

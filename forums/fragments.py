@@ -21,10 +21,7 @@ for byte, for each kind of viewer and post.
 """
 
 import hashlib
-from functools import cache
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache as fragment_cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -32,6 +29,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from core.fragments import shape_digest, stored_values
 from forums.models import Post, Topic
 from forums.permissions import POST_CONTROLS, can_view_post, control_allowed, post_states
 
@@ -56,7 +54,6 @@ _SHAPING_FILES = (
     "locale/ja/LC_MESSAGES/django.mo",
     "locale/en/LC_MESSAGES/django.mo",
 )
-_PRIVATE_USER_FIELDS = {"password", "last_login"}
 
 
 # The same for a row of a topic list (board pages, the home page, fields of work).
@@ -70,23 +67,11 @@ _ROW_SHAPING_FILES = (
 )
 
 
-@cache
 def _shape_digest(files: tuple[str, ...] = _SHAPING_FILES) -> str:
-    digest = hashlib.blake2b(digest_size=8)
-    for name in files:
-        path = Path(settings.BASE_DIR) / name
-        digest.update(path.read_bytes() if path.exists() else b"-")
-    return digest.hexdigest()
+    return shape_digest(files)
 
 
-def _stored_values(instance) -> list:
-    if instance is None:
-        return [None]
-    return [
-        getattr(instance, field.attname)
-        for field in instance._meta.concrete_fields
-        if field.name not in _PRIVATE_USER_FIELDS
-    ]
+_stored_values = stored_values
 
 
 def fragment_key(post: Post, topic: Topic) -> str:

@@ -1,0 +1,51 @@
+"""Keys for HTML rendered once and kept in the cache, made of everything the rendering reads.
+
+A fragment (a post, a row of a topic list, a card of a person to ask) is rendered without a
+viewer and cached under a key built from the stored values of the rows it shows, the language
+and time zone, and a digest of the files that shape it (its templates, template tags and
+translations). A change to any of them makes a new key, so a cached fragment is never stale and
+nothing has to remember to invalidate it; old entries simply expire.
+"""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+# Never part of a key (nor so of any cache entry's name).
+PRIVATE_USER_FIELDS = frozenset({"password", "last_login"})
+
+
+@cache
+def shape_digest(files: tuple[str, ...]) -> str:
+    """A digest of the files (relative to the project) that shape a fragment's markup."""
+    digest = hashlib.blake2b(digest_size=8)
+    for name in files:
+        path = Path(settings.BASE_DIR) / name
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()
+
+
+def stored_values(instance) -> list:
+    """The values of every concrete column of ``instance`` (``[None]`` for no instance)."""
+    if instance is None:
+        return [None]
+    return [
+        getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.name not in PRIVATE_USER_FIELDS
+    ]
+
+
+def content_key(prefix: str, files: tuple[str, ...], parts: list) -> str:
+    """``prefix:<digest>``: the digest of the shaping files, the language, the time zone and
+    ``parts`` (stored values and whatever else the rendering reads)."""
+    everything = [
+        shape_digest(files),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        *parts,
+    ]
+    return f"{prefix}:{hashlib.blake2b(repr(everything).encode(), digest_size=16).hexdigest()}"
