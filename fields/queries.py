@@ -315,10 +315,10 @@ class PersonToAsk:
         return any(assignment.state == "current" for assignment in self.assignments)
 
 
-def _experience(field: Field | None, prefecture: str = "", kind: str = "") -> Q:
-    """Assignments that count as having done the job: started by today, in the field, where
-    the organisation matches the filters."""
-    condition = Q(started_on__lte=timezone.localdate())
+def _experience(field: Field | int | None, prefecture: str = "", kind: str = "", today=None) -> Q:
+    """Assignments that count as having done the job: started by today, in the field (a field
+    or its id), where the organisation matches the filters."""
+    condition = Q(started_on__lte=today or timezone.localdate())
     condition &= Q(field=field) if field is not None else Q(field__isnull=False)
     if prefecture:
         condition &= Q(municipality__prefecture=prefecture)
@@ -358,11 +358,22 @@ def _experience_of(condition: Q, ids):
     )
 
 
-# A field's page and the people search by field alone: compiled once per number of members
-# (core.compiled).
-_EXPERIENCE_IN_FIELD = CompiledRead(
-    lambda field_id, today, ids: _experience_of(Q(started_on__lte=today, field_id=field_id), ids)
-)
+class _ExperienceReads(dict):
+    """One compiled read (core.compiled) per combination of filters given (field, prefecture,
+    kind), each compiled once per number of members."""
+
+    def __missing__(self, given: tuple[bool, bool, bool]) -> CompiledRead:
+        def build(today, ids, *values):
+            field_id, prefecture, kind = (
+                values[sum(given[:position])] if present else empty
+                for position, (present, empty) in enumerate(zip(given, (None, "", ""), strict=True))
+            )
+            return _experience_of(_experience(field_id, prefecture, kind, today), ids)
+
+        return self.setdefault(given, CompiledRead(build))
+
+
+_EXPERIENCE = _ExperienceReads()
 
 
 def attach_experience(
@@ -375,10 +386,10 @@ def attach_experience(
     if not ids:
         return []
     by_member: dict[int, PersonToAsk] = {}
-    if field is not None and not prefecture and not kind:
-        assignments = _EXPERIENCE_IN_FIELD(field.pk, timezone.localdate(), tuple(ids))
-    else:
-        assignments = _experience_of(_experience(field, prefecture, kind), ids)
+    filters = (field.pk if field is not None else None, prefecture, kind)
+    given = tuple(bool(value) for value in filters)
+    values = [value for value in filters if value]
+    assignments = _EXPERIENCE[given](timezone.localdate(), tuple(ids), *values)
     for assignment in assignments:
         person = by_member.setdefault(assignment.user_id, PersonToAsk(assignment.user, []))
         person.assignments.append(assignment)

@@ -150,8 +150,8 @@ def people(request):
         "form": form,
         "page": page,
         "field": field,
-        "fields": queries.all_fields(),
-        "prefectures": queries.prefectures(),
+        "field_choices": [(option.slug, option.name) for option in queries.all_fields()],
+        "prefecture_choices": [(name, name) for name in queries.prefectures()],
         "query_string": _without_page(request),
     }
     return render(request, "fields/people.html", context)
