@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache as fragment_cache
 from django.utils import timezone, translation
 
 # Never part of a key (nor so of any cache entry's name).
@@ -49,3 +50,30 @@ def content_key(prefix: str, files: tuple[str, ...], parts: list) -> str:
         *parts,
     ]
     return f"{prefix}:{hashlib.blake2b(repr(everything).encode(), digest_size=16).hexdigest()}"
+
+
+# The value of the CSRF inputs in HTML rendered for everybody; a page puts its own token in.
+SHARED_CSRF_PLACEHOLDER = "page-token"
+_SHARED_CSRF_INPUT = f'name="csrfmiddlewaretoken" value="{SHARED_CSRF_PLACEHOLDER}"'
+
+
+def with_csrf_token(html: str, token: str) -> str:
+    """``html`` rendered with ``SHARED_CSRF_PLACEHOLDER`` as its token, with the page's token."""
+    return html.replace(_SHARED_CSRF_INPUT, f'name="csrfmiddlewaretoken" value="{token}"')
+
+
+def rendered_once(entries, seconds: int) -> list[str]:
+    """The HTML of each ``(key, render)`` entry: from the cache in one read, the others
+    rendered (``render()``) and stored in one write."""
+    keys = [key for key, _render in entries]
+    found = fragment_cache.get_many(keys) if keys else {}
+    missing = {}
+    html = []
+    for key, render in entries:
+        text = found.get(key) or missing.get(key)
+        if text is None:
+            text = missing[key] = render()
+        html.append(text)
+    if missing:
+        fragment_cache.set_many(missing, seconds)
+    return html

@@ -8,12 +8,11 @@ field, today's date (a current post's length and "doing it now" move with it), t
 the time zone and the files that shape it. A page of twenty cards is one cache read.
 """
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from core.fragments import content_key, stored_values
+from core.fragments import content_key, rendered_once, stored_values
 
 TEMPLATE = "fields/_person.html"
 CACHE_SECONDS = 24 * 3600
@@ -50,13 +49,12 @@ def render_card(person, field) -> str:
 def attach_cards(people, field) -> None:
     """Give each ``PersonToAsk`` its ``card``: from the cache in one read, the rest rendered
     and stored."""
-    keys = [card_key(person, field) for person in people]
-    found = cache.get_many(keys) if keys else {}
-    missing = {}
-    for person, key in zip(people, keys, strict=True):
-        html = found.get(key)
-        if html is None:
-            html = missing[key] = render_card(person, field)
+    cards = rendered_once(
+        [
+            (card_key(person, field), lambda person=person: render_card(person, field))
+            for person in people
+        ],
+        CACHE_SECONDS,
+    )
+    for person, html in zip(people, cards, strict=True):
         person.card = mark_safe(html)  # noqa: S308 - a template's output
-    if missing:
-        cache.set_many(missing, CACHE_SECONDS)

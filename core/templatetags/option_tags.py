@@ -19,8 +19,5 @@ def options(choices, selected=""):
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
-        (
-            (value, " selected" if str(value) == selected else "", label)
-            for value, label in choices
-        ),
+        ((value, " selected" if str(value) == selected else "", label) for value, label in choices),
     )

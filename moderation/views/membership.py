@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +17,7 @@ from core.views import query_without_page, run_service
 from forums import permissions
 from forums.models import Membership
 from forums.queries import membership_of
-from moderation import queries
+from moderation import fragments, queries
 from moderation.forms import (
     AuditFilterForm,
     BanForm,
@@ -54,10 +55,14 @@ def counts(request):
 @verified_required
 def board_queue(request, slug):
     board, _membership = moderated_board(request, slug)
+    requests = list(queries.join_requests(board))
+    flagged = queries.flagged_posts(board)
     context = {
         "board": board,
-        "requests": queries.join_requests(board),
-        "flagged_posts": queries.flagged_posts(board),
+        "requests": requests,
+        "request_rows": fragments.join_request_rows(requests, board, get_token(request)),
+        "flagged_posts": flagged,
+        "flagged_rows": fragments.flagged_post_rows(flagged),
         "reject_form": RejectForm(),
     }
     return render(request, "moderation/board_queue.html", context)
