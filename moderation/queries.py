@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import can_moderate_site, is_verified_member
 from accounts.queries import member_word_filter, waiting_for_a_site_moderator, with_place
+from core.compiled import CompiledRead
 from forums.models import Board, Membership, Post
 from moderation.models import AuditEntry, Flag
 
@@ -171,14 +172,12 @@ def moderator_ids(board: Board) -> list[int]:
     )
 
 
-def pending_work(user) -> dict[str, int]:
-    """Join requests, flagged posts and (for site moderators) applicants waiting: one query."""
-    site = can_moderate_site(user)
+def _pending_work(user_id: int, site: bool):
     if site:
         boards = Board.objects.values("pk")
     else:
         boards = Membership.objects.filter(
-            user=user, role=Membership.Role.MODERATOR, state=Membership.State.ACTIVE
+            user_id=user_id, role=Membership.Role.MODERATOR, state=Membership.State.ACTIVE
         ).values("board_id")
     requests = Membership.objects.filter(state=Membership.State.PENDING, board__in=boards)
     flagged = (
@@ -189,16 +188,27 @@ def pending_work(user) -> dict[str, int]:
     applicants = User.objects.filter(waiting_for_a_site_moderator())
     if not site:
         applicants = applicants.none()
-    row = (
-        User.objects.filter(pk=user.pk)
+    return (
+        User.objects.filter(pk=user_id)
         .annotate(
             requests=_Count(requests.values("pk")),
             flags=_Count(flagged),
             verification=_Count(applicants.values("pk")),
         )
-        .values("requests", "flags", "verification")
-        .first()
-    ) or {}
+        .values("requests", "flags", "verification")[:1]
+    )
+
+
+# On every page a moderator opens (the header's count): compiled once (core.compiled).
+_PENDING_WORK = {
+    site: CompiledRead(lambda user_id, site=site: _pending_work(user_id, site))
+    for site in (True, False)
+}
+
+
+def pending_work(user) -> dict[str, int]:
+    """Join requests, flagged posts and (for site moderators) applicants waiting: one query."""
+    row = _PENDING_WORK[can_moderate_site(user)].first(user.pk) or {}
     row = {name: row.get(name) or 0 for name in ("requests", "flags", "verification")}
     return {**row, "total": sum(row.values())}
 
