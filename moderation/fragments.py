@@ -1,4 +1,4 @@
-"""The rows of a board's moderation queue, rendered once and kept (``core.fragments``).
+"""The rows of the moderation queues, rendered once and kept (``core.fragments``).
 
 A queue of twenty join requests and twenty flagged posts took longer to render than anything
 else on the page (about 1 ms a request row, each with two forms). A row shows nothing that
@@ -6,7 +6,8 @@ depends on the moderator looking at it except the page's CSRF token, so it is re
 ``SHARED_CSRF_PLACEHOLDER`` and cached under a key of everything it shows: the request (or the
 post, its topic's title, its author and its open flags with their reporters), the member and
 their organisation, the board's address, the language, the time zone and the files that shape
-it. The page puts its own token in.
+it. The page puts its own token in. The same goes for the site's review queue (a member waiting
+for verification, with the assessment of their address against the registry).
 """
 
 from django.template.loader import render_to_string
@@ -50,6 +51,46 @@ def join_request_rows(requests, board, csrf_token: str) -> list[str]:
         [
             (_request_key(membership, board), lambda membership=membership: render(membership))
             for membership in requests
+        ],
+        CACHE_SECONDS,
+    )
+    return [mark_safe(with_csrf_token(html, csrf_token)) for html in rows]  # noqa: S308
+
+
+ASSESSMENT_TEMPLATE = "moderation/_assessment.html"
+ASSESSMENT_FILES = (
+    "templates/moderation/_assessment.html",
+    "templates/moderation/_reason_field.html",
+    "accounts/verification.py",
+    "accounts/queries.py",
+    *_LOCALES,
+)
+
+
+def _assessment_key(assessment) -> str:
+    member, registration = assessment.member, assessment.registration
+    parts = [
+        *stored_values(member),
+        *stored_values(member.municipality),
+        repr(assessment.decision),
+        repr(assessment.rule),
+        *stored_values(registration),
+        *(stored_values(registration.municipality) if registration is not None else ()),
+    ]
+    return content_key(f"assessment:{member.pk}", ASSESSMENT_FILES, parts)
+
+
+def assessment_rows(assessments, csrf_token: str) -> list[str]:
+    """Each ``accounts.queries.Assessment`` as its entry in the review queue."""
+
+    def render(assessment):
+        context = {"assessment": assessment, "csrf_token": SHARED_CSRF_PLACEHOLDER}
+        return render_to_string(ASSESSMENT_TEMPLATE, context)
+
+    rows = rendered_once(
+        [
+            (_assessment_key(assessment), lambda assessment=assessment: render(assessment))
+            for assessment in assessments
         ],
         CACHE_SECONDS,
     )

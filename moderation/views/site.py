@@ -2,6 +2,7 @@
 suspension and reinstatement (the buttons on a member's profile post here)."""
 
 from django.contrib import messages
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,13 +12,16 @@ from accounts.decorators import site_moderator_required
 from accounts.forms import ApproveForm, ReasonForm
 from accounts.models import MunicipalityDomain, User
 from core.views import run_service
+from moderation import fragments
 from moderation.services import site as services
 
 
 @site_moderator_required
 def review_queue(request):
+    assessments = queries.assess_members(queries.review_queue())
     context = {
-        "assessments": queries.assess_members(queries.review_queue()),
+        "assessments": assessments,
+        "assessment_rows": fragments.assessment_rows(assessments, get_token(request)),
         "approve_form": ApproveForm(),
         "reason_form": ReasonForm(),
     }

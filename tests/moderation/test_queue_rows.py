@@ -75,3 +75,32 @@ def test_a_new_flag_and_its_note_show_on_the_next_queue(login, board, reply, boa
 def signed_in(user, client):
     client.force_login(user)
     return client
+
+
+def test_a_review_queue_row_follows_the_registry_and_carries_the_page_token(
+    login, site_moderator, django_capture_on_commit_callbacks
+):
+    from accounts.models import MunicipalityDomain, User
+    from tests.factories import UserFactory
+
+    cache.clear()
+    waiting = [
+        UserFactory(status=User.Status.PENDING, email=f"{name}@habikino-city.jp", full_name=name)
+        for name in ("田中 一郎", "佐藤 花子")
+    ]
+    client = login(site_moderator)
+    queue = client.get(reverse("moderation:review_queue")).content.decode()
+    assert "Register habikino-city.jp" in queue or "habikino-city.jp を" in queue
+    assert fragments.SHARED_CSRF_PLACEHOLDER not in queue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("moderation:approve_member", args=[waiting[0].pk]), {"register_domain": "on"}
+        )
+    assert MunicipalityDomain.objects.filter(domain="habikino-city.jp").exists()
+
+    queue = client.get(reverse("moderation:review_queue")).content.decode()
+    # The other applicant's row now tells the domain is registered, waiting for confirmation.
+    first, second = (f'id="applicant-{member.pk}"' for member in waiting)
+    assert second in queue and first not in queue
+    assert 'name="register_domain"' not in queue
