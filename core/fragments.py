@@ -9,6 +9,7 @@ nothing has to remember to invalidate it; old entries simply expire.
 
 import hashlib
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 
 from django.conf import settings
@@ -29,15 +30,23 @@ def shape_digest(files: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
+@cache
+def _columns_of(model):
+    names = [
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.name not in PRIVATE_USER_FIELDS
+    ]
+    if len(names) == 1:  # attrgetter of one name gives the value itself, not a tuple
+        return lambda instance: (getattr(instance, names[0]),)
+    return attrgetter(*names)
+
+
 def stored_values(instance) -> list:
     """The values of every concrete column of ``instance`` (``[None]`` for no instance)."""
     if instance is None:
         return [None]
-    return [
-        getattr(instance, field.attname)
-        for field in instance._meta.concrete_fields
-        if field.name not in PRIVATE_USER_FIELDS
-    ]
+    return list(_columns_of(type(instance))(instance))
 
 
 def content_key(prefix: str, files: tuple[str, ...], parts: list) -> str:

@@ -16,7 +16,14 @@ from core.params import parse_id, parse_int
 from core.views import run_service
 from forums import access, fragments, live, permissions, queries, services
 from forums.form_parts import PostFormParts, quote_suffix
-from forums.forms import EditPostForm, JoinRequestForm, ReplyForm, TopicForm, new_token
+from forums.forms import (
+    EditPostForm,
+    JoinRequestForm,
+    ReplyForm,
+    TopicForm,
+    blank_form_html,
+    new_token,
+)
 from forums.markdown import quote_markdown
 from forums.models import Board, Post, TopicRedirect
 
@@ -172,6 +179,7 @@ def _topic_context(
     if topic.accepted_post_id and page == 1:
         accepted = queries.post_with_context(topic.accepted_post_id)
     can_reply = permissions.can_reply(user, topic, membership)
+    blank_reply_form = None
     if reply_form is None and can_reply:
         initial = {"submission_token": new_token()}
         quoted = parse_id(request.GET.get("quote", ""))
@@ -187,6 +195,8 @@ def _topic_context(
                 ).rstrip("\n") + quote_suffix(quoted_post)
                 initial.update(body=body + "\n\n", reply_to=quoted_post.pk)
         reply_form = ReplyForm(initial=initial)
+        if "body" not in initial:
+            blank_reply_form = blank_form_html(ReplyForm, initial["submission_token"])
     page_count = queries.topic_page_count(topic)
     files_context = {}
     if can_reply:
@@ -204,6 +214,7 @@ def _topic_context(
         "page_count": page_count,
         "page_links": queries.page_links(page, page_count),
         "reply_form": reply_form,
+        "blank_reply_form": blank_reply_form,
         "preview": preview,
         "can_reply": can_reply,
         "can_moderate": post_controls["abilities"]["moderate"],

@@ -341,3 +341,19 @@ def test_the_topic_page_puts_no_form_inside_a_paragraph(login, member, board):
     parser = Nesting()
     parser.feed(html)
     assert not parser.form_in_paragraph
+
+
+def test_the_blank_reply_form_is_the_form_django_writes_with_a_new_token_each_time(
+    login, member, board
+):
+    from forums.forms import ReplyForm
+
+    topic = make_topic(member, board, "住民税の申告期限について")
+    client = login(member)
+    pages = [client.get(topic.get_absolute_url()) for _ in range(2)]
+    tokens = [page.context["reply_form"].initial["submission_token"] for page in pages]
+    assert tokens[0] != tokens[1]
+    for page, token in zip(pages, tokens, strict=True):
+        html = page.content.decode()
+        assert f'name="submission_token" value="{token}"' in html
+        assert str(ReplyForm(initial={"submission_token": token}).as_div()) in html
