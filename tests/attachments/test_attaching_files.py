@@ -270,3 +270,28 @@ def test_a_file_named_for_another_kind_is_shown_under_the_name_it_downloads_as(
         "手順.exe.txt" in download["Content-Disposition"]
         or "%E6%89%8B%E9%A0%86.exe.txt" in (download["Content-Disposition"])
     )
+
+
+def test_files_of_a_page_cost_one_query_for_every_post_that_has_any(
+    login, member, topic, attach, pdf_file
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_reply
+
+    client = login(member)
+
+    def queries_of_the_page() -> tuple[int, str]:
+        client.get(topic.get_absolute_url())
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(topic.get_absolute_url()).content.decode()
+        return len(queries), page
+
+    make_reply(member, topic, "ファイルなしの返信です。")
+    without_files, _page = queries_of_the_page()
+    attach(member, topic, [pdf_file])
+    attach(member, topic, [upload_file("席次表.txt", "1列目 受付\n".encode(), "text/plain")])
+    with_files, page = queries_of_the_page()
+    assert with_files == without_files + 1
+    assert "会場レイアウト.pdf" in page and "席次表.txt" in page
