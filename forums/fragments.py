@@ -29,7 +29,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from core.fragments import shape_digest, stored_values
+from core.fragments import content_key, rendered_once, shape_digest, stored_values
 from forums.models import Post, Topic
 from forums.permissions import POST_CONTROLS, can_view_post, control_allowed, post_states
 
@@ -210,3 +210,41 @@ def topic_rows(topics: list[Topic], show_board: bool = False) -> str:
     if missing:
         fragment_cache.set_many(missing, CACHE_SECONDS)
     return mark_safe("".join(rows))  # noqa: S308 - rendered templates and escaped badges
+
+
+# --- Cards of the board list -----------------------------------------------------------------
+
+_CARD_SHAPING_FILES = (
+    "templates/forums/_board_card.html",
+    "forums/models.py",
+    "locale/ja/LC_MESSAGES/django.mo",
+    "locale/en/LC_MESSAGES/django.mo",
+)
+CARD_SECONDS = 24 * 3600
+
+
+def _card_key(entry) -> str:
+    membership = entry.membership
+    parts = [
+        *stored_values(entry.board),
+        *stored_values(entry.board.field),
+        membership.role if membership is not None else None,
+        membership.state if membership is not None else None,
+    ]
+    return content_key(f"board-card:{entry.board.pk}", _CARD_SHAPING_FILES, parts)
+
+
+def board_cards(entries) -> list[str]:
+    """Each ``BoardEntry`` of the board list as its card: the board as the viewer's membership
+    (its role and state) shows it, rendered once and kept under a key of all it shows."""
+    cards = rendered_once(
+        [
+            (
+                _card_key(entry),
+                lambda entry=entry: render_to_string("forums/_board_card.html", {"entry": entry}),
+            )
+            for entry in entries
+        ],
+        CARD_SECONDS,
+    )
+    return [mark_safe(card) for card in cards]  # noqa: S308 - a template's output

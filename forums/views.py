@@ -39,7 +39,8 @@ def _topic_for(request, topic_id: int):
 @verified_required
 def board_list(request):
     entries = queries.visible_boards(request.user)
-    return render(request, "forums/board_list.html", {"entries": entries})
+    context = {"entries": entries, "cards": fragments.board_cards(entries)}
+    return render(request, "forums/board_list.html", context)
 
 
 @verified_required
