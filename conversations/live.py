@@ -84,12 +84,13 @@ def _event(
     sequence: int | None = None,
     conversation: Conversation | None = None,
     extra: dict | None = None,
+    message: Message | None = None,
 ) -> None:
     event = _record(conversation_id, kind, message_id, sequence)
 
     def send() -> None:
         try:
-            rendered = render_event(event, conversation=conversation)
+            rendered = render_event(event, conversation=conversation, message=message)
         except Exception:
             logger.warning("Live event %s was not rendered", event, exc_info=True)
             return
@@ -201,7 +202,9 @@ def message_created(
     """A new message, whose writer holds ``conversation`` locked and handed out its event
     ``sequence``. ``author_read``: the author's read receipt (``{"user_id", "name",
     "number"}``) when they show theirs; it rides on the live event (``"read"``) rather than
-    being a send of its own, since whoever writes has read everything before."""
+    being a send of its own, since whoever writes has read everything before. The writer's
+    ``message`` (its author, organisation and quoted message loaded) is rendered as it is, not
+    read again; its files are read after the commit, when they are attached."""
     _event(
         message.conversation_id,
         "message.created",
@@ -209,6 +212,7 @@ def message_created(
         sequence=sequence,
         conversation=conversation,
         extra={"read": author_read} if author_read else None,
+        message=message,
     )
     _activity(message.conversation_id)
 

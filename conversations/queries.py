@@ -20,20 +20,27 @@ from conversations.models import (
     MessageRevision,
     Participant,
 )
+from core.compiled import CompiledRead
 from forums.models import Membership
 
 MESSAGES_PER_PAGE = 100
 REPORT_CONTEXT = 10
 
 
+# Every conversation page and every message: compiled once (core.compiled).
+_SEAT = CompiledRead(
+    lambda conversation_id, user_id: (
+        Participant.objects.filter(conversation_id=conversation_id, user_id=user_id)
+        .select_related("conversation")
+        .order_by("pk")[:1]
+    )
+)
+
+
 def seat_of(user, conversation_id: int) -> Participant | None:
     if not user.is_authenticated:
         return None
-    return (
-        Participant.objects.filter(conversation_id=conversation_id, user_id=user.pk)
-        .select_related("conversation")
-        .first()
-    )
+    return _SEAT.first(conversation_id, user.pk)
 
 
 def readable_conversation(user, conversation_id: int) -> tuple[Conversation, Participant]:
@@ -55,12 +62,17 @@ def settings_of_many(user_ids) -> dict[int, ContactSettings]:
     return {user_id: found.get(user_id) or ContactSettings(user_id=user_id) for user_id in user_ids}
 
 
-def active_participants(conversation) -> list[Participant]:
-    return list(
-        Participant.objects.filter(conversation=conversation, left_at__isnull=True)
+_ACTIVE_PARTICIPANTS = CompiledRead(
+    lambda conversation_id: (
+        Participant.objects.filter(conversation_id=conversation_id, left_at__isnull=True)
         .select_related("user__municipality")
         .order_by("joined_at", "id")
     )
+)
+
+
+def active_participants(conversation) -> list[Participant]:
+    return _ACTIVE_PARTICIPANTS(conversation.pk)
 
 
 def longest_participant_id(conversation, besides=None) -> int | None:

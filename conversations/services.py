@@ -161,7 +161,8 @@ def _write(author, conversation, body: str, reply_to=None, token: str = "") -> M
         conversation=conversation,
         number=number,
         author=author,
-        author_municipality_id=author.municipality_id,
+        # The author's seat brought their organisation along: the live event shows it.
+        author_municipality=seat.user.municipality,
         author_department=author.department,
         body=body,
         html=message_html(body, [seat.user for seat in seats]),

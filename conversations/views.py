@@ -246,9 +246,11 @@ def message_send(request, conversation_id):
         data = form.cleaned_data
         reply_to = None
         if data["reply_to"]:
-            reply_to = Message.objects.filter(
-                pk=data["reply_to"], conversation=conversation
-            ).first()
+            reply_to = (
+                Message.objects.filter(pk=data["reply_to"], conversation=conversation)
+                .select_related("author")
+                .first()
+            )
         try:
             message = services.send_message(
                 request.user,

@@ -128,3 +128,38 @@ def test_a_file_checked_after_sending_is_shown_again_on_open_pages(
     assert Attachment.objects.get().processed_at is not None
     kinds = list(ConversationEvent.objects.filter(message=message).values_list("kind", flat=True))
     assert "message.edited" in kinds
+
+
+def test_the_live_event_of_a_message_shows_what_the_catch_up_shows(
+    login, newcomer, expert, conversation, django_capture_on_commit_callbacks
+):
+    """The writer's message is rendered for the live event as it is in memory; its quote, its
+    author's organisation and its files must come out as a page catching up reads them."""
+    from unittest import mock
+
+    from conversations import live
+    from conversations.models import ConversationEvent
+
+    first = conversation.messages.get(number=1)
+    sent = []
+    client = login(newcomer)
+    with (
+        mock.patch.object(live.broadcast, "send", lambda *args, **kwargs: sent.append(args)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        with_files = client.post(
+            f"/conversations/{conversation.pk}/messages/",
+            {
+                "body": "表を添付します。",
+                "reply_to": first.pk,
+                "files": [SimpleUploadedFile("違約金.csv", CSV, content_type="text/csv")],
+            },
+        )
+    assert with_files.status_code == 302
+    [live_event] = [
+        args[1]["event"] for args in sent if args[1]["event"]["type"] == "message.created"
+    ]
+    assert "違約金.csv" in live_event["html"] and "#1" in live_event["html"]
+    assert str(newcomer.municipality) in live_event["html"]
+    recorded = ConversationEvent.objects.get(sequence=live_event["sequence"])
+    assert live_event["html"] == live.render_event(recorded)["html"]
