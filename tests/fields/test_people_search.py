@@ -87,3 +87,12 @@ def test_the_people_search_query_count_is_fixed(
     with django_assert_num_queries(10):
         response = client.get("/fields/people/?field=vaccination&kind=village")
     assert "北山 経験者" in response.content.decode()
+
+
+def test_a_search_that_matches_nobody_says_so(login, verified_user, cast):
+    page = login(verified_user).get(
+        "/fields/people/?field=vaccination&prefecture=兵庫県&kind=village"
+    )
+    html = page.content.decode()
+    assert "0人見つかりました" in html
+    assert "該当する人はまだいません。地域や団体の種類を広げてみてください。" in html
