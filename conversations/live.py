@@ -41,10 +41,10 @@ from accounts.models import User
 from conversations.models import Conversation, ConversationEvent, Message, Participant
 from conversations.queries import active_participants, read_states, unread_counts_of
 from core import broadcast
+from core.fragments import SHARED_CSRF_PLACEHOLDER
 
 logger = logging.getLogger(__name__)
 
-SHARED_CSRF_PLACEHOLDER = "page-token"
 CATCH_UP_LIMIT = 500
 
 __all__ = ["member_access_changed"]

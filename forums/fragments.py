@@ -20,25 +20,25 @@ viewer may still read (its author, a moderator) is rendered the ordinary way.
 for byte, for each kind of viewer and post.
 """
 
-import hashlib
-
 from django.core.cache import cache as fragment_cache
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from core.fragments import content_key, rendered_once, shape_digest, stored_values
+from core.fragments import (
+    SHARED_CSRF_PLACEHOLDER,
+    content_key,
+    rendered_once,
+    stored_values,
+    with_csrf_token,
+)
 from forums.models import Post, Topic
 from forums.permissions import POST_CONTROLS, can_view_post, control_allowed, post_states
 
 TEMPLATE = "forums/_post.html"
-# Value of the CSRF inputs in HTML rendered for everybody; a page puts its own token in.
-SHARED_CSRF_PLACEHOLDER = "page-token"
 CACHE_SECONDS = 7 * 24 * 3600
 
-_SHARED_CSRF_INPUT = f'name="csrfmiddlewaretoken" value="{SHARED_CSRF_PLACEHOLDER}"'
 _HELPFUL_OFF = 'class="link-button helpful-button" aria-pressed="false"'
 _HELPFUL_ON = 'class="link-button helpful-button" aria-pressed="true"'
 
@@ -67,27 +67,16 @@ _ROW_SHAPING_FILES = (
 )
 
 
-def _shape_digest(files: tuple[str, ...] = _SHAPING_FILES) -> str:
-    return shape_digest(files)
-
-
-_stored_values = stored_values
-
-
 def fragment_key(post: Post, topic: Topic) -> str:
     """The cache key of ``post`` as everybody sees it, from all that its rendering reads."""
     parts = [
-        _shape_digest(),
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
         post.pk == topic.accepted_post_id,
-        *_stored_values(post),
-        *_stored_values(post.author),
-        *_stored_values(post.author_municipality),
-        *(value for file in post.attachments.all() for value in _stored_values(file)),
+        *stored_values(post),
+        *stored_values(post.author),
+        *stored_values(post.author_municipality),
+        *(value for file in post.attachments.all() for value in stored_values(file)),
     ]
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"post-fragment:{post.pk}:{digest}"
+    return content_key(f"post-fragment:{post.pk}", _SHAPING_FILES, parts)
 
 
 def _render_shared(post: Post, topic: Topic) -> str:
@@ -116,7 +105,7 @@ def personalise(html: str, post: Post, controls: dict, csrf_token: str) -> str:
             html = html.replace(f'data-show-for="{control}" hidden', f'data-show-for="{control}"')
     if getattr(post, "marked_helpful", False):
         html = html.replace(_HELPFUL_OFF, _HELPFUL_ON, 1)
-    return html.replace(_SHARED_CSRF_INPUT, f'name="csrfmiddlewaretoken" value="{csrf_token}"')
+    return with_csrf_token(html, csrf_token)
 
 
 def render_for_viewer(post: Post, topic: Topic, user, membership, controls: dict, token: str):
@@ -178,16 +167,12 @@ def unread_badge(topic: Topic) -> str:
 def row_key(topic: Topic, show_board: bool) -> str:
     """The cache key of ``topic``'s row as everybody sees it (the unread badge left out)."""
     parts = [
-        _shape_digest(_ROW_SHAPING_FILES),
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
         show_board,
-        *_stored_values(topic),
-        *_stored_values(topic.last_poster),
-        *(_stored_values(topic.board) if show_board else ()),
+        *stored_values(topic),
+        *stored_values(topic.last_poster),
+        *(stored_values(topic.board) if show_board else ()),
     ]
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"topic-row:{topic.pk}:{digest}"
+    return content_key(f"topic-row:{topic.pk}", _ROW_SHAPING_FILES, parts)
 
 
 def _render_row(topic: Topic, show_board: bool) -> str:
