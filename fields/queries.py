@@ -7,6 +7,7 @@ field page never shows a topic from a board its reader may not read.
 
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from itertools import product
 
 from django.core.cache import cache
 from django.db import connection
@@ -214,39 +215,35 @@ def _best_and_waiting(user_id: int, board_ids, best_ids, waiting: int):
     ).select_related("board", "last_poster")
 
 
-class _ByWaiting(dict):
-    """One compiled read (core.compiled) per number of waiting topics asked for."""
-
-    def __init__(self, build):
-        super().__init__()
-        self.build = build
-
-    def __missing__(self, waiting: int) -> CompiledRead:
-        return self.setdefault(waiting, CompiledRead(lambda *args: self.build(*args, waiting)))
-
-
-_BEST_AND_WAITING = _ByWaiting(_best_and_waiting)
-_WAITING = _ByWaiting(lambda user_id, board_ids, waiting: _best_and_waiting(
-    user_id, board_ids, None, waiting
-))  # fmt: skip
+BEST_ON_FIELD_PAGE = 6
+WAITING_ON_FIELD_PAGE = 5
+# The field page's read, with and without best answers: compiled once (core.compiled).
+_BEST_AND_WAITING = CompiledRead(
+    lambda user_id, board_ids, best_ids: _best_and_waiting(
+        user_id, board_ids, best_ids, WAITING_ON_FIELD_PAGE
+    )
+)
+_WAITING = CompiledRead(
+    lambda user_id, board_ids: _best_and_waiting(user_id, board_ids, None, WAITING_ON_FIELD_PAGE)
+)
 
 
-def best_and_waiting_topics(
-    user, board_ids: list[int], best: int = 6, waiting: int = 5
-) -> tuple[list[Topic], list[Topic]]:
-    """The best answers and the newest questions still without a reply, of the given boards,
-    with the reader's unread state: read together in one query.
+def best_and_waiting_topics(user, board_ids: list[int]) -> tuple[list[Topic], list[Topic]]:
+    """The BEST_ON_FIELD_PAGE best answers and the WAITING_ON_FIELD_PAGE newest questions still
+    without a reply, of the given boards, with the reader's unread state: read together in one
+    query.
 
-    The waiting ones come from a subquery of the ``waiting`` newest; a best answer that also
-    waits (its reply deleted since) joins them only if it is as new, so the split is exact.
+    The waiting ones come from a subquery of the newest; a best answer that also waits (its
+    reply deleted since) joins them only if it is as new, so the split is exact.
     """
     if not board_ids:
         return [], []
-    best_ids = best_answer_ids(board_ids, best)
+    waiting = WAITING_ON_FIELD_PAGE
+    best_ids = best_answer_ids(board_ids, BEST_ON_FIELD_PAGE)
     if best_ids:
-        topics = _BEST_AND_WAITING[waiting](user.pk, tuple(board_ids), tuple(best_ids))
+        topics = _BEST_AND_WAITING(user.pk, tuple(board_ids), tuple(best_ids))
     else:
-        topics = _WAITING[waiting](user.pk, tuple(board_ids))
+        topics = _WAITING(user.pk, tuple(board_ids))
     by_id = {topic.pk: topic for topic in topics}
     waiting_topics = sorted(
         (topic for topic in by_id.values() if _is_waiting(topic)),
@@ -358,22 +355,23 @@ def _experience_of(condition: Q, ids):
     )
 
 
-class _ExperienceReads(dict):
-    """One compiled read (core.compiled) per combination of filters given (field, prefecture,
-    kind), each compiled once per number of members."""
+def _experience_read(given: tuple[bool, bool, bool]) -> CompiledRead:
+    """The read of ``attach_experience`` when the filters marked in ``given`` (field,
+    prefecture, kind) are set: their values follow ``today`` and the member ids."""
 
-    def __missing__(self, given: tuple[bool, bool, bool]) -> CompiledRead:
-        def build(today, ids, *values):
-            field_id, prefecture, kind = (
-                values[sum(given[:position])] if present else empty
-                for position, (present, empty) in enumerate(zip(given, (None, "", ""), strict=True))
-            )
-            return _experience_of(_experience(field_id, prefecture, kind, today), ids)
+    def build(today, ids, *values):
+        values = iter(values)
+        field_id, prefecture, kind = (
+            next(values) if present else empty
+            for present, empty in zip(given, (None, "", ""), strict=True)
+        )
+        return _experience_of(_experience(field_id, prefecture, kind, today), ids)
 
-        return self.setdefault(given, CompiledRead(build))
+    return CompiledRead(build)
 
 
-_EXPERIENCE = _ExperienceReads()
+# Each combination of filters, compiled once per number of members (core.compiled).
+_EXPERIENCE = {given: _experience_read(given) for given in product((False, True), repeat=3)}
 
 
 def attach_experience(
