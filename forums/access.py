@@ -19,8 +19,13 @@ def _readable(user, board: Board) -> Membership | None:
     return membership
 
 
+_BOARD = CompiledRead(
+    lambda slug: Board.objects.select_related("field").filter(slug=slug).order_by("pk")[:1]
+)
+
+
 def readable_board(user, slug: str) -> tuple[Board, Membership | None]:
-    board = Board.objects.select_related("field").filter(slug=slug).first()
+    board = _BOARD.first(slug)
     if board is None:
         raise Http404
     return board, _readable(user, board)

@@ -65,10 +65,15 @@ def membership_of(user, board: Board) -> Membership | None:
     return _MEMBERSHIP.first(user.pk, board.pk)
 
 
+_MEMBERSHIPS = CompiledRead(
+    lambda user_id: Membership.objects.filter(user_id=user_id).order_by("board_id")
+)
+
+
 def memberships_by_board(user) -> dict[int, Membership]:
     if not user.is_authenticated:
         return {}
-    return {membership.board_id: membership for membership in Membership.objects.filter(user=user)}
+    return {membership.board_id: membership for membership in _MEMBERSHIPS(user.pk)}
 
 
 @dataclass

@@ -73,16 +73,35 @@ def visible(notification: Notification, user, memberships: dict) -> bool:
     return can_view_board(user, board, memberships.get(board.pk))
 
 
-def notification_page(user, cursor: str = "") -> NotificationPage:
-    """One page of the member's notifications, newest activity first (two queries)."""
-    rows = Notification.objects.filter(recipient=user).select_related(
+def _notifications(user_id):
+    return Notification.objects.filter(recipient_id=user_id).select_related(
         "actor__municipality", "topic__board", "board"
     )
+
+
+# The list's first page and the pages after a cursor: compiled once (core.compiled).
+_FIRST_PAGE = CompiledRead(
+    lambda user_id: _notifications(user_id).order_by("-updated_at", "-id")[
+        : NOTIFICATIONS_PER_PAGE + 1
+    ]
+)
+_PAGE_AFTER = CompiledRead(
+    lambda user_id, moment, last_id: (
+        _notifications(user_id)
+        .filter(Q(updated_at__lt=moment) | Q(updated_at=moment, id__lt=last_id))
+        .order_by("-updated_at", "-id")[: NOTIFICATIONS_PER_PAGE + 1]
+    )
+)
+
+
+def notification_page(user, cursor: str = "") -> NotificationPage:
+    """One page of the member's notifications, newest activity first (two queries)."""
     position = decode_cursor(cursor) if cursor else None
     if position is not None:
         moment, last_id = position
-        rows = rows.filter(Q(updated_at__lt=moment) | Q(updated_at=moment, id__lt=last_id))
-    rows = list(rows.order_by("-updated_at", "-id")[: NOTIFICATIONS_PER_PAGE + 1])
+        rows = _PAGE_AFTER(user.pk, moment, last_id)
+    else:
+        rows = _FIRST_PAGE(user.pk)
     next_cursor = None
     if len(rows) > NOTIFICATIONS_PER_PAGE:
         rows = rows[:NOTIFICATIONS_PER_PAGE]

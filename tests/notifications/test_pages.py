@@ -1,7 +1,13 @@
 """The notifications page, its badge in the header, and marking things read."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Kind, Notification
+from notifications.queries import NOTIFICATIONS_PER_PAGE
 
 from tests.factories import MembershipFactory, make_reply, make_topic
 from tests.notifications.conftest import notifications_of
@@ -74,3 +80,31 @@ def test_notifications_page_queries_do_not_grow(
         response = client.get(reverse("notifications:list"))
     assert response.status_code == 200
     assert response.content.decode().count("notification--unread") == topics
+
+
+def test_older_notifications_come_page_by_page_with_none_missed_or_repeated(login, asker):
+    moment = timezone.now()
+    # Two share each moment, so the cursor must also tell rows of the same moment apart.
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=asker,
+            kind=Kind.MODERATION,
+            message=f"お知らせ{number:02d}号",
+            updated_at=moment - timedelta(minutes=number // 2),
+        )
+        for number in range(NOTIFICATIONS_PER_PAGE + 5)
+    )
+    client = login(asker)
+    first = client.get(reverse("notifications:list"))
+    entries = first.context["entries"]
+    cursor = first.context["next_cursor"]
+    second = client.get(reverse("notifications:list"), {"after": cursor})
+    shown = [entry.notification.message for entry, _text in entries] + [
+        entry.notification.message for entry, _text in second.context["entries"]
+    ]
+
+    assert len(entries) == NOTIFICATIONS_PER_PAGE
+    assert "以前の通知" in first.content.decode()
+    assert sorted(shown) == [f"お知らせ{number:02d}号" for number in range(NOTIFICATIONS_PER_PAGE + 5)]
+    assert second.context["next_cursor"] is None
+    assert client.get(reverse("notifications:list"), {"after": "garbage"}).status_code == 200
