@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from notifications.models import Kind, Notification
 from notifications.queries import NOTIFICATIONS_PER_PAGE
-
 from tests.factories import MembershipFactory, make_reply, make_topic
 from tests.notifications.conftest import notifications_of
 
@@ -105,6 +104,7 @@ def test_older_notifications_come_page_by_page_with_none_missed_or_repeated(logi
 
     assert len(entries) == NOTIFICATIONS_PER_PAGE
     assert "以前の通知" in first.content.decode()
-    assert sorted(shown) == [f"お知らせ{number:02d}号" for number in range(NOTIFICATIONS_PER_PAGE + 5)]
+    expected = [f"お知らせ{number:02d}号" for number in range(NOTIFICATIONS_PER_PAGE + 5)]
+    assert sorted(shown) == expected
     assert second.context["next_cursor"] is None
     assert client.get(reverse("notifications:list"), {"after": "garbage"}).status_code == 200
