@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, prefetch_r
 
 from core.compiled import CompiledRead
 from core.params import format_cursor, parse_cursor
-from forums.models import Board, HelpfulMark, Membership, Post, Topic, TopicReadState
+from forums.models import Board, HelpfulMark, Membership, Post, Tag, Topic, TopicReadState
 from forums.permissions import can_view_board
 
 TOPICS_PER_PAGE = 25
@@ -82,10 +82,25 @@ class BoardEntry:
     membership: Membership | None
 
 
+_TOPIC_TAGS = CompiledRead(
+    lambda topic_id: Tag.objects.filter(topics__id=topic_id).order_by("name")
+)
+
+
+def topic_tags(topic: Topic) -> list[Tag]:
+    """The topic's tags by name (compiled once: every topic page shows them)."""
+    return _TOPIC_TAGS(topic.pk)
+
+
+_ALL_BOARDS = CompiledRead(
+    lambda: Board.objects.select_related("field").order_by("field__position", "position", "slug")
+)
+
+
 def visible_boards(user) -> list[BoardEntry]:
     """Every board the user may see, in board order, with their membership of each."""
     memberships = memberships_by_board(user)
-    boards = Board.objects.select_related("field").order_by("field__position", "position", "slug")
+    boards = _ALL_BOARDS()
     return [
         BoardEntry(board, memberships.get(board.pk))
         for board in boards
@@ -306,15 +321,22 @@ def recent_topic_ids(board_ids: list[int], limit: int = HOME_TOPICS) -> list[int
         return [row[0] for row in cursor.fetchall()]
 
 
+_MY_BOARDS = CompiledRead(
+    lambda user_id: Board.objects.filter(
+        memberships__user_id=user_id, memberships__state=Membership.State.ACTIVE
+    ).order_by("field__position", "position", "slug")
+)
+# One shape per number of topics (at most HOME_TOPICS): compiled once each (core.compiled).
+_HOME_TOPICS = CompiledRead(
+    lambda user_id, topic_ids: with_reader_state(
+        Topic.objects.filter(pk__in=topic_ids).select_related("board", "last_poster"), user_id
+    ).order_by("pk")
+)
+
+
 def home_context(user) -> dict:
     """The signed-in home page: the member's boards and what moved in them lately."""
-    my_boards = list(
-        Board.objects.filter(
-            memberships__user=user, memberships__state=Membership.State.ACTIVE
-        ).order_by("field__position", "position", "slug")
-    )
+    my_boards = _MY_BOARDS(user.pk)
     ids = recent_topic_ids([board.pk for board in my_boards])
-    topics = with_reader_state(
-        Topic.objects.filter(pk__in=ids).select_related("board", "last_poster"), user
-    ).in_bulk()
+    topics = {topic.pk: topic for topic in _HOME_TOPICS(user.pk, tuple(ids))} if ids else {}
     return {"my_boards": my_boards, "recent_topics": [topics[pk] for pk in ids if pk in topics]}

@@ -207,6 +207,7 @@ def _topic_context(
     return {
         **files_context,
         "topic": topic,
+        "topic_tags": queries.topic_tags(topic),
         "board": topic.board,
         "membership": membership,
         "posts": posts,

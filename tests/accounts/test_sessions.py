@@ -9,7 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.sessions import SessionStore
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +59,30 @@ def test_a_signed_in_member_stays_signed_in_across_requests(verified_user):
 
     assert response.status_code == 200
     assert response.wsgi_request.user == verified_user
+
+
+def test_the_member_of_a_request_is_read_by_primary_key_as_django_reads_it(
+    django_assert_num_queries,
+):
+    member = UserFactory(display_name="山田")
+    User.objects.get(pk=member.pk)  # the first call compiles
+
+    with django_assert_num_queries(1):
+        loaded = User.objects.get(pk=member.pk)
+    assert loaded == member
+    assert loaded.display_name == "山田"
+    assert loaded.municipality_id == member.municipality_id
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get(pk=member.pk + 1000)
+    # Other lookups are Django's own.
+    assert User.objects.get(email=member.email) == member
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get(pk=None)
+
+
+def test_a_signed_in_page_finds_its_member_and_a_deleted_member_is_signed_out(client):
+    member = UserFactory()
+    client.force_login(member)
+    assert client.get(reverse("notifications:list")).status_code == 200
+    member.delete()
+    assert client.get(reverse("notifications:list")).status_code == 302
