@@ -8,6 +8,7 @@ from django.db.models.functions import Concat
 
 from accounts import verification
 from accounts.models import Assignment, Municipality, MunicipalityDomain, User
+from core.compiled import CompiledRead
 
 
 def registrations_covering(domains) -> dict[str, MunicipalityDomain]:
@@ -205,3 +206,27 @@ def assess_members(members) -> list[Assessment]:
             )
         )
     return assessments
+
+
+# Both read on every profile: compiled once (core.compiled).
+_MEMBER_WITH_PLACE = CompiledRead(
+    lambda pk: User.objects.select_related("municipality").filter(pk=pk).order_by("pk")[:1]
+)
+_ASSIGNMENTS = CompiledRead(
+    lambda user_id: (
+        Assignment.objects.filter(user_id=user_id)
+        .select_related("municipality", "field")
+        .order_by("-started_on", "-id")
+    )
+)
+
+
+def member_with_place(pk: int) -> User | None:
+    """The member with their organisation, or None."""
+    return _MEMBER_WITH_PLACE.first(pk)
+
+
+def assignments_of(member) -> list[Assignment]:
+    """A member's timeline, with organisations and fields: planned posts first (they start
+    later), then the current ones, then the past ones, newest first."""
+    return _ASSIGNMENTS(member.pk)

@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -66,12 +66,14 @@ def member_directory(request):
 
 @login_required
 def profile(request, pk):
-    member = get_object_or_404(User.objects.select_related("municipality"), pk=pk)
+    member = queries.member_with_place(pk)
+    if member is None:
+        raise Http404
     if not permissions.can_view_profile(request.user, member):
         return redirect("accounts:status")
     context = {
         "member": member,
-        "assignments": member.assignments.select_related("municipality", "field"),
+        "assignments": queries.assignments_of(member),
         "can_edit": permissions.can_edit_profile(request.user, member),
         "can_suspend": permissions.can_suspend(request.user, member),
         "assessment": (

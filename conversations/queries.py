@@ -51,10 +51,14 @@ def readable_conversation(user, conversation_id: int) -> tuple[Conversation, Par
     return seat.conversation, seat
 
 
+_SETTINGS = CompiledRead(
+    lambda user_id: ContactSettings.objects.filter(user_id=user_id).order_by("pk")[:1]
+)
+
+
 def settings_of(user) -> ContactSettings:
     """The member's contact settings, unsaved defaults when they never chose."""
-    found = ContactSettings.objects.filter(user_id=user.pk).first()
-    return found or ContactSettings(user_id=user.pk)
+    return _SETTINGS.first(user.pk) or ContactSettings(user_id=user.pk)
 
 
 def settings_of_many(user_ids) -> dict[int, ContactSettings]:
@@ -89,8 +93,16 @@ def longest_participant_id(conversation, besides=None) -> int | None:
     )
 
 
+# Read on every profile, in both directions: compiled once (core.compiled).
+_BLOCK = CompiledRead(
+    lambda blocker_id, blocked_id: Block.objects.filter(
+        blocker_id=blocker_id, blocked_id=blocked_id
+    ).values_list("pk", flat=True)[:1]
+)
+
+
 def is_blocked_by(recipient, user) -> bool:
-    return Block.objects.filter(blocker=recipient, blocked=user).exists()
+    return bool(_BLOCK(recipient.pk, user.pk))
 
 
 def shares_board(user, other) -> bool:

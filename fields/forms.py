@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import MunicipalityField
 from accounts.models import Assignment, Municipality
+from fields import queries
 from fields.models import CalendarEntry, Field
 from forums.models import Board
 
@@ -239,7 +240,7 @@ class PeopleSearchForm(forms.Form):
         slug = self.cleaned_data["field"]
         if not slug:
             return None
-        found = Field.objects.filter(slug=slug).first()
+        found = queries.field_by_slug(slug)
         if found is None:
             raise forms.ValidationError(_("Choose a field of work from the list."))
         return found

@@ -15,6 +15,7 @@ from django.db.models import FilteredRelation, Max, OuterRef, Q, QuerySet, Subqu
 from django.utils import timezone
 
 from accounts.models import Assignment, Municipality, User
+from accounts.queries import assignments_of as member_assignments
 from core.compiled import CompiledRead
 from fields.models import (
     CalendarEntry,
@@ -63,12 +64,16 @@ def boards_of_field(field: Field) -> QuerySet[Board]:
     return field.boards.order_by("position", "slug")
 
 
+_ALL_FIELDS = CompiledRead(lambda: Field.objects.order_by("position", "slug"))
+_FIELD_BY_SLUG = CompiledRead(lambda slug: Field.objects.filter(slug=slug).order_by("pk")[:1])
+
+
+def all_fields() -> list[Field]:
+    return _ALL_FIELDS()
+
+
 def field_by_slug(slug: str) -> Field | None:
-    return Field.objects.filter(slug=slug).first()
-
-
-def all_fields() -> QuerySet[Field]:
-    return Field.objects.order_by("position", "slug")
+    return _FIELD_BY_SLUG.first(slug)
 
 
 @dataclass
@@ -408,18 +413,19 @@ def people_for_field_page(viewer, field: Field, limit: int = 5) -> list[PersonTo
     return attach_experience(shown, field)
 
 
-def prefectures() -> list[str]:
-    return list(
+_PREFECTURES = CompiledRead(
+    lambda: (
         Municipality.objects.filter(kind=Municipality.Kind.PREFECTURE)
         .order_by("code")
         .values_list("name", flat=True)
     )
+)
+
+
+def prefectures() -> list[str]:
+    return _PREFECTURES()
 
 
 def assignments_of(member) -> list[Assignment]:
     """A member's timeline: planned posts first, then current, then past, newest first."""
-    return list(
-        Assignment.objects.filter(user=member)
-        .select_related("municipality", "field")
-        .order_by("-started_on", "-id")
-    )
+    return member_assignments(member)

@@ -36,9 +36,7 @@ def contact_controls(context, member):
     block/unblock, for the member's profile."""
     user = context["request"].user
     own = user.is_authenticated and user.pk == member.pk
-    blocking = (
-        not own and user.is_authenticated and user.blocks.filter(blocked_id=member.pk).exists()
-    )
+    blocking = not own and user.is_authenticated and queries.is_blocked_by(user, member)
     return {
         "member": member,
         "own": own,
