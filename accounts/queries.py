@@ -99,13 +99,18 @@ def waiting_for_a_site_moderator() -> Q:
     )
 
 
-def review_queue() -> QuerySet[User]:
-    """The members of ``waiting_for_a_site_moderator``, oldest first."""
-    return (
+_REVIEW_QUEUE = CompiledRead(
+    lambda: (
         User.objects.filter(waiting_for_a_site_moderator())
         .select_related("municipality")
         .order_by("date_joined")
     )
+)
+
+
+def review_queue() -> list[User]:
+    """The members of ``waiting_for_a_site_moderator``, oldest first (compiled once)."""
+    return _REVIEW_QUEUE()
 
 
 def with_place(members: QuerySet, via: str = "") -> QuerySet:

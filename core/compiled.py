@@ -18,7 +18,8 @@ compile checks this: every argument must appear among the parameters exactly as 
 the database adapts a date and time) and nowhere in the SQL text. Arguments are ints, strings,
 dates, aware datetimes, or tuples of ints for ``__in`` lookups. A tuple's length shapes the SQL
 (one placeholder per item), so the read is compiled once per combination of tuple lengths it
-meets, up to ``MAX_SHAPES``; past that, calls build and run the queryset as Django would.
+meets, up to ``MAX_SHAPES``; past that, and for a tuple of more than ``MAX_TUPLE`` items, calls
+build and run the queryset as Django would.
 """
 
 import itertools
@@ -135,6 +136,8 @@ class CompiledRead:
 
     def _compiled_for(self, args) -> _Compiled | None:
         shape = _shape(args)
+        if any(length is not None and length > MAX_TUPLE for length in shape):
+            return None  # as long a list is rare: Django builds it as it comes
         compiled = self._compiled.get(shape)
         if compiled is None or connections[compiled.queryset.db].vendor != compiled.vendor:
             with self._lock:

@@ -37,7 +37,7 @@ LOG_PAGE_SIZE = 50
 
 @verified_required
 def home(request):
-    boards = list(queries.moderated_boards(request.user))
+    boards = queries.moderated_board_list(request.user)
     if not boards and not can_moderate_site(request.user):
         raise PermissionDenied
     counts = queries.board_pending_counts(boards)

@@ -138,3 +138,12 @@ def test_past_the_limit_of_shapes_a_call_runs_the_queryset_as_built(two_boards, 
     read(both[:1], today)
     assert [t.pk for t in read(both, today)] == [t.pk for t in topics_in(both, today)]
     assert len(read._compiled) == 1
+
+
+def test_a_list_longer_than_the_limit_runs_the_queryset_as_built(two_boards, monkeypatch):
+    monkeypatch.setattr("core.compiled.MAX_TUPLE", 1)
+    read = CompiledRead(topics_in)
+    today = timezone.localdate()
+    both = tuple(board.pk for board in two_boards)
+    assert [t.pk for t in read(both, today)] == [t.pk for t in topics_in(both, today)]
+    assert read._compiled == {}
