@@ -152,6 +152,7 @@ def people(request):
         "field": field,
         "field_choices": [(option.slug, option.name) for option in queries.all_fields()],
         "prefecture_choices": [(name, name) for name in queries.prefectures()],
+        "kind_choices": form.fields["kind"].choices,
         "query_string": _without_page(request),
     }
     return render(request, "fields/people.html", context)
