@@ -37,6 +37,24 @@ _SEAT = CompiledRead(
 )
 
 
+# Every message locks its conversation's row first: compiled once (core.compiled).
+_LOCKED_CONVERSATION = CompiledRead(
+    lambda conversation_id: (
+        Conversation.objects.select_for_update(of=("self",))
+        .filter(pk=conversation_id)
+        .order_by("pk")[:1]
+    )
+)
+
+
+def locked_conversation(conversation_id: int) -> Conversation:
+    """The conversation's row, locked until the transaction ends (inside ``atomic``)."""
+    conversation = _LOCKED_CONVERSATION.first(conversation_id)
+    if conversation is None:
+        raise Conversation.DoesNotExist(conversation_id)
+    return conversation
+
+
 def seat_of(user, conversation_id: int) -> Participant | None:
     if not user.is_authenticated:
         return None
@@ -61,8 +79,15 @@ def settings_of(user) -> ContactSettings:
     return _SETTINGS.first(user.pk) or ContactSettings(user_id=user.pk)
 
 
+# One shape per number of participants (core.compiled).
+_SETTINGS_OF_MANY = CompiledRead(
+    lambda user_ids: ContactSettings.objects.filter(user_id__in=user_ids).order_by("user_id")
+)
+
+
 def settings_of_many(user_ids) -> dict[int, ContactSettings]:
-    found = {row.user_id: row for row in ContactSettings.objects.filter(user_id__in=user_ids)}
+    user_ids = list(user_ids)
+    found = {row.user_id: row for row in _SETTINGS_OF_MANY(tuple(user_ids))} if user_ids else {}
     return {user_id: found.get(user_id) or ContactSettings(user_id=user_id) for user_id in user_ids}
 
 
@@ -199,25 +224,17 @@ def unread_conversations(user) -> int:
         return cursor.fetchone()[0]
 
 
-def unread_counts_of(
-    conversation_id: int, user_ids=None, departed_ids=()
-) -> dict[int, tuple[int, int]]:
-    """For each member, the unread messages of this conversation and the number of their
-    conversations with unread messages (the header badge), in one query. ``user_ids``: the
-    members to count (default: the conversation's current participants); ``departed_ids``:
-    members who just left (0 here, their other conversations still count)."""
-    if user_ids is None:
-        members = Q(
-            user_id__in=Participant.objects.filter(
-                conversation_id=conversation_id, left_at__isnull=True
-            ).values("user_id")
-        )
-    else:
-        members = Q(user_id__in=list(user_ids))
-    if departed_ids:
-        members |= Q(user_id__in=list(departed_ids))
+def _participants_of(conversation_id) -> Q:
+    return Q(
+        user_id__in=Participant.objects.filter(
+            conversation_id=conversation_id, left_at__isnull=True
+        ).values("user_id")
+    )
+
+
+def _unread_rows(members: Q, conversation_id):
     unread = F("conversation__message_count") - F("last_read_number")
-    rows = (
+    return (
         Participant.objects.filter(members, left_at__isnull=True)
         .values("user_id")
         .annotate(
@@ -228,7 +245,33 @@ def unread_counts_of(
             ),
         )
         .values_list("user_id", "here", "total")
+        .order_by("user_id")
     )
+
+
+# After every message, for its participants: compiled once (core.compiled).
+_UNREAD_OF_PARTICIPANTS = CompiledRead(
+    lambda conversation_id: _unread_rows(_participants_of(conversation_id), conversation_id)
+)
+
+
+def unread_counts_of(
+    conversation_id: int, user_ids=None, departed_ids=()
+) -> dict[int, tuple[int, int]]:
+    """For each member, the unread messages of this conversation and the number of their
+    conversations with unread messages (the header badge), in one query. ``user_ids``: the
+    members to count (default: the conversation's current participants); ``departed_ids``:
+    members who just left (0 here, their other conversations still count)."""
+    if user_ids is None and not departed_ids:
+        rows = _UNREAD_OF_PARTICIPANTS(conversation_id)
+    else:
+        if user_ids is None:
+            members = _participants_of(conversation_id)
+        else:
+            members = Q(user_id__in=list(user_ids))
+        if departed_ids:
+            members |= Q(user_id__in=list(departed_ids))
+        rows = _unread_rows(members, conversation_id)
     counts = dict.fromkeys([*(user_ids or ()), *departed_ids], (0, 0))
     counts.update({user_id: (max(0, here), total) for user_id, here, total in rows})
     return counts

@@ -28,6 +28,7 @@ from conversations.models import (
     MessageRevision,
     Participant,
 )
+from core.prefetch import known_empty
 from forums import mentions
 from forums.markdown import render_markdown
 from moderation import audit
@@ -133,7 +134,9 @@ def send_message(
     try:
         with transaction.atomic():
             message = _write(author, conversation, body, reply_to=reply_to, token=token)
-            attachment_services.attach_to_message(author, message, attachment_keys)
+            if not attachment_services.attach_to_message(author, message, attachment_keys):
+                # Its live event, rendered after the commit, need not look for files.
+                known_empty(message, "attachments")
     except IntegrityError:
         existing = _existing_submission(author, token)
         if existing is None:
@@ -145,7 +148,7 @@ def send_message(
 def _write(author, conversation, body: str, reply_to=None, token: str = "") -> Message:
     """Write the next message, the conversation row locked. The queries are few on purpose:
     this runs for every message of every conversation, while others wait for it live."""
-    conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
+    conversation = queries.locked_conversation(conversation.pk)
     seats = queries.active_participants(conversation)
     seat = next((seat for seat in seats if seat.user_id == author.pk), None)
     if not permissions.can_write(author, seat):

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, prefetch_r
 
 from core.compiled import CompiledRead
 from core.params import format_cursor, parse_cursor
+from core.prefetch import known_empty
 from forums.models import Board, HelpfulMark, Membership, Post, Tag, Topic, TopicReadState
 from forums.permissions import can_view_board
 
@@ -256,10 +257,7 @@ def _prefetch_files(posts: list[Post]) -> None:
         prefetch_related_objects(with_files, "attachments")
     for post in posts:
         if not post.has_files:
-            empty = post.attachments.get_queryset()  # not evaluated: no query
-            empty._result_cache = []
-            empty._prefetch_done = True
-            post._prefetched_objects_cache = {"attachments": empty}
+            known_empty(post, "attachments")
 
 
 def post_with_context(post_id: int) -> Post | None:
