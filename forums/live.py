@@ -32,7 +32,7 @@ from django.template.loader import render_to_string
 
 from core import broadcast
 from core.params import parse_int
-from forums import fragments
+from forums import fragments, queries
 from forums.models import Post, Topic, TopicEvent
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def _render_post(post: Post, topic: Topic) -> str:
 
 def render_event(event: TopicEvent, topic: Topic | None = None, post: Post | None = None) -> dict:
     """The JSON of one event, from the database as it is now."""
-    topic = topic or Topic.objects.get(pk=event.topic_id)
+    topic = topic or queries.topic_now(event.topic_id)
     payload = {"type": event.kind, "topic_id": event.topic_id, "sequence": event.sequence}
     if event.kind == "topic.answer":
         accepted = None
@@ -118,11 +118,7 @@ def render_event(event: TopicEvent, topic: Topic | None = None, post: Post | Non
         )
         return payload
     if post is None and event.post_id:
-        post = (
-            Post.objects.select_related("author", "author_municipality")
-            .prefetch_related("attachments")
-            .get(pk=event.post_id)
-        )
+        post = queries.post_for_event(event.post_id)
     if post is not None:
         payload.update(post_id=post.pk, number=post.number, html=_render_post(post, topic))
     if event.kind == "post.created":

@@ -338,3 +338,60 @@ def home_context(user) -> dict:
     ids = recent_topic_ids([board.pk for board in my_boards])
     topics = {topic.pk: topic for topic in _HOME_TOPICS(user.pk, tuple(ids))} if ids else {}
     return {"my_boards": my_boards, "recent_topics": [topics[pk] for pk in ids if pk in topics]}
+
+
+# --- Reads of the writer's path (a reply, a new topic): compiled once (core.compiled) --------
+
+_SUBMISSION = CompiledRead(
+    lambda author_id, token: (
+        Post.objects.select_related("topic")
+        .filter(author_id=author_id, submission_token=token)
+        .order_by("pk")[:1]
+    )
+)
+_LOCKED_TOPIC = CompiledRead(
+    # Lock the topic row only ("of"): a join would lock its board row as well.
+    lambda topic_id: (
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("board")
+        .filter(pk=topic_id)
+        .order_by("pk")[:1]
+    )
+)
+_TOPIC_BY_PK = CompiledRead(lambda topic_id: Topic.objects.filter(pk=topic_id).order_by("pk")[:1])
+_POST_FOR_EVENT = CompiledRead(
+    lambda post_id: (
+        Post.objects.select_related("author", "author_municipality")
+        .prefetch_related("attachments")
+        .filter(pk=post_id)
+        .order_by("pk")[:1]
+    )
+)
+
+
+def submitted_post(author, token: str) -> Post | None:
+    """The author's post sent with this form token, if any (a double submission)."""
+    return _SUBMISSION.first(author.pk, token) if token else None
+
+
+def locked_topic(topic_id: int) -> Topic:
+    """The topic with its board, its row locked until the transaction ends."""
+    topic = _LOCKED_TOPIC.first(topic_id)
+    if topic is None:
+        raise Topic.DoesNotExist(topic_id)
+    return topic
+
+
+def topic_now(topic_id: int) -> Topic:
+    topic = _TOPIC_BY_PK.first(topic_id)
+    if topic is None:
+        raise Topic.DoesNotExist(topic_id)
+    return topic
+
+
+def post_for_event(post_id: int) -> Post:
+    """A post with what its live event shows: author, organisation and files."""
+    post = _POST_FOR_EVENT.first(post_id)
+    if post is None:
+        raise Post.DoesNotExist(post_id)
+    return post

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.live import member_access_changed
-from forums import effects, mentions, permissions
+from forums import effects, mentions, permissions, queries
 from forums.effects import PostChange, TopicChange
 from forums.markdown import render_markdown
 from forums.models import (
@@ -105,11 +105,7 @@ def _tags_from(names: list[str]) -> list[Tag]:
 
 
 def _existing_submission(author, token: str) -> Post | None:
-    if not token:
-        return None
-    return (
-        Post.objects.select_related("topic").filter(author=author, submission_token=token).first()
-    )
+    return queries.submitted_post(author, token)
 
 
 def body_html(body: str, board: Board) -> str:
@@ -178,12 +174,7 @@ def post_reply(
         return existing
     try:
         with transaction.atomic():
-            # Lock the topic row only ("of"): a join would lock its board row as well.
-            topic = (
-                Topic.objects.select_for_update(of=("self",))
-                .select_related("board")
-                .get(pk=topic.pk)
-            )
+            topic = queries.locked_topic(topic.pk)
             if not permissions.can_reply(author, topic, membership_of(author, topic.board)):
                 raise PermissionDenied(_("You cannot reply to this topic."))
             if reply_to is not None and reply_to.topic_id != topic.pk:
