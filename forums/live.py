@@ -76,7 +76,7 @@ def _record(topic_id: int, kind: str, post_id: int | None) -> TopicEvent:
     """Hand out the topic's next sequence number. The UPDATE locks the topic row until the
     transaction ends, so events commit in sequence order."""
     Topic.objects.filter(pk=topic_id).update(event_sequence=F("event_sequence") + 1)
-    sequence = Topic.objects.values_list("event_sequence", flat=True).get(pk=topic_id)
+    sequence = queries.event_sequence_of(topic_id)
     return TopicEvent.objects.create(
         topic_id=topic_id, sequence=sequence, kind=kind, post_id=post_id
     )

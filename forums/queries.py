@@ -369,6 +369,23 @@ _POST_FOR_EVENT = CompiledRead(
 )
 
 
+_EVENT_SEQUENCE = CompiledRead(
+    lambda topic_id: (
+        Topic.objects.filter(pk=topic_id)
+        .order_by("pk")
+        .values_list("event_sequence", flat=True)[:1]
+    )
+)
+
+
+def event_sequence_of(topic_id: int) -> int:
+    """The topic's last handed-out event sequence (read right after raising it, row locked)."""
+    sequence = _EVENT_SEQUENCE.first(topic_id)
+    if sequence is None:
+        raise Topic.DoesNotExist(topic_id)
+    return sequence
+
+
 def submitted_post(author, token: str) -> Post | None:
     """The author's post sent with this form token, if any (a double submission)."""
     return _SUBMISSION.first(author.pk, token) if token else None
