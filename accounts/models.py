@@ -154,7 +154,10 @@ class UserManager(BaseUserManager):
         from the session, runs SQL compiled once (``core.compiled``); any other lookup is
         Django's own. Compiling the same query again cost about 0.5 ms of every page."""
         pk = kwargs.get("pk")
-        if args or len(kwargs) != 1 or type(pk) is not int or self._db is not None:
+        # Only this manager of this model: related managers (``municipality.members``) subclass
+        # it and filter by their relation, and migrations rebuild it on historical models.
+        plain = type(self) is UserManager and self.model is User and self._db is None
+        if not plain or args or len(kwargs) != 1 or type(pk) is not int:
             return super().get(*args, **kwargs)
         user = _USER_BY_PK.first(pk)
         if user is None:

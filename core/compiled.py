@@ -28,10 +28,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.transaction import TransactionManagementError
 
 _ints = itertools.count(1)
 MAX_SHAPES = 32
 MAX_TUPLE = 256
+_SMALLEST_INT, _LARGEST_INT = -(2**63), 2**63 - 1
 
 
 def _stand_in(index: int, value):
@@ -81,6 +83,8 @@ class _Compiled:
 
     def __init__(self, queryset, connection, sql, params, slots, state):
         self.queryset = queryset
+        self.locks = bool(queryset.query.select_for_update)
+        self.can_lock = connection.features.has_select_for_update
         self.vendor = connection.vendor
         self.sql = sql
         self.params = params
@@ -114,7 +118,15 @@ class CompiledRead:
                 raise TypeError("CompiledRead arguments are never None or booleans")
             else:
                 value = kind(value)  # as the field would prepare it: int("7") is 7
+                if kind is int and not _SMALLEST_INT <= value <= _LARGEST_INT:
+                    # No row has such an id; Django's own lookup knows to match nothing.
+                    return list(self.build(*args))
             params[position] = value
+        if compiled.locks and not connection.in_atomic_block and compiled.can_lock:
+            # Django's compiler refuses this; the stored SQL would lock nothing for long.
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
         queryset = compiled.queryset._chain()
         query = queryset.query
         sql, state = compiled.sql, compiled.state

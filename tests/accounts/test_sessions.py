@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.sessions import SessionStore
-from tests.factories import UserFactory
+from tests.factories import MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,17 @@ def test_the_member_of_a_request_is_read_by_primary_key_as_django_reads_it(
     assert User.objects.get(email=member.email) == member
     with pytest.raises(User.DoesNotExist):
         User.objects.get(pk=None)
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get(pk=2**70)
+
+
+def test_a_related_manager_still_finds_only_its_own_members():
+    member = UserFactory()
+    elsewhere = MunicipalityFactory(code="011002", prefecture="北海道", name="札幌市")
+
+    assert member.municipality.members.get(pk=member.pk) == member
+    with pytest.raises(User.DoesNotExist):
+        elsewhere.members.get(pk=member.pk)
 
 
 def test_a_signed_in_page_finds_its_member_and_a_deleted_member_is_signed_out(client):

@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Prefetch
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.compiled import CompiledRead
-from forums.models import Post, Topic
+from forums.models import Board, Post, Topic
 from tests.factories import BoardFactory, MembershipFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +148,26 @@ def test_a_list_longer_than_the_limit_runs_the_queryset_as_built(two_boards, mon
     both = tuple(board.pk for board in two_boards)
     assert [t.pk for t in read(both, today)] == [t.pk for t in topics_in(both, today)]
     assert read._compiled == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_read_outside_a_transaction_is_refused_where_django_refuses_it(two_boards):
+    def build(pk):
+        return Board.objects.select_for_update().filter(pk=pk).order_by("pk")[:1]
+
+    read = CompiledRead(build)
+    with transaction.atomic():
+        assert read.first(two_boards[0].pk) == two_boards[0]
+    if connection.features.has_select_for_update:  # PostgreSQL
+        with pytest.raises(TransactionManagementError):
+            list(build(two_boards[0].pk))
+        with pytest.raises(TransactionManagementError):
+            read.first(two_boards[0].pk)
+    else:  # SQLite locks the whole database on write and ignores the clause
+        assert list(build(two_boards[0].pk)) == [read.first(two_boards[0].pk)]
+
+
+def test_an_id_beyond_any_column_matches_nothing(two_boards):
+    read = CompiledRead(lambda pk: Board.objects.filter(pk=pk).order_by("pk")[:1])
+    assert read.first(two_boards[0].pk) == two_boards[0]
+    assert read.first(2**70) is None

@@ -76,6 +76,19 @@ def test_bad_filters_are_form_errors_not_server_errors(login, verified_user, cas
         assert response.status_code == 200, query
 
 
+def test_a_bad_filter_is_named_at_its_select_and_the_other_choices_stay(login, verified_user, cast):
+    page = (
+        login(verified_user)
+        .get("/fields/people/", {"kind": "planet", "field": "vaccination"})
+        .content.decode()
+    )
+
+    assert 'id="id_kind_error"' in page
+    assert 'aria-invalid="true" aria-describedby="id_kind_error"' in page
+    assert '<option value="vaccination" selected>' in page
+    assert page.count('aria-invalid="true"') == 1
+
+
 def test_the_people_search_query_count_is_fixed(
     login, verified_user, cast, django_assert_num_queries
 ):
