@@ -155,7 +155,7 @@ def moderated_boards(user) -> QuerySet[Board]:
     ).order_by("position", "slug")
 
 
-_ALL_BOARDS = CompiledRead(lambda: Board.objects.order_by("position", "slug"))
+_EVERY_BOARD = CompiledRead(lambda: Board.objects.order_by("position", "slug"))
 _MODERATED_BOARDS = CompiledRead(
     lambda user_id: Board.objects.filter(
         memberships__user_id=user_id,
@@ -167,7 +167,7 @@ _MODERATED_BOARDS = CompiledRead(
 
 def moderated_board_list(user) -> list[Board]:
     """``moderated_boards`` as a list, read with SQL compiled once (the moderators' home)."""
-    return _ALL_BOARDS() if can_moderate_site(user) else _MODERATED_BOARDS(user.pk)
+    return _EVERY_BOARD() if can_moderate_site(user) else _MODERATED_BOARDS(user.pk)
 
 
 # One shape per number of boards (core.compiled).
