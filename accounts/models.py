@@ -159,12 +159,7 @@ class UserManager(BaseUserManager):
         plain = type(self) is UserManager and self.model is User and self._db is None
         if not plain or args or len(kwargs) != 1 or type(pk) is not int:
             return super().get(*args, **kwargs)
-        user = _USER_BY_PK.first(pk)
-        if user is None:
-            raise self.model.DoesNotExist(
-                f"{self.model._meta.object_name} matching query does not exist."
-            )
-        return user
+        return _USER_BY_PK.get(pk)
 
     def _create_user(self, email, password, **extra_fields):
         if not email:

@@ -49,10 +49,7 @@ _LOCKED_CONVERSATION = CompiledRead(
 
 def locked_conversation(conversation_id: int) -> Conversation:
     """The conversation's row, locked until the transaction ends (inside ``atomic``)."""
-    conversation = _LOCKED_CONVERSATION.first(conversation_id)
-    if conversation is None:
-        raise Conversation.DoesNotExist(conversation_id)
-    return conversation
+    return _LOCKED_CONVERSATION.get(conversation_id)
 
 
 def seat_of(user, conversation_id: int) -> Participant | None:

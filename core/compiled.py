@@ -146,6 +146,15 @@ class CompiledRead:
         rows = self(*args)
         return rows[0] if rows else None
 
+    def get(self, *args):
+        """The first row of the read (built with a ``[:1]`` slice), or the model's
+        ``DoesNotExist``, as ``QuerySet.get`` raises it."""
+        rows = self(*args)
+        if not rows:
+            model = self.build(*args).model  # only when nothing was found
+            raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+        return rows[0]
+
     def _compiled_for(self, args) -> _Compiled | None:
         shape = _shape(args)
         if any(length is not None and length > MAX_TUPLE for length in shape):

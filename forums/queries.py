@@ -380,10 +380,7 @@ _EVENT_SEQUENCE = CompiledRead(
 
 def event_sequence_of(topic_id: int) -> int:
     """The topic's last handed-out event sequence (read right after raising it, row locked)."""
-    sequence = _EVENT_SEQUENCE.first(topic_id)
-    if sequence is None:
-        raise Topic.DoesNotExist(topic_id)
-    return sequence
+    return _EVENT_SEQUENCE.get(topic_id)
 
 
 def submitted_post(author, token: str) -> Post | None:
@@ -393,22 +390,13 @@ def submitted_post(author, token: str) -> Post | None:
 
 def locked_topic(topic_id: int) -> Topic:
     """The topic with its board, its row locked until the transaction ends."""
-    topic = _LOCKED_TOPIC.first(topic_id)
-    if topic is None:
-        raise Topic.DoesNotExist(topic_id)
-    return topic
+    return _LOCKED_TOPIC.get(topic_id)
 
 
 def topic_now(topic_id: int) -> Topic:
-    topic = _TOPIC_BY_PK.first(topic_id)
-    if topic is None:
-        raise Topic.DoesNotExist(topic_id)
-    return topic
+    return _TOPIC_BY_PK.get(topic_id)
 
 
 def post_for_event(post_id: int) -> Post:
     """A post with what its live event shows: author, organisation and files."""
-    post = _POST_FOR_EVENT.first(post_id)
-    if post is None:
-        raise Post.DoesNotExist(post_id)
-    return post
+    return _POST_FOR_EVENT.get(post_id)

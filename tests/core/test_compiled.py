@@ -171,3 +171,10 @@ def test_an_id_beyond_any_column_matches_nothing(two_boards):
     read = CompiledRead(lambda pk: Board.objects.filter(pk=pk).order_by("pk")[:1])
     assert read.first(two_boards[0].pk) == two_boards[0]
     assert read.first(2**70) is None
+
+
+def test_get_gives_the_row_or_the_models_does_not_exist(two_boards):
+    read = CompiledRead(lambda pk: Board.objects.filter(pk=pk).order_by("pk")[:1])
+    assert read.get(two_boards[0].pk) == two_boards[0]
+    with pytest.raises(Board.DoesNotExist):
+        read.get(two_boards[1].pk + 1000)
