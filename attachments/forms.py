@@ -65,7 +65,8 @@ class PostFiles:
         return not self.errors
 
     def attach_to(self, post) -> None:
-        services.attach(self.request.user, post, [item.key for item in self.pending])
+        if self.pending:  # most posts have no files: no transaction to open for them
+            services.attach(self.request.user, post, [item.key for item in self.pending])
 
     @staticmethod
     def quote_suffix(post) -> str:

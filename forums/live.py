@@ -26,7 +26,7 @@ calls it. User groups (``access.changed``, ``user.event``) belong to ``accounts.
 
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 
@@ -72,11 +72,33 @@ def _send_after_commit(group: str, message: dict) -> None:
     transaction.on_commit(lambda: broadcast.send(group, message))
 
 
+_RAISE_SEQUENCE = (
+    f"UPDATE {Topic._meta.db_table} SET event_sequence = event_sequence + 1 "  # noqa: S608
+    f"WHERE {Topic._meta.pk.column} = %s RETURNING event_sequence"
+)
+
+
+def _update_returns_rows() -> bool:
+    # The SQLite versions that return rows from an INSERT (3.35 on) return them from an UPDATE.
+    return connection.features.can_return_columns_from_insert
+
+
+def _next_sequence(topic_id: int) -> int:
+    """Raise the topic's event sequence and return it: one statement where the database can
+    return what an UPDATE wrote (PostgreSQL, SQLite 3.35 and later), else an UPDATE and a
+    read of the row it has locked."""
+    if not _update_returns_rows():
+        Topic.objects.filter(pk=topic_id).update(event_sequence=F("event_sequence") + 1)
+        return queries.event_sequence_of(topic_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_RAISE_SEQUENCE, [topic_id])
+        return cursor.fetchone()[0]
+
+
 def _record(topic_id: int, kind: str, post_id: int | None) -> TopicEvent:
     """Hand out the topic's next sequence number. The UPDATE locks the topic row until the
     transaction ends, so events commit in sequence order."""
-    Topic.objects.filter(pk=topic_id).update(event_sequence=F("event_sequence") + 1)
-    sequence = queries.event_sequence_of(topic_id)
+    sequence = _next_sequence(topic_id)
     return TopicEvent.objects.create(
         topic_id=topic_id, sequence=sequence, kind=kind, post_id=post_id
     )

@@ -359,14 +359,19 @@ _LOCKED_TOPIC = CompiledRead(
     )
 )
 _TOPIC_BY_PK = CompiledRead(lambda topic_id: Topic.objects.filter(pk=topic_id).order_by("pk")[:1])
-_POST_FOR_EVENT = CompiledRead(
-    lambda post_id: (
+
+
+def _post_for_event(post_id):
+    files = Post._meta.get_field("attachments").related_model
+    return (
         Post.objects.select_related("author", "author_municipality")
-        .prefetch_related("attachments")
+        .annotate(has_files=Exists(files.objects.filter(post=OuterRef("pk"))))
         .filter(pk=post_id)
         .order_by("pk")[:1]
     )
-)
+
+
+_POST_FOR_EVENT = CompiledRead(_post_for_event)
 
 
 _EVENT_SEQUENCE = CompiledRead(
@@ -398,5 +403,8 @@ def topic_now(topic_id: int) -> Topic:
 
 
 def post_for_event(post_id: int) -> Post:
-    """A post with what its live event shows: author, organisation and files."""
-    return _POST_FOR_EVENT.get(post_id)
+    """A post with what its live event shows: author, organisation and files (read only when
+    it has any, as on a topic page)."""
+    post = _POST_FOR_EVENT.get(post_id)
+    _prefetch_files([post])
+    return post

@@ -199,8 +199,11 @@ def notify_question_for_you(recipient, topic: Topic, field_name: str) -> None:
 
 
 def _watch_unless_muted(user_id: int, topic_id: int) -> None:
-    """Cheap upsert in the poster's transaction: never turns a mute back into a watch."""
-    TopicSubscription.objects.get_or_create(user_id=user_id, topic_id=topic_id)
+    """One INSERT in the poster's transaction that does nothing when the member already has a
+    subscription to the topic, so a mute never turns back into a watch."""
+    TopicSubscription.objects.bulk_create(
+        [TopicSubscription(user_id=user_id, topic_id=topic_id)], ignore_conflicts=True
+    )
 
 
 def _require_reader(user, board: Board) -> None:

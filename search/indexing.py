@@ -97,8 +97,9 @@ def _row(
     )
 
 
-def _columns(post: Post, topic: Topic) -> tuple[tuple, tuple[str, str]]:
-    """A post's row and its two text columns as this database stores them."""
+def _columns(post: Post, topic: Topic, with_files: bool = True) -> tuple[tuple, tuple[str, str]]:
+    """A post's row and its two text columns as this database stores them; ``with_files``
+    False leaves out the texts of its files (a post being created has none yet)."""
     row = _row(
         post.pk,
         topic.pk,
@@ -110,18 +111,20 @@ def _columns(post: Post, topic: Topic) -> tuple[tuple, tuple[str, str]]:
         topic.accepted_post_id,
         post.helpful_count,
     )
-    extra = _extra_texts([post.pk]).get(post.pk, "")
+    extra = _extra_texts([post.pk]).get(post.pk, "") if with_files else ""
     body = f"{post.body}\n{extra}" if extra else post.body
     (columns,) = columns_for_index([(row, topic.title, body)], connection.vendor)
     return row, columns
 
 
-def index_post(post: Post) -> None:
-    """Write (or rewrite) the document of one post; remove it if the post is not searchable."""
+def index_post(post: Post, with_files: bool = True) -> None:
+    """Write (or rewrite) the document of one post; remove it if the post is not searchable.
+    A post's files are attached after it is created (and index it again), so the document of
+    a post being created is written without reading them."""
     if not is_searchable(post):
         unindex_post(post)
         return
-    row, columns = _columns(post, post.topic)
+    row, columns = _columns(post, post.topic, with_files)
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     updates = ", ".join(f"{column} = excluded.{column}" for column in COLUMNS[1:])
     with connection.cursor() as cursor:
@@ -176,13 +179,13 @@ def on_post_changed(event: PostChanged) -> None:
     elif event.change == PostChange.HELPFUL:
         update_helpful(event.post)
     else:
-        index_post(event.post)
+        index_post(event.post, with_files=event.change != PostChange.CREATED)
 
 
 def on_topic_changed(event: TopicChanged) -> None:
     topic = event.topic
     if event.change == TopicChange.CREATED:
-        index_post(event.first_post)
+        index_post(event.first_post, with_files=False)
     elif event.change == TopicChange.RETITLED:
         first = Post.objects.select_related("topic").filter(topic=topic, number=1).first()
         if first is not None:

@@ -63,3 +63,40 @@ def test_home_page_queries_are_constant(login, member, board, django_assert_num_
     # 5 + the notification and conversation badges + meetings this week
     with django_assert_num_queries(8):
         assert client.get("/").status_code == 200
+
+
+def test_a_reply_costs_a_fixed_number_of_queries(login, member, board, django_assert_num_queries):
+    """The reply POST: 5 checks before the write, then one transaction for the post and every
+    effect (counters, read marker, live event, search document, subscription). A reply without
+    files opens no transaction for files."""
+    from django.db import connection
+
+    fill_board(board, 1, replies=2)
+    topic = board.topics.get()
+    client = login(member)
+    client.post(f"/topics/{topic.pk}/reply/", {"body": "最初の返信です。", "submission_token": "a"})
+    # The transaction's 12 include its SAVEPOINT and RELEASE (BEGIN and COMMIT outside a test);
+    # SQLite writes its full-text table beside the search document (2 more).
+    expected = 17 + (2 if connection.vendor == "sqlite" else 0)
+    with django_assert_num_queries(expected) as captured:
+        response = client.post(
+            f"/topics/{topic.pk}/reply/", {"body": "二度目の返信です。", "submission_token": "b"}
+        )
+    assert response.status_code == 302
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert sum(sql.startswith(("BEGIN", "SAVEPOINT")) for sql in statements) == 1
+
+
+def test_the_live_event_of_a_new_reply_reads_the_topic_and_the_post(
+    member, board, django_assert_num_queries
+):
+    """Rendered after the commit, from the database: no query for files the post has none of."""
+    from forums import live
+    from forums.models import TopicEvent
+
+    fill_board(board, 1, replies=1)
+    reply = make_reply(member, board.topics.get())
+    event = TopicEvent.objects.get(post=reply, kind="post.created")
+    with django_assert_num_queries(2):
+        rendered = live.render_event(event)
+    assert rendered["post_id"] == reply.pk and f'id="post-{reply.number}"' in rendered["html"]
