@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -198,12 +198,29 @@ def notify_question_for_you(recipient, topic: Topic, field_name: str) -> None:
 # --- Watching -------------------------------------------------------------------------------
 
 
+_opts = TopicSubscription._meta
+# Written once: Django's bulk_create builds the same statement for about 0.5 ms every reply.
+_WATCH_UNLESS_SUBSCRIBED = (
+    f"INSERT INTO {_opts.db_table} ({_opts.get_field('user').column}, "  # noqa: S608
+    f"{_opts.get_field('topic').column}, {_opts.get_field('level').column}, "
+    f"{_opts.get_field('created_at').column}) VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING"
+)
+
+
 def _watch_unless_muted(user_id: int, topic_id: int) -> None:
     """One INSERT in the poster's transaction that does nothing when the member already has a
-    subscription to the topic, so a mute never turns back into a watch."""
-    TopicSubscription.objects.bulk_create(
-        [TopicSubscription(user_id=user_id, topic_id=topic_id)], ignore_conflicts=True
-    )
+    subscription to the topic (PostgreSQL and SQLite alike), so a mute never turns back into a
+    watch."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _WATCH_UNLESS_SUBSCRIBED,
+            [
+                user_id,
+                topic_id,
+                TopicSubscription.Level.WATCHING,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
 
 
 def _require_reader(user, board: Board) -> None:

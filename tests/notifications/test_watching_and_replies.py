@@ -165,3 +165,14 @@ def test_a_coalesced_fan_out_still_tells_the_author_of_the_later_reply(asker, an
     assert to_asker.post == earlier
     [to_answerer] = notifications_of(answerer)
     assert to_answerer.post == later
+
+
+def test_replying_starts_watching_once_with_the_moment_it_began(answerer, topic, committed):
+    from django.utils import timezone
+
+    before = timezone.now()
+    forum_services.post_reply(answerer, topic, "一度目の返信")
+    forum_services.post_reply(answerer, topic, "二度目の返信")
+    (subscription,) = TopicSubscription.objects.filter(user=answerer, topic=topic)
+    assert subscription.level == "watching"
+    assert before <= subscription.created_at <= timezone.now()
