@@ -134,7 +134,10 @@ def send_message(
     try:
         with transaction.atomic():
             message = _write(author, conversation, body, reply_to=reply_to, token=token)
-            if not attachment_services.attach_to_message(author, message, attachment_keys):
+            attached = attachment_keys and attachment_services.attach_to_message(
+                author, message, attachment_keys
+            )
+            if not attached:
                 # Its live event, rendered after the commit, need not look for files.
                 known_empty(message, "attachments")
     except IntegrityError:
