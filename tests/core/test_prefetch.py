@@ -22,3 +22,15 @@ def test_a_known_empty_relation_is_empty_without_a_query(django_assert_num_queri
     # Another relation of the same post is read as usual.
     with django_assert_num_queries(1):
         assert list(post.helpful_marks.all()) == []
+
+
+def test_what_is_chained_on_a_known_empty_relation_stays_empty(django_assert_num_queries):
+    board = BoardFactory()
+    author = MembershipFactory(board=board).user
+    topic = make_topic(author, board)
+    post = Post.objects.get(topic=topic, number=1)
+
+    known_empty(post, "attachments")
+    with django_assert_num_queries(0):
+        assert list(post.attachments.filter(position__gte=0)) == []
+        assert not post.attachments.exists()
