@@ -7,11 +7,11 @@ On PostgreSQL (database och_bench_live, created and migrated if missing) and Red
 so that nothing else's groups mix in), for each client count:
 
 1. the product: a fresh topic on a seeded open board; ``--workers`` uvicorn processes on separate
-   ports (no balancer, clients split evenly) with DJANGO_DEBUG=1; N signed-in readers (sessions
-   written straight into the database) open ``/ws/topics/<id>/?since=<sequence>`` with their
-   session cookie and Origin; a poster replies ``--pushes`` times through the real reply form
-   (CSRF and all). Latency: from just before the POST to the ``post.created`` event at each
-   socket. A socket that has not had a reply within 10 s lost it.
+   ports (no balancer, clients split evenly), debug off as deployed; N signed-in readers
+   (sessions written straight into the database) open ``/ws/topics/<id>/?since=<sequence>``
+   with their session cookie and Origin; a poster replies ``--pushes`` times through the real
+   reply form (CSRF and all). Latency: from just before the POST to the ``post.created`` event
+   at each socket. A socket that has not had a reply within 10 s lost it.
 2. the floor: bench/_bare_fanout.py on the same number of uvicorn processes with the same
    channel layer and payload: one ``group_send`` per push, no database, rendering or auth.
 
@@ -75,8 +75,18 @@ REPLY_TEXT = (
 # --- Database ----------------------------------------------------------------------------------
 
 
+# The product's servers run as a deployed site does, with debug off: debug records every query
+# and keeps template debugging data, which costs CPU a deployment never pays.
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "bench-live-not-a-secret-only-for-the-benchmark-database-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    "DJANGO_SSL_REDIRECT": "0",
+}
+
+
 def setup_django(database_url: str, redis_url: str, settings_module: str) -> None:
-    os.environ.update(DATABASE_URL=database_url, REDIS_URL=redis_url, DJANGO_DEBUG="1")
+    os.environ.update(DATABASE_URL=database_url, REDIS_URL=redis_url, **PRODUCTION)
     os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     sys.path.insert(0, str(ROOT))
     name = database_url.rsplit("/", 1)[1]
@@ -88,6 +98,7 @@ def setup_django(database_url: str, redis_url: str, settings_module: str) -> Non
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", interactive=False, verbosity=0)  # debug off serves the manifest
 
 
 def seed(readers: int):
@@ -478,7 +489,7 @@ def server_env(args) -> dict:
         **os.environ,
         "DATABASE_URL": args.database_url,
         "REDIS_URL": args.redis_url,
-        "DJANGO_DEBUG": "1",
+        **PRODUCTION,
         "DJANGO_SETTINGS_MODULE": args.settings,
         "BENCH_CHANNEL_LAYERS": json.dumps(settings.CHANNEL_LAYERS),
         "PYTHONUNBUFFERED": "1",

@@ -164,18 +164,33 @@ def create_topic(
     return topic
 
 
+_READ_IT = object()
+
+
 def post_reply(
-    author, topic: Topic, body: str, reply_to: Post | None = None, token: str = ""
+    author,
+    topic: Topic,
+    body: str,
+    reply_to: Post | None = None,
+    token: str = "",
+    membership=_READ_IT,
 ) -> Post:
     """Add a reply. The topic row is locked while its next post number is handed out, so
-    concurrent replies get consecutive numbers and no counter update is lost."""
-    existing = _existing_submission(author, token)
-    if existing is not None:
-        return existing
+    concurrent replies get consecutive numbers and no counter update is lost.
+
+    The same form token twice returns the first reply: the unique constraint on author and
+    token tells, so a first submission costs no lookup. ``membership``: the author's membership
+    of the topic's board (None: not a member) when the caller has just read it, as the reply
+    page does; else it is read here.
+    """
     try:
         with transaction.atomic():
             topic = queries.locked_topic(topic.pk)
-            if not permissions.can_reply(author, topic, membership_of(author, topic.board)):
+            if membership is _READ_IT or (
+                membership is not None and membership.board_id != topic.board_id
+            ):  # not read yet, or the topic has moved to another board since
+                membership = membership_of(author, topic.board)
+            if not permissions.can_reply(author, topic, membership):
                 raise PermissionDenied(_("You cannot reply to this topic."))
             if reply_to is not None and reply_to.topic_id != topic.pk:
                 reply_to = None

@@ -267,7 +267,12 @@ def topic_reply(request, topic_id):
 
         def reply():
             post = services.post_reply(
-                request.user, topic, data["body"], reply_to=reply_to, token=data["submission_token"]
+                request.user,
+                topic,
+                data["body"],
+                reply_to=reply_to,
+                token=data["submission_token"],
+                membership=membership,
             )
             files.attach_to(post)
             return post

@@ -66,18 +66,19 @@ def test_home_page_queries_are_constant(login, member, board, django_assert_num_
 
 
 def test_a_reply_costs_a_fixed_number_of_queries(login, member, board, django_assert_num_queries):
-    """The reply POST: 5 checks before the write, then one transaction for the post and every
-    effect (counters, read marker, live event, search document, subscription). A reply without
-    files opens no transaction for files."""
+    """The reply POST: the session, the member, the topic and the membership, then one
+    transaction for the post and every effect (counters, read marker, live event, search
+    document, subscription). A reply without files opens no transaction for files; the
+    membership is not read twice, nor the form's token looked up before the write."""
     from django.db import connection
 
     fill_board(board, 1, replies=2)
     topic = board.topics.get()
     client = login(member)
     client.post(f"/topics/{topic.pk}/reply/", {"body": "最初の返信です。", "submission_token": "a"})
-    # The transaction's 12 include its SAVEPOINT and RELEASE (BEGIN and COMMIT outside a test);
+    # The transaction's 11 include its SAVEPOINT and RELEASE (BEGIN and COMMIT outside a test);
     # SQLite writes its full-text table beside the search document (2 more).
-    expected = 17 + (2 if connection.vendor == "sqlite" else 0)
+    expected = 15 + (2 if connection.vendor == "sqlite" else 0)
     with django_assert_num_queries(expected) as captured:
         response = client.post(
             f"/topics/{topic.pk}/reply/", {"body": "二度目の返信です。", "submission_token": "b"}

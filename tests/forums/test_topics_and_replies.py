@@ -65,11 +65,17 @@ def test_preview_renders_without_saving(login, member, board):
 def test_double_submit_creates_one_post(login, member, board):
     topic = make_topic(member, board)
     client = login(member)
-    for _attempt in range(2):
+    answers = [
         client.post(
             f"/topics/{topic.pk}/reply/", {"body": "同じ返信", "submission_token": "abc123"}
         )
+        for _attempt in range(2)
+    ]
     assert topic.posts.filter(body="同じ返信").count() == 1
+    # The second submission is shown the reply the first one wrote.
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert answers[0]["Location"] == answers[1]["Location"]
+    assert answers[1]["Location"].endswith("#post-2")
     topic.refresh_from_db()
     assert topic.reply_count == 1
 
