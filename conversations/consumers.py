@@ -12,6 +12,7 @@ from django.db import DatabaseError
 from accounts.models import User
 from conversations import live, permissions, queries, services
 from conversations.forms import parse_number
+from core import broadcast
 from forums.consumers import MemberConsumer
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class ConversationConsumer(MemberConsumer):
                 await _mark_read(self.user_id, self.conversation_id, number)
 
     async def conversation_event(self, message):
-        await self.send_json(message["event"])
+        await self.send(text_data=broadcast.event_json(message))
 
 
 class ConversationListConsumer(MemberConsumer):
@@ -90,4 +91,4 @@ class ConversationListConsumer(MemberConsumer):
     (new messages and unread counts) for the conversations page."""
 
     async def user_event(self, message):
-        await self.send_json(message["event"])
+        await self.send(text_data=broadcast.event_json(message))

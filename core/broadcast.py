@@ -21,10 +21,18 @@ events of two requests of one process may leave in the order the requests were a
 pages handle as any gap (by sequence, from the database). A send to a handful of sockets (a
 private conversation's participants) passes ``after_answer=False``: it costs the writer nothing
 to speak of, and the person waiting for the message should not wait for the writer's redirect.
+
+An event (``{"type": ..., "event": {...}}``) is written as JSON once, as it enters the channel
+layer (``for_layer``), instead of once for every socket and stream it reaches: the layer carries
+``{"type", "sequence", "json"}`` and consumers and streams send that text as it is
+(``event_json``). The text keeps Japanese as UTF-8 (a post's event is about 2.0 KB instead of
+3.3 KB with every character escaped), and 500 sockets of one worker no longer encode the same
+event 500 times (about 11 µs each).
 """
 
 import asyncio
 import contextvars
+import json
 import logging
 import threading
 
@@ -32,6 +40,23 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
+
+
+def for_layer(message: dict) -> dict:
+    """``message`` as the channel layer carries it: an event as its JSON text, written once."""
+    event = message.get("event")
+    if not isinstance(event, dict):
+        return message
+    text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    return {"type": message["type"], "sequence": event.get("sequence"), "json": text}
+
+
+def event_json(message: dict) -> str:
+    """The JSON text of the event a layer message carries (written by ``for_layer``, or an
+    event sent to the layer directly)."""
+    text = message.get("json")
+    return text if text is not None else json.dumps(message["event"], ensure_ascii=False)
+
 
 _server_loop: asyncio.AbstractEventLoop | None = None
 _queue: asyncio.Queue | None = None
@@ -116,7 +141,7 @@ async def _publish(queue: asyncio.Queue) -> None:
     while True:
         group, message = await queue.get()
         try:
-            await get_channel_layer().group_send(group, message)
+            await get_channel_layer().group_send(group, for_layer(message))
         except Exception:
             logger.warning("Live event to %s was not sent", group, exc_info=True)
         finally:
@@ -160,7 +185,7 @@ def send_many(messages: list[tuple[str, dict]], *, after_answer: bool = True) ->
         layer = get_channel_layer()
         for group, message in messages:
             try:
-                await layer.group_send(group, message)
+                await layer.group_send(group, for_layer(message))
             except Exception:
                 logger.warning("Live event to %s was not sent", group, exc_info=True)
 

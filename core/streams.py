@@ -41,7 +41,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.http import StreamingHttpResponse
 
-from core import groups
+from core import broadcast, groups
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +99,13 @@ def _chain_stop_signals() -> None:
 
 
 def format_event(event: dict) -> str:
-    event_id = f"id: {event['sequence']}\n" if event.get("sequence") else ""
-    return f"{event_id}data: {json.dumps(event, ensure_ascii=False)}\n\n"
+    return format_json(event.get("sequence"), json.dumps(event, ensure_ascii=False))
+
+
+def format_json(sequence: int | None, text: str) -> str:
+    """One server-sent event: its id (the sequence, when it has one) and its JSON text."""
+    event_id = f"id: {sequence}\n" if sequence else ""
+    return f"{event_id}data: {text}\n\n"
 
 
 def event_stream_response(stream) -> StreamingHttpResponse:
@@ -213,7 +218,8 @@ async def live_event_stream(
             elif message["type"] == SERVER_STOPPING:
                 return  # the end of the response; EventSource reconnects to the next server
             elif message["type"] == event_type:
-                yield format_event(message["event"])
+                sequence = message.get("sequence", (message.get("event") or {}).get("sequence"))
+                yield format_json(sequence, broadcast.event_json(message))
             elif message["type"] == "access.changed" and not await still_allowed(subscription):
                 yield format_event({"type": "access.revoked", "sequence": None})
                 return

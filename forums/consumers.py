@@ -15,7 +15,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from accounts.live import user_group
 from accounts.models import User
 from accounts.permissions import is_verified_member
-from core import groups
+from core import broadcast, groups
 from forums import live, permissions
 from forums.models import Board, Topic
 from forums.queries import membership_of
@@ -141,7 +141,7 @@ class TopicConsumer(MemberConsumer):
             await self.send_json(event)
 
     async def topic_event(self, message):
-        await self.send_json(message["event"])
+        await self.send(text_data=broadcast.event_json(message))
 
 
 class BoardConsumer(MemberConsumer):
@@ -159,11 +159,11 @@ class BoardConsumer(MemberConsumer):
         return [live.board_group(self.board_id)]
 
     async def board_event(self, message):
-        await self.send_json(message["event"])
+        await self.send(text_data=broadcast.event_json(message))
 
 
 class UserConsumer(MemberConsumer):
     """``/ws/me/``: the member's own events (badges and counts in the header)."""
 
     async def user_event(self, message):
-        await self.send_json(message["event"])
+        await self.send(text_data=broadcast.event_json(message))

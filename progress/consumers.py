@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 
 from accounts.models import User
+from core import broadcast
 from forums.consumers import MemberConsumer
 from forums.live import board_access_group
 from forums.queries import membership_of
@@ -53,4 +54,4 @@ class TableConsumer(MemberConsumer):
             await self.send_json(event)
 
     async def progress_event(self, message):
-        await self.send_json(message["event"])
+        await self.send(text_data=broadcast.event_json(message))

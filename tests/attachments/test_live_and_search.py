@@ -1,11 +1,14 @@
 """Previews made in the background reach open pages through the post's ordinary live edit
 event; attachments' names and text are found by search."""
 
+import json
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.urls import reverse
 
 from attachments.models import Attachment
+from core import broadcast
 from forums import live
 from forums.models import TopicEvent
 from tests.attachments import samples
@@ -16,7 +19,7 @@ def listen(topic):
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(live.topic_group(topic.pk), channel)
-    return lambda: async_to_sync(layer.receive)(channel)["event"]
+    return lambda: json.loads(broadcast.event_json(async_to_sync(layer.receive)(channel)))
 
 
 def test_thumbnails_arrive_in_the_posts_live_edit_event(attach, member, topic, settings):
