@@ -205,7 +205,15 @@ def start_servers(kind: str, count: int, env: dict, log_dir: Path, label: str) -
     for index in range(count):
         port = free_port()
         command = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)]
-        command += ["--no-access-log", *SERVER_ARGS]
+        command += ["--no-access-log"]
+        if kind == "product":
+            # As the site's launcher serves it (onlinecityhall.run): without per-message
+            # compression unless WS_PER_MESSAGE_DEFLATE=1. The bare fan-out keeps uvicorn's
+            # defaults, as a Channels app served by plain uvicorn has them.
+            from onlinecityhall.run import websocket_options
+
+            command += websocket_options()
+        command += SERVER_ARGS
         if kind == "bare":
             command += [
                 "--app-dir",

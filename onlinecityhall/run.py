@@ -49,15 +49,22 @@ def _log(message: str) -> None:
     print(f"[run] {message}", file=sys.stderr, flush=True)
 
 
+def websocket_options() -> list[str]:
+    """uvicorn's WebSocket options for the site. Per-message compression keeps a deflate state
+    per socket and compresses every event once per socket: with it an idle topic page holds
+    82 KiB of the server's memory, without it 48 KiB (bench/live, 1,000 sockets). A live event
+    is one post of about 2 KB, and pages themselves are gzip-compressed. WS_PER_MESSAGE_DEFLATE=1
+    turns it back on."""
+    if os.environ.get("WS_PER_MESSAGE_DEFLATE", "").strip().lower() in ("1", "true", "yes"):
+        return []
+    return ["--ws-per-message-deflate", "false"]
+
+
 def web_command(host: str, port: str, workers: str) -> list[str]:
     command = [sys.executable, "-m", "uvicorn", "onlinecityhall.asgi:application"]
     command += ["--host", host, "--port", port, "--workers", workers, "--no-server-header"]
     command += ["--timeout-graceful-shutdown", str(GRACEFUL_SECONDS)]
-    # WebSocket per-message compression keeps a deflate state per socket: with it an idle topic
-    # page holds 82 KiB of the server's memory, without it 48 KiB (bench/live, 1,000 sockets).
-    # A live event is one post of about 2.5 KB, and pages themselves are gzip-compressed.
-    if os.environ.get("WS_PER_MESSAGE_DEFLATE", "").strip().lower() not in ("1", "true", "yes"):
-        command += ["--ws-per-message-deflate", "false"]
+    command += websocket_options()
     proxies = trusted_proxies_from_environment()
     if proxies:
         # The same list the application uses: only these may set the client's address.
