@@ -1,6 +1,7 @@
 """Live events leave through the server's loop without the writer waiting for delivery."""
 
 import asyncio
+import json
 import threading
 from unittest import mock
 
@@ -200,3 +201,27 @@ def test_a_send_to_a_few_sockets_leaves_before_the_response(server_loop):
         ]
         assert wait_for(lambda: len(layer.delivered) == 2)
     assert layer.delivered[1] == ("topic.1", {"type": "topic.event", "number": 1})
+
+
+def test_an_event_enters_the_layer_as_json_written_once(server_loop):
+    layer = HeldLayer()
+    layer.release.set()
+    event = {"type": "post.created", "sequence": 7, "html": "<p>接種券の再発行</p>"}
+    with mock.patch("core.broadcast.get_channel_layer", return_value=layer):
+        broadcast.send("topic.1", {"type": "topic.event", "event": event})
+        broadcast.send("topic.1", {"type": "access.changed"})
+        assert wait_for(lambda: len(layer.delivered) == 2)
+    (_group, carried), (_same, plain) = layer.delivered
+    assert carried == {
+        "type": "topic.event",
+        "sequence": 7,
+        "json": '{"type":"post.created","sequence":7,"html":"<p>接種券の再発行</p>"}',
+    }
+    assert json.loads(broadcast.event_json(carried)) == event
+    # A message without an event is sent as it is.
+    assert plain == {"type": "access.changed"}
+
+
+def test_an_event_sent_to_the_layer_directly_is_written_when_it_is_read():
+    event = {"type": "typing", "sequence": None, "name": "山田"}
+    assert json.loads(broadcast.event_json({"type": "conversation.event", "event": event})) == event
