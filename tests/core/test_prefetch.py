@@ -9,12 +9,14 @@ from tests.factories import BoardFactory, MembershipFactory, make_topic
 pytestmark = pytest.mark.django_db
 
 
-def test_a_known_empty_relation_is_empty_without_a_query(django_assert_num_queries):
+@pytest.fixture
+def post():
     board = BoardFactory()
     author = MembershipFactory(board=board).user
-    topic = make_topic(author, board)
-    post = Post.objects.get(topic=topic, number=1)
+    return Post.objects.get(topic=make_topic(author, board), number=1)
 
+
+def test_a_known_empty_relation_is_empty_without_a_query(post, django_assert_num_queries):
     known_empty(post, "attachments")
     with django_assert_num_queries(0):
         assert list(post.attachments.all()) == []
@@ -24,12 +26,7 @@ def test_a_known_empty_relation_is_empty_without_a_query(django_assert_num_queri
         assert list(post.helpful_marks.all()) == []
 
 
-def test_what_is_chained_on_a_known_empty_relation_stays_empty(django_assert_num_queries):
-    board = BoardFactory()
-    author = MembershipFactory(board=board).user
-    topic = make_topic(author, board)
-    post = Post.objects.get(topic=topic, number=1)
-
+def test_what_is_chained_on_a_known_empty_relation_stays_empty(post, django_assert_num_queries):
     known_empty(post, "attachments")
     with django_assert_num_queries(0):
         assert list(post.attachments.filter(position__gte=0)) == []
