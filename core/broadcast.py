@@ -51,6 +51,13 @@ def for_layer(message: dict) -> dict:
     return {"type": message["type"], "sequence": event.get("sequence"), "json": text}
 
 
+def event_sequence(message: dict) -> int | None:
+    """The sequence of the event a layer message carries, either way it was sent."""
+    if "json" in message:
+        return message.get("sequence")
+    return message["event"].get("sequence")
+
+
 def event_json(message: dict) -> str:
     """The JSON text of the event a layer message carries (written by ``for_layer``, or an
     event sent to the layer directly)."""

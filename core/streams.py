@@ -218,8 +218,7 @@ async def live_event_stream(
             elif message["type"] == SERVER_STOPPING:
                 return  # the end of the response; EventSource reconnects to the next server
             elif message["type"] == event_type:
-                sequence = message.get("sequence", (message.get("event") or {}).get("sequence"))
-                yield format_json(sequence, broadcast.event_json(message))
+                yield format_json(broadcast.event_sequence(message), broadcast.event_json(message))
             elif message["type"] == "access.changed" and not await still_allowed(subscription):
                 yield format_event({"type": "access.revoked", "sequence": None})
                 return

@@ -218,10 +218,13 @@ def test_an_event_enters_the_layer_as_json_written_once(server_loop):
         "json": '{"type":"post.created","sequence":7,"html":"<p>接種券の再発行</p>"}',
     }
     assert json.loads(broadcast.event_json(carried)) == event
+    assert broadcast.event_sequence(carried) == 7
     # A message without an event is sent as it is.
     assert plain == {"type": "access.changed"}
 
 
 def test_an_event_sent_to_the_layer_directly_is_written_when_it_is_read():
     event = {"type": "typing", "sequence": None, "name": "山田"}
-    assert json.loads(broadcast.event_json({"type": "conversation.event", "event": event})) == event
+    message = {"type": "conversation.event", "event": event}
+    assert json.loads(broadcast.event_json(message)) == event
+    assert broadcast.event_sequence(message) is None
