@@ -1,6 +1,7 @@
 """Test set-up shared by every test: plain static storage, and real services when CI asks."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +55,14 @@ def _close_database_pool_before_teardown(django_db_setup):
         close_pool = getattr(connection, "close_pool", None)
         if close_pool is not None:
             close_pool()
+
+
+def pytest_unconfigure(config):
+    """Django removes a SQLite test database's file at the end of the run, not the journal
+    files that WAL keeps beside it while a connection of a server thread is still open."""
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and name:
+        for leftover in Path(name).parent.glob(f"{Path(name).name}*-[ws][ah][lm]"):
+            leftover.unlink(missing_ok=True)

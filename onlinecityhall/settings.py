@@ -6,6 +6,7 @@ ASGI worker processes behave as one site.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -179,6 +180,11 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
             },
+            # Tests use a file too, not Django's shared in-memory database: there, two
+            # connections writing at once (the browser tests' server threads, the task worker)
+            # fail at once with "database table is locked" instead of waiting as above.
+            # One file per test process (removed when the run ends).
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"och-test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
