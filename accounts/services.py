@@ -328,15 +328,54 @@ def update_profile(member: User, **changes) -> User:
     member.full_clean(exclude=["password"])
     member.save()
     if moved:
-        today = timezone.localdate()
-        Assignment.objects.filter(user=member, ended_on__isnull=True).update(ended_on=today)
-        if member.department:
-            _open_assignment(member)
+        _move_from_profile(member)
     elif "position" in changes:
         Assignment.objects.filter(user=member, ended_on__isnull=True).update(
             position=member.position
         )
     return member
+
+
+def _move_from_profile(member: User) -> None:
+    """The member wrote a new department or organisation on their profile: their current post
+    (and a current secondment) ends yesterday and a regular post starts today. Planned posts and
+    concurrent posts (兼務) run on as they were; a second change on the same day corrects
+    today's post instead of adding another."""
+    today = timezone.localdate()
+    current = (
+        Assignment.objects.filter(user=member, started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .exclude(kind=Assignment.Kind.CONCURRENT)
+        .order_by("-started_on", "-id")
+    )
+    started_today = None
+    for assignment in current:
+        if assignment.started_on < today:
+            assignment.ended_on = today - timedelta(days=1)
+            assignment.save(update_fields=["ended_on"])
+        elif started_today is None and assignment.kind == Assignment.Kind.POST:
+            started_today = assignment
+        else:  # replaced on the day it began: it never was
+            assignment.delete()
+    if not member.department:
+        if started_today is not None:
+            started_today.delete()
+        return
+    post = started_today or Assignment(user=member, started_on=today)
+    post.municipality = member.municipality
+    post.department = member.department
+    post.position = member.position
+    if not post.field_chosen_by_member:
+        post.field = None  # found from the new department name
+    # A planned regular post still replaces this one on its first day.
+    planned = (
+        Assignment.objects.filter(user=member, kind=Assignment.Kind.POST, started_on__gt=today)
+        .order_by("started_on")
+        .values_list("started_on", flat=True)
+        .first()
+    )
+    post.ended_on = planned - timedelta(days=1) if planned else None
+    post.save()
 
 
 def set_avatar_version(member: User, version: int) -> None:

@@ -123,7 +123,9 @@ def test_new_department_closes_the_previous_assignment_and_opens_a_new_one(
     assert (transferred_member.department, transferred_member.position) == ("生活福祉課", "主任")
     previous, current = Assignment.objects.filter(user=transferred_member).order_by("id")
     today = timezone.localdate()
-    assert (previous.department, previous.ended_on) == ("健康増進課", today)
+    # The new post starts today, so the previous one ended yesterday (they never overlap).
+    yesterday = today - datetime.timedelta(days=1)
+    assert (previous.department, previous.ended_on) == ("健康増進課", yesterday)
     assert (current.department, current.position, current.started_on, current.ended_on) == (
         "生活福祉課",
         "主任",

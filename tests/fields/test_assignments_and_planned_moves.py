@@ -225,3 +225,43 @@ def test_a_past_post_entered_for_the_record_leaves_the_current_post_alone(taxman
     assert current.ended_on is None
     taxman.refresh_from_db()
     assert taxman.department == "税務課"
+
+
+def test_a_new_department_on_the_profile_ends_the_current_post_yesterday(taxman):
+    services.update_profile(taxman, department="生活福祉課")
+
+    old, new = (
+        Assignment.objects.get(user=taxman, department="税務課"),
+        Assignment.objects.get(user=taxman, department="生活福祉課"),
+    )
+    assert old.ended_on == today() - DAY
+    assert (new.started_on, new.ended_on, new.field.slug) == (today(), None, "public-assistance")
+
+
+def test_changing_the_department_twice_in_a_day_corrects_the_same_post(taxman):
+    services.update_profile(taxman, department="市民課")
+    services.update_profile(taxman, department="生活福祉課 保護係")
+
+    started = Assignment.objects.filter(user=taxman, started_on=today())
+    assert [(a.department, a.field.slug) for a in started] == [
+        ("生活福祉課 保護係", "public-assistance")
+    ]
+    assert Assignment.objects.get(user=taxman, department="税務課").ended_on == today() - DAY
+
+
+def test_a_profile_change_leaves_planned_and_concurrent_posts_as_they_were(login, taxman):
+    client = login(taxman)
+    plan_welfare_move(client, today(), department="選挙管理委員会事務局", kind="concurrent")
+    start = today() + 30 * DAY
+    plan_welfare_move(client, start)
+    taxman.refresh_from_db()
+
+    services.update_profile(taxman, department="市民課")
+
+    concurrent = Assignment.objects.get(user=taxman, department="選挙管理委員会事務局")
+    planned = Assignment.objects.get(user=taxman, department="生活福祉課")
+    today_post = Assignment.objects.get(user=taxman, department="市民課")
+    assert (concurrent.ended_on, planned.started_on, planned.ended_on) == (None, start, None)
+    assert (today_post.started_on, today_post.ended_on) == (today(), start - DAY)
+    taxman.refresh_from_db()
+    assert taxman.next_move_on == start
