@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_required
-from core.params import parse_id, parse_int
+from core.params import clean_text, parse_id, parse_int
 from core.views import run_service
 from forums import access, fragments, live, permissions, queries, services
 from forums.form_parts import PostFormParts, quote_suffix
 from forums.forms import (
+    MAX_BODY_LENGTH,
     EditPostForm,
     JoinRequestForm,
     ReplyForm,
@@ -160,9 +161,19 @@ def topic_new(request, slug):
                         done.value.get_absolute_url() + _accepted_query(data["submission_token"])
                     )
     else:
-        form = TopicForm(initial={"submission_token": new_token()})
+        form = TopicForm(initial={"submission_token": new_token(), **_asked_elsewhere(request)})
     context = {"board": board, "form": form, "preview": preview, **files.context()}
     return render(request, "forums/topic_new.html", context)
+
+
+def _asked_elsewhere(request) -> dict:
+    """A question carried over from another page (a search that found nothing): short enough
+    for a title, it is the title; longer, it starts the body."""
+    question = clean_text(request.GET.get("q", ""), max_length=MAX_BODY_LENGTH)
+    if not question:
+        return {}
+    title_limit = TopicForm.base_fields["title"].max_length
+    return {"title": question} if len(question) <= title_limit else {"body": question}
 
 
 def _accepted_query(token: str, joiner: str = "?") -> str:

@@ -26,6 +26,7 @@ for its age alone.
 """
 
 import math
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -38,7 +39,7 @@ from forums.models import Post, Topic
 from forums.queries import visible_boards
 from search.analysis import RELATED, TYPED, VARIANT, Concept, Matcher, Question, analyse_question
 from search.snippets import highlight, snippet
-from search.tokenise import Term
+from search.tokenise import Term, normalise
 
 RESULTS_PER_PAGE = 20
 MAX_PAGES = 10
@@ -744,6 +745,39 @@ def search(
                 )
             )
     return result
+
+
+# --- Boards a question names -------------------------------------------------------------------
+
+MAX_NAMED_BOARDS = 3
+_NAME_PARTS = re.compile(r"[・/／、,，()（）\s]+")
+_ENGLISH_WORD = re.compile(r"[a-z]{4,}")
+
+
+def boards_named_in(boards: list, question: Question) -> list:
+    """The readable boards whose name the question names (生活保護, 調達 for 調達・契約), also
+    through a word's other forms (生保 for 生活保護): a newcomer often searches for the name of
+    their new field before any of its posts' words."""
+    typed = normalise(question.text)
+    words = {
+        text
+        for concept in question.concepts
+        for text in (concept.text, *concept.highlights)
+        if len(text) > 1
+    }
+    english = set(_ENGLISH_WORD.findall(typed))
+    named = []
+    for board in boards:
+        name = normalise(board.name_ja)
+        parts = [part for part in _NAME_PARTS.split(name) if len(part) > 1]
+        english_name = set(_ENGLISH_WORD.findall(normalise(board.name_en)))
+        if (
+            any(part in typed for part in parts)
+            or any(word in name for word in words)
+            or english_name & english
+        ):
+            named.append(board)
+    return named[:MAX_NAMED_BOARDS]
 
 
 # --- Similar topics ------------------------------------------------------------------------------

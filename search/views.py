@@ -1,5 +1,7 @@
 """Search pages. Thin: read the form, work out the readable boards once, ask search.queries."""
 
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -38,7 +40,9 @@ def search(request):
         context["result"] = queries.search(
             [board.pk for board in boards], data["q"], filters, page=data["page"] or 1
         )
+        context["named_boards"] = queries.boards_named_in(boards, context["result"].question)
         context["query_without_page"] = _without_page(request.GET)
+        context["ask_query"] = urlencode({"q": data["q"]})
     return render(request, "search/search.html", context)
 
 

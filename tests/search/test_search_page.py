@@ -122,3 +122,42 @@ def test_similar_endpoint_queries_are_fixed(
     with django_assert_num_queries(budget):
         response = client.get("/search/similar/", {"title": "モデルナの保管", "board": "tax"})
     assert response.status_code == 200
+
+
+def test_searching_for_a_fields_name_offers_its_board(login, verified_user, corpus, boards):
+    client = login(verified_user)
+    for query, slug in [
+        ("生活保護", "welfare"),
+        ("生保", "welfare"),  # an abbreviation of the board's name
+        ("調達", "procurement"),  # one part of 調達・契約
+        ("防災の訓練はどうしていますか", "disaster"),
+    ]:
+        response = client.get("/search/", {"q": query})
+        assert [board.slug for board in response.context["named_boards"]] == [slug], query
+        assert f'href="/boards/{slug}/"' in response.content.decode()
+
+
+def test_the_results_offer_to_ask_it_as_a_new_question_on_the_named_board(
+    login, verified_user, corpus, boards
+):
+    MembershipFactory(user=verified_user, board=boards["welfare"])
+    client = login(verified_user)
+    page = client.get("/search/", {"q": "生活保護 ケース診断会議 記録様式"}).content.decode()
+    assert "生活保護で新しい質問として聞く" in page
+    ask = "/boards/welfare/new/?q=%E7%94%9F%E6%B4%BB%E4%BF%9D%E8%AD%B7"
+    assert ask in page
+
+    form = client.get("/boards/welfare/new/", {"q": "生活保護 ケース診断会議 記録様式"})
+    assert form.context["form"]["title"].value() == "生活保護 ケース診断会議 記録様式"
+    long_question = "ケース診断会議の記録様式について。" * 10
+    form = client.get("/boards/welfare/new/", {"q": long_question})
+    assert form.context["form"]["body"].value() == long_question
+    assert not form.context["form"]["title"].value()
+
+
+def test_a_search_that_finds_nothing_and_names_no_board_offers_the_board_list(
+    login, verified_user, corpus
+):
+    page = login(verified_user).get("/search/", {"q": "ケース診断会議"}).content.decode()
+    assert "見つかりませんでした" in page
+    assert 'href="/boards/"' in page and "掲示板を選んで新しい質問として聞く" in page
