@@ -374,11 +374,33 @@ def _compound_concept(parts: list[tuple[str, str]], heads: tuple[str, ...] = ())
         # Each part by any of its forms: one alternative per combination would explode, so
         # each part contributes its typed phrase, and the conjunction is one alternative.
         concept.add(VARIANT, *[part.alternatives[TYPED][0][0] for part in part_concepts])
+        # 保管方法, 本人確認方法: a post about the subject need not say 方法.
+        specific = [
+            part.alternatives[TYPED][0][0]
+            for part, (_surface, normalized) in zip(part_concepts, parts, strict=True)
+            if normalise(normalized) not in stopwords()
+        ]
+        if 0 < len(specific) < len(parts):
+            concept.add(RELATED, *specific)
         normalized_parts = [
             next(iter(part.alternatives.get(VARIANT, [])), part.alternatives[TYPED][0])[0]
             for part in part_concepts
         ]
         concept.add(VARIANT, *normalized_parts)
+    return concept
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _number_concept(number: str, counter: str) -> Concept:
+    """A number with its counter (3回目, 1歳, 2点, 12月): as typed, or the number and the counter
+    both in the post (3回目 finds 3回目の, 1歳 finds 1歳児), never the counter alone."""
+    text = normalise(number + counter)
+    concept = Concept(text=text, highlights=[text])
+    concept.add(TYPED, phrase(text))
+    digits = _DIGITS.fullmatch(normalise(number))
+    concept.add(VARIANT, lexeme(digits.group()) if digits else phrase(number), phrase(counter))
     return concept
 
 
@@ -453,23 +475,37 @@ def _chunk_concepts(chunk: str) -> list[Concept]:
     for begin, end, _morpheme in analysed:
         boundaries |= {begin, end}
     spans = _synonym_spans(chunk, boundaries)
+    placed: list[tuple[int, Concept]] = []  # (where in the text, concept)
     for start, end, _word in spans:
         units = [
             (m.surface(), m.normalized_form(), m.part_of_speech()[0])
             for begin, _end, m in analysed
             if start <= begin < end
         ]
-        concepts.append(_compound_concept(_merge_affixes(units)))
+        placed.append((start, _compound_concept(_merge_affixes(units))))
     covered = {index for start, end, _word in spans for index in range(start, end)}
     compound: list[tuple[str, str, str]] = []
     compound_heads: list[tuple[str, ...]] = []
+    compound_start = 0
+    number: list[str] = ["", ""]  # a numeral and its counter
+    number_start = -1
 
     def flush():
+        nonlocal number_start
+        if number_start >= 0:
+            if number[1]:
+                placed.append((number_start, _number_concept(*number)))
+            elif len(number[0]) > 1:  # a bare number of two digits or more (2024, 65)
+                concept = _word_concept(number[0], number[0])
+                concept.importance = 0.5
+                placed.append((number_start, concept))
+            number[:] = ["", ""]
+            number_start = -1
         if compound:
             parts = _merge_affixes(compound)
             concept = _compound_concept(parts, compound_heads[0] if len(compound) == 1 else ())
             if concept.text not in stopwords():
-                concepts.append(concept)
+                placed.append((compound_start, concept))
             compound.clear()
             compound_heads.clear()
 
@@ -478,25 +514,45 @@ def _chunk_concepts(chunk: str) -> list[Concept]:
         if begin in covered or pos[0] in {"補助記号", "空白"}:
             flush()
             continue
-        normalized = morpheme.normalized_form()
+        surface, normalized = morpheme.surface(), morpheme.normalized_form()
+        if pos[1] == "数詞" and not (compound and compound[-1][2] == "接頭辞"):
+            if number_start < 0 or number[1]:
+                flush()
+                number_start = begin
+            number[0] += surface
+            continue
+        if number_start >= 0 and (pos[0] == "接尾辞" or pos[2] == "助数詞可能"):
+            number[1] += surface  # 回, 回目, 歳, 点, 月
+            continue
+        if number_start >= 0:
+            flush()
+        if pos[0] == "接尾辞" and not compound:
+            continue  # a suffix left over from a verb (しにくい): nothing to look for
         if (pos[0] in COMPOUND_POS and pos[1] != "数詞") or (pos[0] == "名詞" and compound):
-            compound.append((morpheme.surface(), normalized, pos[0]))
+            if not compound:
+                compound_start = begin
+            compound.append((surface, normalized, pos[0]))
             compound_heads.append(_heads(morpheme))
             continue
         flush()
         content = pos[0] in CONTENT_POS and _word_lexeme(normalized) not in stopwords()
-        if content and (len(morpheme.surface()) > 1 or _KANJI.search(morpheme.surface())):
-            concept = _word_concept(morpheme.surface(), normalized)
+        # A verb or adjective in kana only (しまい, なっ, そう) is grammar, not the subject.
+        if content and pos[0] != "名詞" and not _KANJI.search(surface):
+            content = False
+        if content and (len(surface) > 1 or _KANJI.search(surface)):
+            concept = _word_concept(surface, normalized)
             concept.importance = 0.5
-            concepts.append(concept)
+            placed.append((begin, concept))
     flush()
-    return concepts
+    placed.sort(key=lambda item: item[0])
+    return concepts + [concept for _start, concept in placed]
 
 
 @dataclass
 class Question:
     concepts: list[Concept]
     text: str  # the query as read (control characters removed, cut to MAX_QUERY_LENGTH)
+    excluded: list[Concept] = field(default_factory=list)  # -word: posts holding it are left out
 
     @property
     def highlights(self) -> list[str]:
@@ -510,9 +566,15 @@ def clean_query(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())[:MAX_QUERY_LENGTH]
 
 
-def analyse_question(text: str) -> Question:
-    """The concepts of what a member typed, from one word to a pasted question."""
+_EXCLUDED = re.compile(r"(?:^|(?<=\s))[-－−]([^\s\-－−]\S*)")
+
+
+def analyse_question(text: str, operators: bool = True) -> Question:
+    """The concepts of what a member typed, from one word to a pasted question. With
+    ``operators`` (a search box), a word written right after a minus sign (``接種券 -発送``)
+    is one that results must not hold."""
     text = clean_query(text)
+    excluded: list[Concept] = []
     concepts: list[Concept] = []
     for quoted in _QUOTED.findall(text):
         matcher = phrase(prepare(quoted))
@@ -522,6 +584,10 @@ def analyse_question(text: str) -> Question:
             concept.add(TYPED, matcher)
             concepts.append(concept)
     unquoted = _QUOTED.sub(" ", text)
+    if operators:
+        for word in _EXCLUDED.findall(unquoted):
+            excluded += _chunk_concepts(prepare(word))
+        unquoted = _EXCLUDED.sub(" ", unquoted)
     found: list[Concept] = []
     for chunk in prepare(unquoted).split():
         found += _chunk_concepts(chunk)
@@ -531,7 +597,17 @@ def analyse_question(text: str) -> Question:
     for concept in concepts:
         if concept.alternatives and concept.key not in unique:
             unique[concept.key] = concept
-    return Question(concepts=list(unique.values())[:MAX_CONCEPTS], text=text)
+    return Question(concepts=_most_telling(list(unique.values())), text=text, excluded=excluded)
+
+
+def _most_telling(concepts: list[Concept]) -> list[Concept]:
+    """At most MAX_CONCEPTS, in the order typed: a long question keeps its nouns (the subject)
+    before its verbs and adjectives."""
+    if len(concepts) <= MAX_CONCEPTS:
+        return concepts
+    ranked = sorted(range(len(concepts)), key=lambda index: -concepts[index].importance)
+    kept = sorted(ranked[:MAX_CONCEPTS])
+    return [concepts[index] for index in kept]
 
 
 def is_meaningful(text: str) -> bool:

@@ -3,8 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Municipality
-from core.params import parse_int
+from accounts.forms import MunicipalityField
 from search.analysis import MAX_QUERY_LENGTH, clean_query, is_meaningful
 
 
@@ -15,12 +14,14 @@ class SearchForm(forms.Form):
         required=False,
         help_text=_(
             "A few words or your whole question, e.g. 「公用車の鍵の管理はどうしていますか」. "
-            'Text in double quotes ("…") is found exactly as written.'
+            'Text in double quotes ("…") is found exactly as written; a word after a minus sign '
+            "(-発送) is left out."
         ),
     )
     board = forms.ChoiceField(label=_("Board"), required=False)
     solved = forms.BooleanField(label=_("Solved topics only"), required=False)
-    municipality = forms.CharField(
+    # By name (府中市 comes back with its choices), prefecture and name, or code.
+    municipality = MunicipalityField(
         label=_("Municipality"),
         max_length=40,
         required=False,
@@ -47,17 +48,6 @@ class SearchForm(forms.Form):
         if query and not is_meaningful(query):
             raise forms.ValidationError(_("Type at least one word or number to search for."))
         return query
-
-    def clean_municipality(self):
-        text = self.cleaned_data["municipality"].strip()
-        if not text:
-            return None
-        is_code = parse_int(text) is not None
-        found = Municipality.objects.filter(code=text).first() if is_code else None
-        found = found or Municipality.objects.filter(name=text).order_by("code").first()
-        if found is None:
-            raise forms.ValidationError(_("No municipality of that name or code is registered."))
-        return found
 
     def clean(self):
         data = super().clean()

@@ -687,9 +687,30 @@ def _ranked_ids(
         hits, matches, documents = _sqlite_search(concepts, where, where_params)
         truncated = False
     ranked = _ranked(concepts, _weights(concepts, matches, documents), hits)
+    if question.excluded:
+        left_out = _holding_any([post_id for post_id, _score in ranked], question.excluded)
+        ranked = [(post_id, score) for post_id, score in ranked if post_id not in left_out]
     # Where only the best matches of a common word were scored, more than were listed match.
     total = COUNT_CAP + 1 if truncated and len(ranked) > CANDIDATES else len(ranked)
     return ranked[:CANDIDATES], min(total, COUNT_CAP + 1)
+
+
+def _holding_any(post_ids: list[int], concepts: list[Concept]) -> set[int]:
+    """Which of the posts hold any of the concepts (as typed or in another form of the same
+    word), in their text or, for a topic's first post, its title."""
+    alternatives = [alt for concept in concepts for alt in _alternatives(concept, up_to=VARIANT)]
+    if not post_ids or not alternatives:
+        return set()
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            return _fts_ids(cursor, _fts_any(alternatives)) & set(post_ids)
+        query = _pg_any(alternatives)
+        cursor.execute(
+            "SELECT d.post_id FROM search_postdocument d WHERE d.post_id = ANY(%s) AND "
+            "(d.terms @@ %s::tsquery OR (d.is_first AND d.title_terms @@ %s::tsquery))",
+            [post_ids, query, query],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _posts_by_id(ids: list[int]) -> dict[int, Post]:
@@ -792,7 +813,7 @@ def similar_topics(
     """Topics that answer what is being asked: the same engine as the search, on the typed
     title and body. Among the best topics, solved ones come first; each shows the first lines
     of its accepted answer."""
-    question = analyse_question(f"{title}\n{body}")
+    question = analyse_question(f"{title}\n{body}", operators=False)
     if not question.concepts or not board_ids:
         return []
     ranked, _total = _ranked_ids(question, board_ids, SearchFilters())

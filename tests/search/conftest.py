@@ -51,3 +51,17 @@ def corpus(boards, asker, answerer):
             services.accept_answer(asker, topic, posts[0])
         topics[title] = topic
     return topics
+
+
+@pytest.fixture
+def ask(asker, answerer, boards):
+    """Post a solved topic: ask(board key, title, question, answer)."""
+
+    def ask(board: str, title: str, question: str, answer: str | None = None):
+        topic = services.create_topic(asker, boards[board], title, question)
+        if answer:
+            reply = services.post_reply(answerer, topic, answer)
+            services.accept_answer(asker, topic, reply)
+        return topic
+
+    return ask

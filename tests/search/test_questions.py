@@ -3,7 +3,6 @@
 import pytest
 from django.utils import timezone
 
-from forums import services
 from search.queries import readable_board_ids, search, similar_topics
 
 pytestmark = pytest.mark.django_db
@@ -15,20 +14,6 @@ def titles(user, query: str) -> list[str]:
         if result.post.topic.title not in found:
             found.append(result.post.topic.title)
     return found
-
-
-@pytest.fixture
-def ask(asker, answerer, boards):
-    """Post a solved topic: ask(board key, title, question, answer)."""
-
-    def ask(board: str, title: str, question: str, answer: str | None = None):
-        topic = services.create_topic(asker, boards[board], title, question)
-        if answer:
-            reply = services.post_reply(answerer, topic, answer)
-            services.accept_answer(asker, topic, reply)
-        return topic
-
-    return ask
 
 
 @pytest.fixture
