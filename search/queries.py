@@ -45,6 +45,7 @@ RESULTS_PER_PAGE = 20
 MAX_PAGES = 10
 CANDIDATES = RESULTS_PER_PAGE * MAX_PAGES
 SIMILAR_LIMIT = 5
+CLOSE_MATCH = 0.7  # of the best topic's score: a similar topic that close may be put first
 COUNT_CAP = 1000
 SCORED_CONCEPTS = 12  # the heaviest concepts of a long question are scored
 RARE_LIMIT = 500  # a concept in at most this many posts: all of them are candidates
@@ -825,7 +826,9 @@ def similar_topics(
         if topic_id is not None and topic_id not in best:
             best[topic_id] = score
     topic_ids = list(best)[:SIMILAR_LIMIT]
-    return _topic_summaries(topic_ids, _terms(question), board_id)
+    top = max(best.values(), default=0.0)
+    close = {topic_id for topic_id in topic_ids if best[topic_id] >= CLOSE_MATCH * top}
+    return _topic_summaries(topic_ids, _terms(question), board_id, close)
 
 
 def _answer_preview(body: str) -> str:
@@ -838,12 +841,17 @@ def _answer_preview(body: str) -> str:
     return text
 
 
-def _topic_summaries(topic_ids: list[int], terms: list[Term], board_id: int | None) -> list[dict]:
+def _topic_summaries(
+    topic_ids: list[int], terms: list[Term], board_id: int | None, close: set[int]
+) -> list[dict]:
     topics = Topic.objects.filter(pk__in=topic_ids).select_related("board", "accepted_post")
     by_id = {topic.pk: topic for topic in topics}
     ordered = [by_id[pk] for pk in topic_ids if pk in by_id]
-    # Solved first, then the same board, each in order of relevance.
-    ordered.sort(key=lambda topic: (not topic.is_solved, topic.board_id != board_id))
+    # Among the topics that match about as well as the best (``close``): solved first, then the
+    # same board; a solved topic that matches much worse does not jump ahead of them.
+    ordered.sort(
+        key=lambda topic: (topic.pk not in close, not topic.is_solved, topic.board_id != board_id)
+    )
     summaries = []
     for topic in ordered:
         answer = topic.accepted_post

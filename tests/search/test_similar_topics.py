@@ -21,10 +21,24 @@ def test_a_title_with_shared_words_suggests_the_existing_topic(corpus, verified_
     assert "<mark>モデルナ</mark>" in topics[0]["title_html"]
 
 
-def test_solved_topics_come_first(corpus, verified_user):
+def test_solved_topics_come_first_among_equally_close_ones(corpus, verified_user):
     topics = similar_topics(readable_board_ids(verified_user), "接種の窓口")
     solved = [topic["solved"] for topic in topics]
     assert solved == sorted(solved, reverse=True)
+
+
+def test_a_solved_topic_that_matches_worse_does_not_jump_ahead(corpus, ask, verified_user):
+    ask(
+        "vaccination",
+        "3回目接種の会場のバイアル保管",
+        "3回目接種の会場でバイアルをどう保管していますか。",
+        "冷凍庫です。",
+    )
+    ask("vaccination", "3回目接種の予約枠の増やし方", "3回目接種の予約枠が足りません。")
+    topics = similar_topics(readable_board_ids(verified_user), "3回目接種の予約枠")
+    titles = [topic["title"] for topic in topics]
+    assert titles[0] == "3回目接種の予約枠の増やし方"  # unsolved, but the one asked
+    assert "3回目接種の会場のバイアル保管" in titles[1:]  # solved, half as close
 
 
 def test_endpoint_returns_json(login, verified_user, corpus):
