@@ -23,6 +23,8 @@ from moderation import audit
 from notifications import services as notifications
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_PIXELS = 40_000_000
+WORKING_SIDE = 2 * max(SIZES)  # the photo is scaled to this before cropping
 
 
 def _square(image: Image.Image, side: int) -> bytes:
@@ -46,6 +48,16 @@ def set_photo(user, uploaded) -> int:
             _("Choose a photo (JPEG, PNG, WebP or GIF) for your avatar."), code="not_image"
         )
     with Image.open(uploaded) as original:
+        if original.width * original.height > MAX_PHOTO_PIXELS and original.format != "JPEG":
+            raise ValidationError(
+                _("The photo can be at most %(limit)d megapixels.")
+                % {"limit": MAX_PHOTO_PIXELS // 1_000_000},
+                code="too_many_pixels",
+            )
+        # Scaled down before anything else: a 10 KB PNG of 8,900 × 8,900 pixels took 700 MB
+        # once in full colour. A JPEG is decoded at a fraction of its size to begin with.
+        original.draft("RGB", (WORKING_SIDE, WORKING_SIDE))
+        original.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.LANCZOS)
         upright = ImageOps.exif_transpose(original).convert("RGBA")
     version = user.avatar_version + 1
     storage = attachment_storage()

@@ -38,12 +38,22 @@ def page_count(source) -> int:
         return len(document)
 
 
+# A page far taller than wide (a 10 × 14,400 pt strip) would render to gigabytes at the width
+# asked for: the image is made narrower instead, at most this many times as tall as wide.
+MAX_HEIGHT_PER_WIDTH = 3
+
+
 def render_page(source, index: int, width: int) -> bytes:
-    """Page ``index`` (from 0) as a WebP image ``width`` pixels wide."""
+    """Page ``index`` (from 0) as a WebP image ``width`` pixels wide (narrower for a page more
+    than three times as tall as wide); raises ``PdfError`` for a page without a size."""
     with _document(source) as document:
         page = document[index]
         try:
-            bitmap = page.render(scale=width / page.get_width())
+            page_width, page_height = page.get_size()
+            if not (page_width > 0 and page_height > 0):
+                raise PdfError("The page has no size.")
+            scale = min(width / page_width, MAX_HEIGHT_PER_WIDTH * width / page_height)
+            bitmap = page.render(scale=scale)
             try:
                 out = io.BytesIO()
                 bitmap.to_pil().save(out, "WEBP", quality=80)

@@ -19,6 +19,7 @@ from attachments.forms import AvatarForm, BoardFilePolicyForm, ModeratorRemovalF
 from attachments.models import Attachment
 from attachments.processing import PDF_PAGE_WIDTH
 from attachments.storage import attachment_storage, stored_name
+from core.params import parse_int
 from forums import access
 from forums.queries import membership_of
 
@@ -47,9 +48,10 @@ def thumbnail(request, key):
 
 
 def _page_number(request, page_count: int, value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= page_count:
+    number = parse_int(value, minimum=1, maximum=page_count)
+    if number is None:
         raise Http404
-    return int(value)
+    return number
 
 
 def pdf_pages(request, key):
@@ -80,7 +82,10 @@ def pdf_page(request, key, number):
     name = f"{stored_name('pages', attachment.key, '')}/{number}.webp"
     if not storage.exists(name):
         with storage.open(attachment.file.name, "rb") as stored:
-            image = pdf.render_page(stored.read(), number - 1, PDF_PAGE_WIDTH)
+            try:
+                image = pdf.render_page(stored.read(), number - 1, PDF_PAGE_WIDTH)
+            except pdf.PdfError as error:
+                raise Http404 from error
         name = storage.save(name, ContentFile(image))
     return delivery.serve(name, "image/webp", f"page-{number}.webp", inline=True)
 
@@ -119,7 +124,7 @@ def upload(request, slug):
 
 
 def _count_parameter(value: str) -> int:
-    return int(value) if value.isdigit() and len(value) < 4 else 0
+    return parse_int(value, maximum=999) or 0
 
 
 @verified_required

@@ -9,8 +9,9 @@ from PIL import ExifTags, Image
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
-def pdf(lines=("Site plan",), pages: int = 1) -> bytes:
-    """A small valid PDF with text on each page (Helvetica), with a correct xref table."""
+def pdf(lines=("Site plan",), pages: int = 1, size=(595, 842)) -> bytes:
+    """A small valid PDF with text on each page (Helvetica), with a correct xref table; pages
+    of ``size`` points (A4 unless told)."""
     objects = []
     page_ids = [3 + 2 * index for index in range(pages)]
     font_id = 3 + 2 * pages
@@ -21,7 +22,8 @@ def pdf(lines=("Site plan",), pages: int = 1) -> bytes:
         content_id = page_ids[index] + 1
         objects.append(
             (
-                f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {content_id} 0 R "
+                f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {size[0]} {size[1]}] "
+                f"/Contents {content_id} 0 R "
                 f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>"
             ).encode()
         )

@@ -131,3 +131,15 @@ def test_the_member_is_told_when_a_moderator_removes_the_avatar(
         avatars.remove_photo(site_moderator, photo_member, "不適切")
 
     assert Notification.objects.filter(recipient=photo_member).exists()
+
+
+def test_a_photo_of_too_many_pixels_is_refused_with_a_message(login, member):
+    huge = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(huge, "PNG")  # 48 megapixels in a few KB
+    response = login(member).post(
+        reverse("attachments:avatar_edit"), {"photo": upload_file("huge.png", huge.getvalue())}
+    )
+    assert response.status_code == 200
+    assert "40メガピクセル" in response.content.decode()
+    member.refresh_from_db()
+    assert member.avatar_version == 0

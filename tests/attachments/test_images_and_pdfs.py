@@ -98,3 +98,37 @@ def test_file_fields_read_from_the_attachment_storage(attach, member, topic):
 
     assert photo.file.size == photo.size
     assert photo.thumbnail.size == len(stored_bytes(photo.thumbnail.name))
+
+
+def test_a_page_far_taller_than_wide_is_drawn_narrower_not_huge(attach, login, member, topic):
+    strip = samples.pdf(size=(10, 14400))
+    (pdf,) = attach(member, topic, [upload_file("strip.pdf", strip)])
+
+    page = login(member).get(reverse("attachments:pdf_page", args=[pdf.key, 1]))
+    assert page.status_code == 200
+    with Image.open(io.BytesIO(b"".join(page.streaming_content))) as image:
+        assert image.height <= 3 * 1240 + 1 and image.width < 1240  # + 1: rounding
+    with Image.open(io.BytesIO(stored_bytes(pdf.thumbnail.name))) as preview:
+        assert preview.height <= 3 * 320 + 1
+
+
+def test_a_long_animation_is_kept_as_its_first_frame(attach, member, topic):
+    frames = [Image.new("RGB", (1000, 1000), (index * 6, 0, 0)) for index in range(40)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=50)
+
+    (animation,) = attach(member, topic, [upload_file("anime.gif", out.getvalue())])
+
+    with Image.open(io.BytesIO(stored_bytes(animation.file.name))) as stored:
+        assert getattr(stored, "n_frames", 1) == 1 and stored.size == (1000, 1000)
+
+
+def test_a_short_animation_stays_animated(attach, member, topic):
+    frames = [Image.new("RGB", (100, 100), (index * 50, 0, 0)) for index in range(5)]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=50)
+
+    (animation,) = attach(member, topic, [upload_file("blink.gif", out.getvalue())])
+
+    with Image.open(io.BytesIO(stored_bytes(animation.file.name))) as stored:
+        assert stored.n_frames == 5
