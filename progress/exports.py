@@ -24,7 +24,8 @@ def header(columns) -> list[str]:
     for column in columns:
         unit = column.display_unit
         names.append(f"{column.question}（{unit}）" if unit else column.question)
-    return [*names, _("Updated"), _("Updated by")]
+    # A column's question is members' text like any cell: =HYPERLINK(…) must stay text.
+    return [_guard(name) for name in [*names, _("Updated"), _("Updated by")]]
 
 
 def _cell(column, value):

