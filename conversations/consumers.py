@@ -13,6 +13,7 @@ from accounts.models import User
 from conversations import live, permissions, queries, services
 from conversations.forms import parse_number
 from core import broadcast
+from core.params import parse_id
 from forums.consumers import MemberConsumer
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ class ConversationConsumer(MemberConsumer):
     when a message was seen."""
 
     async def allowed(self) -> bool:
-        self.conversation_id = int(self.scope["url_route"]["kwargs"]["conversation_id"])
+        self.conversation_id = parse_id(self.scope["url_route"]["kwargs"]["conversation_id"])
+        if self.conversation_id is None:  # more digits than any id has
+            return False
         return await may_view_conversation(self.user_id, self.conversation_id)
 
     def subscriptions(self) -> list[str]:

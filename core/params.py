@@ -42,6 +42,9 @@ def parse_id(value) -> int | None:
     return parse_int(value, minimum=1)
 
 
+MIN_YEAR, MAX_YEAR = 1900, 9000
+
+
 def parse_moment(value: str) -> datetime | None:
     """An ISO 8601 date and time that exists (aware, in the site's zone when none is given)."""
     if not isinstance(value, str) or not value or len(value) > 40 or not value.isascii():
@@ -51,6 +54,10 @@ def parse_moment(value: str) -> datetime | None:
     except ValueError:
         return None
     if moment is None:
+        return None
+    # Years at the ends of the calendar overflow as soon as a zone is applied (0001-01-01 in
+    # UTC is the year 0 in Tokyo): nothing on the site is dated there.
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
         return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)

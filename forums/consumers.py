@@ -16,6 +16,7 @@ from accounts.live import user_group
 from accounts.models import User
 from accounts.permissions import is_verified_member
 from core import broadcast, groups
+from core.params import parse_id
 from forums import live, permissions
 from forums.models import Board, Topic
 from forums.queries import membership_of
@@ -90,6 +91,17 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         for group in self.groups_joined:
             await groups.leave(self.channel_layer, group, self.channel_name)
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """A frame that is not JSON text (binary, or broken JSON) means nothing here: it is
+        ignored rather than ending the socket with an error."""
+        if not text_data:
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:
+            return
+        await self.receive_json(content, **kwargs)
+
     async def receive_json(self, content, **kwargs):
         """Clients only listen; anything they send is ignored."""
 
@@ -107,7 +119,7 @@ class TopicConsumer(MemberConsumer):
     """``/ws/topics/<id>/?since=<sequence>`` or ``?after=<post id>``: catch-up, then live."""
 
     async def allowed(self) -> bool:
-        self.topic_id = int(self.scope["url_route"]["kwargs"]["topic_id"])
+        self.topic_id = parse_id(self.scope["url_route"]["kwargs"]["topic_id"])
         allowed, self.board_id = await topic_access(self.user_id, self.topic_id)
         return allowed
 

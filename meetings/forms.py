@@ -106,6 +106,16 @@ class MeetingForm(forms.Form):
             raise forms.ValidationError(_("Enter a whole number of people from 1 to 10000."))
         return int(number)
 
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if day is not None and not today.year - 10 <= day.year <= today.year + 10:
+            raise forms.ValidationError(
+                _("Choose a date in the years %(first)s to %(last)s.")
+                % {"first": today.year - 10, "last": today.year + 10}
+            )
+        return day
+
     def clean(self):
         data = super().clean()
         if data.get("date") and data.get("start_time"):

@@ -10,6 +10,7 @@ from channels.db import database_sync_to_async
 
 from accounts.models import User
 from core import broadcast
+from core.params import parse_id
 from forums.consumers import MemberConsumer
 from forums.live import board_access_group
 from forums.queries import membership_of
@@ -36,7 +37,7 @@ async def may_view_table(user_id: int | None, table_id: int) -> bool:
 
 class TableConsumer(MemberConsumer):
     async def allowed(self) -> bool:
-        self.table_id = int(self.scope["url_route"]["kwargs"]["table_id"])
+        self.table_id = parse_id(self.scope["url_route"]["kwargs"]["table_id"])
         allowed, self.board_id = await table_access(self.user_id, self.table_id)
         return allowed
 

@@ -83,7 +83,7 @@ def table_new(request, slug):
         return refused
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None and "more" in data:
-        total = int(data.get("form-TOTAL_FORMS", "4") or 4)
+        total = parse_int(data.get("form-TOTAL_FORMS", ""), maximum=30) or 4
         data["form-TOTAL_FORMS"] = str(min(total + 4, 30))
     form = TableForm(data)
     formset = ColumnFormSet(data)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import MunicipalityField
+from core.params import parse_id
 from search.analysis import MAX_QUERY_LENGTH, clean_query, is_meaningful
 
 
@@ -33,8 +34,9 @@ class SearchForm(forms.Form):
     until = forms.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    author = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Hidden, so never shown with an error: a value that is no number (or too large) is ignored.
+    author = forms.CharField(required=False, widget=forms.HiddenInput)
+    page = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, boards=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +50,12 @@ class SearchForm(forms.Form):
         if query and not is_meaningful(query):
             raise forms.ValidationError(_("Type at least one word or number to search for."))
         return query
+
+    def clean_author(self):
+        return parse_id(self.cleaned_data["author"])
+
+    def clean_page(self):
+        return parse_id(self.cleaned_data["page"])
 
     def clean(self):
         data = super().clean()

@@ -188,7 +188,7 @@ def _date_range_sql(filters: SearchFilters) -> tuple[list[str], list]:
     if filters.since is not None:
         clauses.append("d.created_at >= %s")
         params.append(datetime.combine(filters.since, time.min, tzinfo=zone))
-    if filters.until is not None:
+    if filters.until is not None and filters.until < date.max:
         clauses.append("d.created_at < %s")
         params.append(datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=zone))
     return clauses, params

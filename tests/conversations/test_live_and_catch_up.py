@@ -272,3 +272,11 @@ async def test_a_reconnecting_page_gets_the_read_receipts_as_they_are_now(pair):
     assert event["type"] == "reads"
     assert event["reads"] == [{"user_id": expert.pk, "name": "佐藤 花子", "number": 2}]
     await socket.disconnect()
+
+
+async def test_a_conversation_id_longer_than_any_is_refused(pair):
+    asker, _expert, conversation = pair
+    socket = socket_for(asker, conversation)
+    socket.scope["url_route"] = {"kwargs": {"conversation_id": "9" * 30}}
+    connected, code = await socket.connect()
+    assert not connected and code == CLOSE_FORBIDDEN

@@ -233,3 +233,23 @@ async def test_suspension_closes_the_socket(scene):
     await socket.connect()
     await sync_to_async(site_moderation.suspend_member)(moderator, asker, "規約違反")
     assert (await socket.receive_output(timeout=3))["type"] == "websocket.close"
+
+
+async def test_frames_that_are_not_json_text_are_ignored_and_the_socket_stays(scene):
+    _board, asker, answerer, topic = scene
+    socket = socket_for(asker, topic)
+    assert (await socket.connect())[0]
+    await socket.send_to(text_data="not json {")
+    await socket.send_to(bytes_data=b"\x00\x01")
+    post = await reply(answerer, topic, "壊れた送信のあとも届く")
+    event = await next_topic_event(socket)
+    assert (event["type"], event["post_id"]) == ("post.created", post.pk)
+    await socket.disconnect()
+
+
+async def test_an_id_longer_than_any_is_refused(scene):
+    _board, asker, _answerer, topic = scene
+    socket = socket_for(asker, topic)
+    socket.scope["url_route"] = {"kwargs": {"topic_id": "9" * 30}}
+    connected, code = await socket.connect()
+    assert not connected and code == CLOSE_FORBIDDEN

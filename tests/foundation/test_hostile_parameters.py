@@ -219,7 +219,15 @@ def test_parse_int_bounds():
 
 @pytest.mark.parametrize(
     "text",
-    ["2026-13-45T99:99:99", "2026-02-30T10:00", "２０２６-01-01T00:00", "tomorrow", "x" * 100],
+    [
+        "2026-13-45T99:99:99",
+        "2026-02-30T10:00",
+        "２０２６-01-01T00:00",
+        "tomorrow",
+        "x" * 100,
+        "0001-01-01T00:00:00",
+        "9999-12-31T23:59:59-12:00",
+    ],
 )
 def test_parse_moment_refuses_impossible_dates(text):
     assert parse_moment(text) is None

@@ -154,3 +154,23 @@ def test_the_cron_sweep_sends_what_is_due_once(meeting, colleague, committed):
     with committed():
         assert reminders.send_due_reminders(moment) == 0
     assert len(told(colleague)) == 1
+
+
+def test_a_date_thousands_of_years_away_is_refused_and_everything_typed_is_kept(login, host, board):
+    response = login(host).post(
+        f"/boards/{board.slug}/meetings/new/",
+        {
+            "title": "年末の意見交換会",
+            "date": "9999-12-31",
+            "start_time": "23:30",
+            "duration_minutes": "240",
+            "video_url": "",
+            "capacity": "",
+            "description": "議題は後日",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "年末の意見交換会" in page and "9999-12-31" in page and "議題は後日" in page
+    assert 'aria-invalid="true"' in page
+    assert not Meeting.objects.filter(title="年末の意見交換会").exists()

@@ -174,3 +174,19 @@ def test_a_municipality_name_two_places_share_asks_which(login, verified_user, c
     assert 'value="入札"' in page  # the words typed stay in the box
     response = client.get("/search/", {"q": "入札", "municipality": "広島県府中市"})
     assert response.context["form"].cleaned_data["municipality"].code == "342084"
+
+
+def test_odd_page_author_and_date_values_never_fail(login, verified_user, corpus):
+    client = login(verified_user)
+    for params in [
+        {"page": "abc"},
+        {"page": "0"},
+        {"page": "-1"},
+        {"author": "abc"},
+        {"author": "9" * 30},
+        {"until": "9999-12-31"},
+        {"since": "0001-01-01"},
+    ]:
+        response = client.get("/search/", {"q": "接種", **params})
+        assert response.status_code == 200, params
+        assert response.context["result"].total > 0, params
