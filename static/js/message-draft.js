@@ -7,6 +7,8 @@
 // back only while at least one of them is still chosen: text meant for one colleague never
 // fills in by itself for another. When the server refuses a send, the page comes back with
 // what was typed, and that is saved again, so following a link from there loses nothing.
+import { joinQuote } from "./reply-draft.js";
+
 function fieldsOf(form) {
   return [...form.querySelectorAll("textarea[name=body], input[name=title]")];
 }
@@ -49,10 +51,16 @@ for (const form of document.querySelectorAll("form[data-draft-key]")) {
       }
     };
     const filledByServer = fields.some((field) => field.value);
-    if (filledByServer) {
+    const body = form.querySelector("textarea[name=body]");
+    const quoting = new URLSearchParams(window.location.search).has("quote");
+    const draft = read(key);
+    if (quoting && body && body.value && draft.body && belongsHere(draft, recipients)) {
+      // "Quote" reloads the page with the quote in the box: it joins the half-written text.
+      body.value = joinQuote(draft.body, body.value);
+      save();
+    } else if (filledByServer) {
       save(); // a refused send or a preview came back with the text
     } else {
-      const draft = read(key);
       if (belongsHere(draft, recipients)) {
         for (const field of fields) {
           if (draft[field.name]) field.value = draft[field.name];

@@ -68,6 +68,18 @@ function dropAccepted() {
   window.history.replaceState(window.history.state, "", address);
 }
 
+function quoting() {
+  return new URLSearchParams(window.location.search).has("quote");
+}
+
+// The draft with the quote the page came with added at its end (once: a reload of the same
+// address finds it already there).
+export function joinQuote(draft, quote) {
+  const quoted = quote.trim();
+  if (draft.includes(quoted)) return draft;
+  return `${draft.trimEnd()}\n\n${quoted}\n\n`;
+}
+
 function keepDrafts(form) {
   const key = PREFIX + form.dataset.draft;
   const body = form.querySelector("textarea[name=body]");
@@ -85,6 +97,11 @@ function keepDrafts(form) {
     if (title && !title.value && draft.title) title.value = draft.title;
     if (token && draft.token) token.value = draft.token;
     status.textContent = draft.submitted ? t.notConfirmed : t.restored;
+  } else if (draft && draft.body && body.value && quoting()) {
+    // "Quote" reloads the page with the quote in the box: it joins the half-written reply.
+    body.value = joinQuote(draft.body, body.value);
+    if (token && draft.token) token.value = draft.token;
+    status.textContent = t.restored;
   } else if (draft && draft.submitted && body.value) {
     // The server sent the form back with the text (its reason is shown beside the field).
     status.textContent = t.kept;

@@ -165,3 +165,19 @@ def test_what_a_refused_send_came_back_with_is_kept_in_the_browser(page_for):
 
     asker.goto(f"/conversations/new/?to={other.pk}")  # a fresh page for the one left
     assert typed(asker) == ("三人での相談", "三人で相談させてください。")
+
+
+def test_quoting_a_message_adds_it_to_the_half_written_one(page_for):
+    from conversations import services
+
+    newcomer, expert = cast()
+    conversation = services.start_conversation(newcomer, [expert], "扶養照会", "省略の判断は？")
+    page = page_for(expert)
+    page.goto(conversation.get_absolute_url())
+    page.locator("#compose textarea[name=body]").fill("うちでは会議で判断しています。")
+
+    page.locator("#message-1").get_by_role("link", name="引用").click()
+    page.wait_for_load_state()
+
+    text = page.locator("#compose textarea[name=body]").input_value()
+    assert text.startswith("うちでは会議で判断しています。\n\n>")

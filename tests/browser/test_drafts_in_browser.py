@@ -88,3 +88,30 @@ def test_a_reply_whose_answer_was_lost_is_not_posted_twice(page_for):
 
     assert Post.objects.filter(topic=topic).count() == 2  # the same submission, not a new post
     assert stored_draft(page, topic) is None
+
+
+def test_quoting_a_post_adds_the_quote_to_the_half_written_reply(page_for):
+    _asker, moderator, topic = scene()
+    page = page_for(moderator)
+    page.goto(f"/topics/{topic.pk}/")
+    page.locator("#reply textarea").fill("うちでは郵送で再発行しています。")
+
+    page.locator("#post-1").get_by_role("link", name="引用").click()
+    page.wait_for_load_state()
+
+    text = page.locator("#reply textarea").input_value()
+    assert text.startswith("うちでは郵送で再発行しています。\n\n>")
+    assert "#1" in text or "山田" in text
+    page.reload()  # the same address again: the quote is not added twice
+    assert page.locator("#reply textarea").input_value().count("\n>") == text.count("\n>")
+
+
+def test_the_reply_form_fits_a_phone_with_large_text(page_for):
+    asker, _moderator, topic = scene()
+    page = page_for(asker, viewport={"width": 320, "height": 640})
+    page.goto(f"/topics/{topic.pk}/")
+    page.evaluate("document.documentElement.style.fontSize = '150%'")  # large text setting
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    box = page.locator(".attach-files").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
