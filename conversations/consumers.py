@@ -61,7 +61,7 @@ class ConversationConsumer(MemberConsumer):
         self.name = self.scope["user"].full_name
         query = parse_qs(self.scope.get("query_string", b"").decode())
         since = parse_number(query.get("since", [""])[0])
-        missed = await database_sync_to_async(live.catch_up)(self.conversation_id, since)
+        missed = await self.in_language(live.catch_up, self.conversation_id, since)
         if missed is None:
             await self.send_json({"type": "reload", "sequence": None})
             return
@@ -86,7 +86,7 @@ class ConversationConsumer(MemberConsumer):
                 await _mark_read(self.user_id, self.conversation_id, number)
 
     async def conversation_event(self, message):
-        await self.send(text_data=broadcast.event_json(message))
+        await self.send(text_data=broadcast.event_json(message, self.language))
 
 
 class ConversationListConsumer(MemberConsumer):
@@ -94,4 +94,4 @@ class ConversationListConsumer(MemberConsumer):
     (new messages and unread counts) for the conversations page."""
 
     async def user_event(self, message):
-        await self.send(text_data=broadcast.event_json(message))
+        await self.send(text_data=broadcast.event_json(message, self.language))

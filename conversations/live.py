@@ -42,6 +42,7 @@ from conversations.models import Conversation, ConversationEvent, Message, Parti
 from conversations.queries import active_participants, read_states, unread_counts_of
 from core import broadcast
 from core.fragments import SHARED_CSRF_PLACEHOLDER
+from core.languages import in_each_language
 
 logger = logging.getLogger(__name__)
 
@@ -89,16 +90,21 @@ def _event(
     event = _record(conversation_id, kind, message_id, sequence)
 
     def send() -> None:
+        def render() -> dict:
+            return {**render_event(event, conversation=now, message=written), **(extra or {})}
+
         try:
-            rendered = render_event(event, conversation=conversation, message=message)
+            now = conversation or Conversation.objects.get(pk=event.conversation_id)
+            written = message
+            if written is None and event.message_id:
+                written = _messages().get(pk=event.message_id)
+            rendered = in_each_language(render)
         except Exception:
             logger.warning("Live event %s was not rendered", event, exc_info=True)
             return
-        if extra:
-            rendered.update(extra)
         broadcast.send(
             conversation_group(conversation_id),
-            {"type": "conversation.event", "event": rendered},
+            {"type": "conversation.event", "events": rendered},
             after_answer=False,
         )
 

@@ -40,5 +40,6 @@ async def conversation_event_stream(request, conversation_id: int):
             catch_up=catch_up,
             still_allowed=still_allowed,
             label=f"conversation {conversation_id}",
+            language=getattr(request, "LANGUAGE_CODE", None),
         )
     )

@@ -38,31 +38,57 @@ import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
 
+def _json(event: dict) -> str:
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+
+
 def for_layer(message: dict) -> dict:
-    """``message`` as the channel layer carries it: an event as its JSON text, written once."""
+    """``message`` as the channel layer carries it: an event as its JSON text, written once
+    (once per language for ``{"events": {language: event}}``, from
+    ``core.languages.in_each_language``)."""
+    events = message.get("events")
+    if isinstance(events, dict):
+        texts = {language: _json(event) for language, event in events.items()}
+        event = events.get(settings.LANGUAGE_CODE) or next(iter(events.values()))
+        return {
+            "type": message["type"],
+            "sequence": event.get("sequence"),
+            "json": texts.get(settings.LANGUAGE_CODE) or _json(event),
+            "json_by_language": texts,
+        }
     event = message.get("event")
     if not isinstance(event, dict):
         return message
-    text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
-    return {"type": message["type"], "sequence": event.get("sequence"), "json": text}
+    return {"type": message["type"], "sequence": event.get("sequence"), "json": _json(event)}
 
 
 def event_sequence(message: dict) -> int | None:
     """The sequence of the event a layer message carries, either way it was sent."""
     if "json" in message:
         return message.get("sequence")
+    if "events" in message:
+        return next(iter(message["events"].values())).get("sequence")
     return message["event"].get("sequence")
 
 
-def event_json(message: dict) -> str:
+def event_json(message: dict, language: str | None = None) -> str:
     """The JSON text of the event a layer message carries (written by ``for_layer``, or an
-    event sent to the layer directly)."""
+    event sent to the layer directly), in ``language`` when it was rendered in each."""
+    by_language = message.get("json_by_language")
+    if by_language and language in by_language:
+        return by_language[language]
     text = message.get("json")
-    return text if text is not None else json.dumps(message["event"], ensure_ascii=False)
+    if text is not None:
+        return text
+    events = message.get("events")
+    if events:
+        return _json(events.get(language) or events.get(settings.LANGUAGE_CODE))
+    return json.dumps(message["event"], ensure_ascii=False)
 
 
 _server_loop: asyncio.AbstractEventLoop | None = None

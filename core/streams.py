@@ -39,9 +39,11 @@ import weakref
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.http import StreamingHttpResponse
 
 from core import broadcast, groups
+from core.languages import call_in
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +181,7 @@ async def live_event_stream(
     still_allowed,
     label: str,
     seconds: float = STREAM_SECONDS,
+    language: str | None = None,
 ):
     """The body of a live page's event stream: padding, the catch-up, then live events until
     ``seconds`` pass (the browser's EventSource reconnects with ``Last-Event-ID``, so nothing
@@ -192,7 +195,9 @@ async def live_event_stream(
     function given the ``Subscription`` and asked again on every ``access.changed``; when it
     says no, the stream sends ``access.revoked`` and ends; when the page's access moved (a
     topic moved to another board), it may ``move`` the subscription to the new group first.
-    ``label`` names the stream in the log."""
+    ``label`` names the stream in the log; ``language``: the reader's (the catch-up is
+    rendered in it, and events rendered in each language are sent in it)."""
+    language = language or settings.LANGUAGE_CODE
     subscription = Subscription(groups)
     try:
         yield PADDING
@@ -203,7 +208,7 @@ async def live_event_stream(
             logger.warning("Live stream unavailable for %s", label, exc_info=True)
             yield format_event({"type": "live.unavailable", "sequence": None})
             return
-        missed = await database_sync_to_async(catch_up)()
+        missed = await database_sync_to_async(call_in)(language, catch_up)
         if missed is None:
             yield format_event({"type": "reload", "sequence": None})
             return
@@ -218,7 +223,8 @@ async def live_event_stream(
             elif message["type"] == SERVER_STOPPING:
                 return  # the end of the response; EventSource reconnects to the next server
             elif message["type"] == event_type:
-                yield format_json(broadcast.event_sequence(message), broadcast.event_json(message))
+                text = broadcast.event_json(message, language)
+                yield format_json(broadcast.event_sequence(message), text)
             elif message["type"] == "access.changed" and not await still_allowed(subscription):
                 yield format_event({"type": "access.revoked", "sequence": None})
                 return

@@ -16,6 +16,7 @@ from accounts.live import user_group
 from accounts.models import User
 from accounts.permissions import is_verified_member
 from core import broadcast, groups
+from core.languages import call_in, chosen_language
 from core.params import parse_id
 from forums import live, permissions
 from forums.models import Board, Topic
@@ -68,6 +69,8 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         self.user_id = user.pk if user is not None and user.is_authenticated else None
+        # Live events come rendered in each language; this socket sends its reader's.
+        self.language = chosen_language(user, self.scope.get("cookies"))
         self.groups_joined: list[str] = []
         if not await self.allowed():
             await self.close(code=CLOSE_FORBIDDEN)
@@ -86,6 +89,11 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
 
     async def after_accept(self) -> None:
         """Send what the client missed, before live events."""
+
+    async def in_language(self, function, *args):
+        """``function(*args)`` in a database thread, in the reader's language (catch-ups
+        render the events they return)."""
+        return await database_sync_to_async(call_in)(self.language, function, *args)
 
     async def disconnect(self, code):
         for group in self.groups_joined:
@@ -145,7 +153,7 @@ class TopicConsumer(MemberConsumer):
         query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
         since = query.get("since", [""])[0]
         after = query.get("after", [""])[0]
-        missed = await database_sync_to_async(live.catch_up)(self.topic_id, since, after)
+        missed = await self.in_language(live.catch_up, self.topic_id, since, after)
         if missed is None:
             await self.send_json({"type": "reload"})
             return
@@ -153,7 +161,7 @@ class TopicConsumer(MemberConsumer):
             await self.send_json(event)
 
     async def topic_event(self, message):
-        await self.send(text_data=broadcast.event_json(message))
+        await self.send(text_data=broadcast.event_json(message, self.language))
 
 
 class BoardConsumer(MemberConsumer):
@@ -171,11 +179,11 @@ class BoardConsumer(MemberConsumer):
         return [live.board_group(self.board_id)]
 
     async def board_event(self, message):
-        await self.send(text_data=broadcast.event_json(message))
+        await self.send(text_data=broadcast.event_json(message, self.language))
 
 
 class UserConsumer(MemberConsumer):
     """``/ws/me/``: the member's own events (badges and counts in the header)."""
 
     async def user_event(self, message):
-        await self.send(text_data=broadcast.event_json(message))
+        await self.send(text_data=broadcast.event_json(message, self.language))

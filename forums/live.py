@@ -31,6 +31,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 
 from core import broadcast
+from core.languages import in_each_language
 from core.params import parse_int
 from forums import fragments, queries
 from forums.models import Post, Topic, TopicEvent
@@ -109,11 +110,13 @@ def _topic_event(topic_id: int, kind: str, post_id: int | None = None) -> None:
 
     def send() -> None:
         try:
-            rendered = render_event(event)
+            topic = queries.topic_now(topic_id)
+            post = queries.post_for_event(event.post_id) if event.post_id else None
+            rendered = in_each_language(lambda: render_event(event, topic=topic, post=post))
         except Exception:
             logger.warning("Live event %s was not rendered", event, exc_info=True)
             return
-        broadcast.send(topic_group(topic_id), {"type": "topic.event", "event": rendered})
+        broadcast.send(topic_group(topic_id), {"type": "topic.event", "events": rendered})
 
     transaction.on_commit(send)
 

@@ -42,5 +42,6 @@ async def topic_event_stream(request, topic_id: int):
             catch_up=lambda: live.catch_up(topic_id, since, after),
             still_allowed=still_allowed,
             label=f"topic {topic_id}",
+            language=getattr(request, "LANGUAGE_CODE", None),
         )
     )

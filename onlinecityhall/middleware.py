@@ -5,6 +5,8 @@ from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 
+from core.languages import chosen_language
+
 
 class LanguageMiddleware:
     """Japanese unless the person chose otherwise.
@@ -16,7 +18,6 @@ class LanguageMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
         language = self.chosen_language(request)
@@ -28,13 +29,7 @@ class LanguageMiddleware:
         return response
 
     def chosen_language(self, request) -> str:
-        user = getattr(request, "user", None)
-        preferred = getattr(user, "language", "") if user and user.is_authenticated else ""
-        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        for candidate in (preferred, cookie):
-            if candidate in self.supported:
-                return candidate
-        return settings.LANGUAGE_CODE
+        return chosen_language(getattr(request, "user", None), request.COOKIES)
 
 
 class PrivateSiteHeadersMiddleware:

@@ -47,7 +47,7 @@ class TableConsumer(MemberConsumer):
     async def after_accept(self) -> None:
         query = parse_qs(self.scope.get("query_string", b"").decode())
         since = query.get("since", [""])[0][:20]
-        missed = await database_sync_to_async(live.catch_up)(self.table_id, since)
+        missed = await self.in_language(live.catch_up, self.table_id, since)
         if missed is None:
             await self.send_json({"type": "reload"})
             return
@@ -55,4 +55,4 @@ class TableConsumer(MemberConsumer):
             await self.send_json(event)
 
     async def progress_event(self, message):
-        await self.send(text_data=broadcast.event_json(message))
+        await self.send(text_data=broadcast.event_json(message, self.language))

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from core import broadcast
+from core.languages import in_each_language
 from core.params import parse_int
 from progress import snapshot
 from progress.models import ProgressEvent, ProgressRow, ProgressTable
@@ -88,8 +89,9 @@ def send_table_summary(table_id: int) -> None:
     columns = columns_of(table)
     rows = list(snapshot.table_rows(table, columns).rows.values())
     payload = {"type": "summary.changed", "table_id": table_id, "sequence": None}
-    payload.update(answered=len(rows), **summary_parts(table, columns, rows))
-    broadcast.send(table_group(table_id), {"type": "progress.event", "event": payload})
+    payload["answered"] = len(rows)
+    payloads = in_each_language(lambda: {**payload, **summary_parts(table, columns, rows)})
+    broadcast.send(table_group(table_id), {"type": "progress.event", "events": payloads})
 
 
 def _send_after_commit(event: ProgressEvent, saved=None) -> None:
@@ -101,10 +103,12 @@ def _send_after_commit(event: ProgressEvent, saved=None) -> None:
         try:
             with_summary = event.row_id is None or _summary_now(event.table_id)
             if saved is not None and not with_summary:
-                payload = _row_payload(event, *saved)
+                payloads = in_each_language(lambda: _row_payload(event, *saved))
             else:
-                payload = render_events([event], with_summary=with_summary)[0]
-            message = {"type": "progress.event", "event": payload}
+                payloads = in_each_language(
+                    lambda: render_events([event], with_summary=with_summary)[0]
+                )
+            message = {"type": "progress.event", "events": payloads}
             broadcast.send(table_group(event.table_id), message)
         except Exception:
             logger.warning("Live event %s was not sent", event, exc_info=True)

@@ -35,5 +35,6 @@ async def table_event_stream(request, table_id: int):
             catch_up=lambda: live.catch_up(table_id, since),
             still_allowed=still_allowed,
             label=f"progress table {table_id}",
+            language=getattr(request, "LANGUAGE_CODE", None),
         )
     )

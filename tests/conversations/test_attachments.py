@@ -1,11 +1,14 @@
 """Files in private messages: attached with the message, opened by the participants only
 (never by a former participant, another member or a moderator), listed in the export."""
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from attachments.models import Attachment
 from conversations import services
+from core import broadcast
 from tests.conversations.conftest import veteran
 
 pytestmark = pytest.mark.django_db
@@ -156,9 +159,8 @@ def test_the_live_event_of_a_message_shows_what_the_catch_up_shows(
             },
         )
     assert with_files.status_code == 302
-    [live_event] = [
-        args[1]["event"] for args in sent if args[1]["event"]["type"] == "message.created"
-    ]
+    events = [json.loads(broadcast.event_json(args[1], "ja")) for args in sent]
+    [live_event] = [event for event in events if event["type"] == "message.created"]
     assert "違約金.csv" in live_event["html"] and "#1" in live_event["html"]
     assert str(newcomer.municipality) in live_event["html"]
     recorded = ConversationEvent.objects.get(sequence=live_event["sequence"])

@@ -253,3 +253,33 @@ async def test_an_id_longer_than_any_is_refused(scene):
     socket.scope["url_route"] = {"kwargs": {"topic_id": "9" * 30}}
     connected, code = await socket.connect()
     assert not connected and code == CLOSE_FORBIDDEN
+
+
+async def test_each_reader_gets_the_live_reply_in_their_own_language(scene):
+    board, asker, answerer, topic = scene
+    english = (await sync_to_async(MembershipFactory)(board=board, user__language="en")).user
+    japanese_socket, english_socket = socket_for(asker, topic), socket_for(english, topic)
+    assert (await japanese_socket.connect())[0] and (await english_socket.connect())[0]
+
+    await reply(answerer, topic, "どちらの言語でも同じ本文")
+
+    japanese, in_english = await next_topic_event(japanese_socket), await next_topic_event(
+        english_socket
+    )
+    assert japanese["sequence"] == in_english["sequence"]
+    assert "引用" in japanese["html"] and "Quote" not in japanese["html"]
+    assert "Quote" in in_english["html"] and "引用" not in in_english["html"]
+    assert "どちらの言語でも同じ本文" in in_english["html"]
+    await japanese_socket.disconnect()
+    await english_socket.disconnect()
+
+
+async def test_a_catch_up_comes_in_the_readers_language(scene):
+    board, _asker, answerer, topic = scene
+    english = (await sync_to_async(MembershipFactory)(board=board, user__language="en")).user
+    await reply(answerer, topic, "追いつき")
+    socket = socket_for(english, topic, "since=0")
+    assert (await socket.connect())[0]
+    event = await next_topic_event(socket)
+    assert event["type"] == "post.created" and "Quote" in event["html"]
+    await socket.disconnect()
