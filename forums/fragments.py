@@ -121,13 +121,24 @@ def render_for_viewer(post: Post, topic: Topic, user, membership, controls: dict
     return mark_safe(render_to_string(TEMPLATE, context))  # noqa: S308 - a template's output
 
 
+def _has_files_in_waiting(post: Post) -> bool:
+    """Files only the author sees by name (being checked, or refused by the scanner)."""
+    return any(
+        file.scan == "infected" or not file.is_ready or not file.is_released
+        for file in post.attachments.all()
+    )
+
+
 def page_fragments(
     posts: list[Post], topic: Topic, user, membership, controls: dict, token: str
 ) -> None:
     """Give each post of a page its HTML for ``user`` as ``post.fragment`` (``token``: the
     page's CSRF token): one cache read for the page, a render only for posts whose key is new."""
     shared = [
-        post for post in posts if not (post.is_hidden and can_view_post(user, post, membership))
+        post
+        for post in posts
+        if not (post.is_hidden and can_view_post(user, post, membership))
+        and not (post.author_id == user.pk and _has_files_in_waiting(post))
     ]
     keys = {post.pk: fragment_key(post, topic) for post in shared}
     found = fragment_cache.get_many(list(keys.values())) if keys else {}

@@ -13,6 +13,7 @@ from forums import live
 from forums.models import TopicEvent
 from tests.attachments import samples
 from tests.attachments.conftest import upload_file
+from tests.factories import MembershipFactory
 
 
 def listen(topic):
@@ -58,8 +59,24 @@ def test_a_file_waiting_for_its_scan_shows_checking_to_its_author_only(login, me
 
     assert not file.is_ready
     page = client.get(topic.get_absolute_url()).content.decode()
-    assert "post-file--checking" in page
+    assert "post-file--checking" in page and "a.txt" in page
     assert reverse("attachments:download", args=[file.key, file.name]) not in page
+
+
+def test_a_file_waiting_for_its_scan_keeps_its_name_from_everybody_else(
+    login, member, topic, board
+):
+    client = login(member)
+    client.post(
+        reverse("forums:topic_reply", args=[topic.pk]),
+        {"body": "確認中", "files": [upload_file("人事異動の内示一覧.txt", b"hello")]},
+    )
+    post = Attachment.objects.get().post
+
+    other = MembershipFactory(board=board).user
+    assert "人事異動の内示一覧" not in login(other).get(topic.get_absolute_url()).content.decode()
+    event = TopicEvent.objects.filter(topic=topic, post=post).latest("sequence")
+    assert "人事異動の内示一覧" not in live.render_event(event)["html"]
 
 
 def test_search_finds_a_post_by_the_text_of_its_pdf(attach, login, member, topic):
