@@ -40,7 +40,7 @@ class PostFiles:
         new ones, and refuse what does not fit."""
         user, data = self.request.user, self.request.POST
         removed = set(data.getlist("remove_attachment"))
-        kept = services.pending_for(user, data.getlist("attachment"))
+        kept = services.pending_for(user, data.getlist("attachment"), self.board.pk)
         for attachment in [item for item in kept if str(item.key) in removed]:
             services.remove(user, attachment)
         kept = [item for item in kept if str(item.key) not in removed]

@@ -162,15 +162,18 @@ def _process_after_commit(attachment: Attachment) -> None:
 # --- Attaching and removing ---------------------------------------------------------------------
 
 
-def pending_for(uploader, keys) -> list[Attachment]:
+def pending_for(uploader, keys, board_id: int | None) -> list[Attachment]:
+    """The uploader's pending files with these keys that were uploaded for the board (None:
+    for private messages). A file was checked against that board's rules (ZIP allowed, its
+    quota) when it was uploaded, so it never lands on another board or in a conversation."""
     valid = [key for key in keys if _is_uuid(key)]
     if not valid:
         return []
-    return list(
-        Attachment.objects.filter(
-            uploader=uploader, post__isnull=True, message__isnull=True, key__in=valid
-        ).order_by("created_at", "pk")
+    pending = Attachment.objects.filter(
+        uploader=uploader, post__isnull=True, message__isnull=True, key__in=valid
     )
+    pending = pending.filter(board_id=board_id) if board_id else pending.filter(board=None)
+    return list(pending.order_by("created_at", "pk"))
 
 
 def _is_uuid(value) -> bool:
@@ -194,7 +197,7 @@ def check_room(post: Post | None, adding: int) -> None:
 @transaction.atomic
 def attach(uploader, post: Post, keys) -> list[Attachment]:
     """Move the uploader's pending files with these keys onto their post."""
-    pending = pending_for(uploader, keys)
+    pending = pending_for(uploader, keys, post.topic.board_id)
     if not pending:
         return []
     if post.author_id != uploader.pk:
@@ -217,7 +220,7 @@ def attach_to_message(uploader, message, keys) -> list[Attachment]:
     """Move the uploader's pending files with these keys onto their private message. The
     conversations app calls this inside the transaction that writes the message, so the
     message's live event shows its files."""
-    pending = pending_for(uploader, keys)
+    pending = pending_for(uploader, keys, None)
     if not pending:
         return []
     if message.author_id != uploader.pk:

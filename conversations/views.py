@@ -94,7 +94,7 @@ def _files_from(request) -> tuple[list, list[str]]:
     uploaded = request.FILES.getlist("files")[: settings.ATTACHMENTS_MAX_FILES]
     accepted, errors = attachment_services.upload_many(request.user, None, uploaded)
     kept = attachment_services.pending_for(
-        request.user, request.POST.getlist("attachments")[: settings.ATTACHMENTS_MAX_FILES]
+        request.user, request.POST.getlist("attachments")[: settings.ATTACHMENTS_MAX_FILES], None
     )
     return kept + accepted, errors
 

@@ -9,7 +9,7 @@ from attachments.models import Attachment
 from moderation.models import AuditEntry
 from tests.attachments import samples
 from tests.attachments.conftest import upload_file
-from tests.factories import MembershipFactory
+from tests.factories import BoardFactory, MembershipFactory, UserFactory, make_topic
 
 
 def pending_keys(html: str) -> list[str]:
@@ -237,6 +237,36 @@ def test_zip_files_follow_the_board_policy(login, member, board, board_moderator
 
     assert refused.status_code == 400 and accepted.status_code == 200
     assert AuditEntry.objects.filter(action="board.updated", after={"allow_zip": True}).exists()
+
+
+def test_a_file_uploaded_for_one_board_never_lands_on_another_or_in_a_conversation(
+    login, member, board, board_moderator
+):
+    login(board_moderator).post(
+        reverse("attachments:board_settings", args=[board.slug]), {"allow_zip": "on"}
+    )
+    client = login(member)
+    key = client.post(
+        reverse("attachments:upload", args=[board.slug]),
+        {"files": [upload_file("files.zip", samples.zip_archive())]},
+    ).json()["accepted"][0]["key"]
+    elsewhere = BoardFactory(slug="welfare", name_ja="生活保護")
+    MembershipFactory(board=elsewhere, user=member)
+    topic = make_topic(member, elsewhere, title="ZIPの持ち込み")
+
+    client.post(
+        reverse("forums:topic_reply", args=[topic.pk]), {"body": "添付", "attachment": [key]}
+    )
+    assert Attachment.objects.get(key=key).post is None
+
+    from conversations import services as conversations
+
+    colleague = UserFactory()
+    conversation = conversations.start_conversation(member, [colleague], "こんにちは")
+    client.post(
+        f"/conversations/{conversation.pk}/messages/", {"body": "添付", "attachments": [key]}
+    )
+    assert Attachment.objects.get(key=key).message is None
 
 
 def test_members_cannot_change_the_board_file_policy(login, member, board):

@@ -263,8 +263,9 @@ async def test_each_reader_gets_the_live_reply_in_their_own_language(scene):
 
     await reply(answerer, topic, "どちらの言語でも同じ本文")
 
-    japanese, in_english = await next_topic_event(japanese_socket), await next_topic_event(
-        english_socket
+    japanese, in_english = (
+        await next_topic_event(japanese_socket),
+        await next_topic_event(english_socket),
     )
     assert japanese["sequence"] == in_english["sequence"]
     assert "引用" in japanese["html"] and "Quote" not in japanese["html"]
