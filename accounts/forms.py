@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, User
 from accounts.queries import search_municipalities
+from core.forms import LineField
 from core.params import parse_id, parse_int
 
 
@@ -78,13 +79,13 @@ class MunicipalityField(forms.CharField):
 
 
 class ProfileFieldsMixin(forms.Form):
-    full_name = forms.CharField(
+    full_name = LineField(
         label=_("Full name"),
         max_length=60,
         help_text=_("Your real name, as colleagues know you. Shown to members only."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    display_name = forms.CharField(
+    display_name = LineField(
         label=_("Display name"),
         max_length=30,
         help_text=_("Shown next to your posts, e.g. 山田（羽曳野市）."),
@@ -94,13 +95,13 @@ class ProfileFieldsMixin(forms.Form):
         label=_("Municipality"),
         help_text=_("Type the name of your prefecture, city, ward, town or village and choose it."),
     )
-    department = forms.CharField(
+    department = LineField(
         label=_("Department (課)"),
         max_length=60,
         help_text=_("e.g. 健康推進課, 生活福祉課, 契約課"),
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
-    position = forms.CharField(label=_("Position"), max_length=40, required=False)
+    position = LineField(label=_("Position"), max_length=40, required=False)
 
 
 class SignupProfileForm(ProfileFieldsMixin):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from conversations.models import ContactSettings, MessageReport
+from core.forms import LineField
 from forums.forms import BodyField, SubmissionTokenField
 
 MAX_ID_LIST = 40
@@ -30,7 +31,7 @@ def parse_number(value: str | None) -> int | None:
 
 
 class NewConversationForm(forms.Form):
-    title = forms.CharField(
+    title = LineField(
         label=_("Subject (optional)"),
         max_length=120,
         required=False,

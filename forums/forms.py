@@ -8,6 +8,8 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LineField
+
 MAX_BODY_LENGTH = 20_000
 TAG_SPLIT = re.compile(r"[,、，\s]+")
 
@@ -74,7 +76,7 @@ class BodyField(forms.CharField):
 
 
 class TopicForm(forms.Form):
-    title = forms.CharField(
+    title = LineField(
         label=_("Title"),
         max_length=120,
         help_text=_("Say what you want to know, e.g. 「モデルナのバイアルの保管方法は？」"),
@@ -117,7 +119,7 @@ class ReplyForm(forms.Form):
 
 
 class EditPostForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    title = LineField(label=_("Title"), max_length=120, required=False)
     body = BodyField()
 
     def __init__(self, *args, with_title: bool = False, **kwargs):

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LineField
 from meetings.models import Rsvp
 from progress import lenient
 
@@ -40,7 +41,7 @@ class LenientTimeField(forms.CharField):
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(
+    title = LineField(
         label=_("Title"),
         max_length=120,
         help_text=_("e.g. 「3回目接種の進め方 意見交換会」"),

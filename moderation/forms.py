@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LineField
 from forums.models import Board
 from moderation.models import AuditEntry, Flag
 
@@ -83,7 +84,7 @@ class FlagForm(forms.Form):
 
 
 class TitleForm(forms.Form):
-    title = forms.CharField(label=_("New title"), max_length=120)
+    title = LineField(label=_("New title"), max_length=120)
     reason = _reason_field(_("Reason (optional)"), required=False)
 
 

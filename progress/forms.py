@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LineField
 from progress import lenient, values
 from progress.models import BoardProgressSettings, ProgressColumn
 
@@ -38,7 +39,7 @@ class OptionalDateField(forms.CharField):
 
 
 class TableForm(forms.Form):
-    title = forms.CharField(
+    title = LineField(
         label=_("Title"),
         max_length=120,
         help_text=_("e.g. 「3回目接種の進捗（12月第1週）」"),

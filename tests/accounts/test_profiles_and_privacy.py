@@ -393,3 +393,22 @@ def test_a_few_wrong_passwords_do_not_lock_the_member_out(verified_user):
 
     assert response.status_code == 302
     assert is_signed_in(client)
+
+
+def test_names_that_show_nothing_or_turn_text_around_are_refused_or_cleaned(
+    login, transferred_member
+):
+    client = login(transferred_member)
+    empty = client.post(
+        reverse("accounts:profile_edit"),
+        profile_data(transferred_member, full_name="\u200b\u200b", department="\u200b"),
+    )
+    assert empty.status_code == 200
+    assert empty.context["form"].errors.keys() >= {"full_name", "department"}
+
+    client.post(
+        reverse("accounts:profile_edit"),
+        profile_data(transferred_member, display_name="\u202eataN\u200b 太郎"),
+    )
+    transferred_member.refresh_from_db()
+    assert transferred_member.display_name == "ataN 太郎"

@@ -363,3 +363,12 @@ def test_the_blank_reply_form_is_the_form_django_writes_with_a_new_token_each_ti
         html = page.content.decode()
         assert f'name="submission_token" value="{token}"' in html
         assert str(ReplyForm(initial={"submission_token": token}).as_div()) in html
+
+
+def test_a_title_of_invisible_characters_is_refused(login, member, board):
+    response = login(member).post(
+        f"/boards/{board.slug}/new/", {"title": "\u202e\u200b\u200b", "body": "本文は残る"}
+    )
+    assert response.status_code == 200
+    assert "title" in response.context["form"].errors
+    assert "本文は残る" in response.content.decode()
