@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +22,9 @@ def home(request):
         from forums.queries import home_context
 
         return render(request, "home.html", home_context(request.user))
+    if request.user.is_authenticated:
+        # Signed in but not (or no longer) verified: where their account stands and why.
+        return redirect("accounts:status")
     return render(request, "landing.html")
 
 

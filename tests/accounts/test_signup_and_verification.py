@@ -467,3 +467,10 @@ def test_password_reset_e_mail_names_the_member_and_the_site_in_their_language(
         assert gettext("Setting a new password") in message.subject
     if JAPANESE_COMPILED:
         assert ("パスワードの再設定" in message.subject) == (language == "ja")
+
+
+def test_an_applicant_waiting_for_review_is_shown_where_they_stand_not_the_landing_page(
+    login, pending_user
+):
+    response = login(pending_user).get("/")
+    assert response.status_code == 302 and response["Location"] == "/account/status/"
