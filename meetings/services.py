@@ -10,10 +10,11 @@ queued for the worker after the commit (``meetings.reminders``).
 import contextlib
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -74,12 +75,13 @@ def schedule_meeting(
         video_url=video_url,
         capacity=capacity,
     )
+    # The agenda topic is read by the whole board: written in the site's language, whatever
+    # the host's interface speaks.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("[Exchange meeting] %(title)s") % {"title": meeting.title}
+        body = _agenda_body(meeting, meeting.description)
     meeting.agenda_topic = forum_services.create_topic(
-        host,
-        board,
-        _("[Exchange meeting] %(title)s") % {"title": meeting.title},
-        _agenda_body(meeting, meeting.description),
-        expects_answer=False,
+        host, board, title, body, expects_answer=False
     )
     meeting.save(update_fields=["agenda_topic"])
     tasks.schedule_reminders(meeting)

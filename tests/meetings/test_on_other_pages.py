@@ -148,3 +148,14 @@ def test_a_fields_box_lists_what_upcoming_for_boards_lists_for_its_boards(
                 (m.pk, m.my_answer, m.board.slug) for m in listed
             ]
     assert len(boards_box([board.pk, second.pk], colleague)) == FIELD_BOX_SIZE
+
+
+def test_the_agenda_topic_is_written_in_the_sites_language_whatever_the_hosts(host, board):
+    from django.utils import translation
+
+    from tests.meetings.conftest import schedule
+
+    with translation.override("en"):
+        meeting = schedule(host, board, title="テスト会議")
+    assert meeting.agenda_topic.title == "【意見交換会】テスト会議"
+    assert "Exchange meeting" not in meeting.agenda_topic.posts.get(number=1).body
