@@ -27,7 +27,8 @@ from attachments.models import Attachment
 Kind = Attachment.Kind
 HEAD_BYTES = 8192
 MARKUP_HEAD = (b"<html", b"<script", b"<!doctype", b"<svg", b"<body", b"<iframe", b"<?xml")
-MARKUP = re.compile(r"<\s*[/!?]?[A-Za-z][^<>]*>")
+# A tag as browsers read one: "<" right before its name ("a < b and c > d" is arithmetic).
+MARKUP = re.compile(r"<[/!?]?[A-Za-z][^<>]*>")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ue000-\uf8ff\ufffe\uffff]")
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"

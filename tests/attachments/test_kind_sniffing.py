@@ -137,3 +137,9 @@ def test_ichitaro_is_recognised_by_its_streams_and_name():
 
     assert (detected.kind, detected.extension) == ("document", "jtd")
     assert refusal_of("議事録.bin", samples.ole("DocumentText")).code == "unknown"
+
+
+def test_plain_text_with_comparisons_is_text_not_markup():
+    text = "条件: 接種率 < 50% かつ 年齢 > 65 の場合は a < b and c > d".encode()
+    assert kind_of("memo.txt", text).kind == "text"
+    assert refusal_of("memo.txt", b"<b>bold</b>").code == "markup"
