@@ -76,6 +76,9 @@ class AccountAdapter(DefaultAccountAdapter):
         context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
         super().send_mail(template_prefix, email, context)
 
+    def format_email_subject(self, subject) -> str:
+        return f"[{settings.SITE_NAME}] {subject}"
+
     def send_confirmation_mail(self, request, emailconfirmation, signup):
         """The code to type, and a link that opens the code form with the code filled in (for
         mail systems that keep links working)."""

@@ -160,7 +160,8 @@ def send_private_message_email(notification_id: int, excerpt: str = "") -> bool:
         }
         text = render_to_string("notifications/email/private_message.txt", context)
         html = render_to_string("notifications/email/private_message.html", context)
-    send(recipient, f"{headline} – {settings.SITE_NAME}", text, html, kind=notification.kind)
+        subject = f"{headline} – {settings.SITE_NAME}"
+    send(recipient, subject, text, html, kind=notification.kind)
     return True
 
 

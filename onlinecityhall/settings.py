@@ -269,7 +269,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[オンライン市役所] "
+# Account e-mails' subjects start with "[SITE_NAME] " in the mail's language (accounts.adapter).
 # Failed sign-ins (accounts/signin_limits.py): this many per (client address, account) in the
 # window refuse that pair until the window has passed; from this many per account, wherever
 # they come from, each attempt waits 2, 4, 8 … seconds (at most the maximum) after the last.
@@ -441,7 +441,8 @@ LOGGING = {
 }
 
 # --- Product settings -------------------------------------------------------------------------
-SITE_NAME = "オンライン市役所"
+# In the reader's language wherever it is shown (e-mails are written in the recipient's).
+SITE_NAME = _("Online City Hall")
 # The address people use, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 HEALTHZ_CHANNEL_TIMEOUT = 2.0

@@ -1,11 +1,24 @@
 """Watch buttons for topic and board pages, so that the forums' views need not know about
 subscriptions (one query each)."""
 
+import re
+
 from django import template
+from django.conf import settings
+from django.utils.safestring import mark_safe
 
 from notifications import queries
 
 register = template.Library()
+
+_SITE_PATH = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+@register.filter
+def absolute_links(html: str) -> str:
+    """Rendered post HTML (already sanitised) for an e-mail: links to the site's own pages (a
+    mention's /members/2/) get the site's public address, which a mail program needs."""
+    return mark_safe(_SITE_PATH.sub(rf"\g<1>{settings.SITE_URL}/", str(html)))  # noqa: S308
 
 
 @register.inclusion_tag("notifications/_topic_watch.html", takes_context=True)

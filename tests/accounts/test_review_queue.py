@@ -58,7 +58,7 @@ def test_moderator_approves_a_pending_applicant_and_registers_their_domain(
     [message] = mail.outbox
     assert message.to == ["tanaka.ichiro@habikino-city.jp"]
     assert "田中 一郎" in message.body
-    assert settings.SITE_NAME in message.body  # the product's own words, not a library's
+    assert str(settings.SITE_NAME) in message.body  # the product's own words, not a library's
     assert any("田中 一郎" in text for text in messages_of(response, "success"))
     assert applicant not in queries.review_queue()
 

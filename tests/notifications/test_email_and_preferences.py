@@ -132,3 +132,15 @@ def test_a_forged_unsubscribe_link_does_nothing(client, asker):
     response = client.post(f"/notifications/unsubscribe/{token[:-2]}xx/")
     assert response.status_code == 400
     assert not asker.email_preferences.exists()
+
+
+def test_links_inside_the_post_of_an_e_mail_use_the_sites_address(
+    asker, answerer, topic, committed, settings
+):
+    with committed():
+        make_reply(answerer, topic, f"@{asker.display_name} さん、[手順](/topics/{topic.pk}/) を")
+
+    html, _mime = mail.outbox[-1].alternatives[0]
+    assert f'href="{settings.SITE_URL}/members/{asker.pk}/"' in html
+    assert f'href="{settings.SITE_URL}/topics/{topic.pk}/"' in html
+    assert 'href="/' not in html
