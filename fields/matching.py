@@ -3,7 +3,8 @@
 1. The member's own earlier choice for the same name (their correction) wins.
 2. An exact name from the registry or added by a moderator (健康増進課 → health promotion).
 3. The same after dropping the division in front (健康福祉部健康増進課 → 健康増進課).
-4. The field with the longest keyword inside the name (北部保健センター → 保健センター).
+4. The field with the longest keyword inside the name (北部保健センター → 保健センター), looked
+   for first in the subsection after the section (健康づくり課（予防接種係） → 予防接種).
 When nothing matches, ``closest_fields`` ranks fields by shared character bigrams with their
 names and department names, so an unknown department still gets a useful answer.
 """
@@ -18,6 +19,7 @@ from fields.models import DepartmentAlias, Field
 # A division or bureau in front of the section: 健康福祉部, 総務局, 市民生活部市民課 …
 DIVISION_PREFIX = re.compile(r"^.+?[部局](?=.)")
 GENERIC = ("課", "係", "室", "部", "局", "担当", "グループ", "事務所")
+SECTION = re.compile(r"課")
 
 
 def normalise(name: str) -> str:
@@ -71,23 +73,27 @@ def field_for_department(department: str, member=None) -> FieldMatch:
         if candidate in aliases:
             match.field, match.how = aliases[candidate], "name"
             return match
-    best, best_length = None, 0
-    for field_of_work in Field.objects.all():
-        for keyword in field_of_work.keywords:
-            keyword = normalise(keyword)
-            if keyword and keyword in names[-1] and len(keyword) > best_length:
-                best, best_length = field_of_work, len(keyword)
-    if best is None:  # the keyword may sit in the division name: 保健福祉部 総務係
-        for field_of_work in Field.objects.all():
-            for keyword in field_of_work.keywords:
-                keyword = normalise(keyword)
-                if keyword and keyword in name and len(keyword) > best_length:
-                    best, best_length = field_of_work, len(keyword)
-    if best is not None:
-        match.field, match.how = best, "keyword"
-        return match
+    fields_of_work = list(Field.objects.all())
+    # The subsection after the section says most (健康づくり課（予防接種係） is vaccination),
+    # then the section, then the division: 保健福祉部 総務係.
+    subsection = SECTION.split(names[-1])[-1].strip("()")
+    for part in (subsection, names[-1], name):
+        best = _longest_keyword(fields_of_work, part) if part else None
+        if best is not None:
+            match.field, match.how = best, "keyword"
+            return match
     match.closest = closest_fields(name)
     return match
+
+
+def _longest_keyword(fields_of_work: list[Field], name: str) -> Field | None:
+    best, best_length = None, 0
+    for field_of_work in fields_of_work:
+        for keyword in field_of_work.keywords:
+            keyword = normalise(keyword)
+            if keyword and keyword in name and len(keyword) > best_length:
+                best, best_length = field_of_work, len(keyword)
+    return best
 
 
 def bigrams(text: str) -> set[str]:

@@ -57,6 +57,10 @@ def test_every_department_name_of_the_file_leads_to_its_field():
         ("総務部 契約検査課", "procurement"),
         ("子育て支援課", "child-family"),
         ("危機管理防災課", "disaster-prevention"),
+        ("健康づくり課（予防接種係）", "vaccination"),  # the subsection says most
+        ("健康づくり課 予防接種係", "vaccination"),
+        ("生活福祉課 保護係", "public-assistance"),
+        ("ケースワーカー", "public-assistance"),
     ],
 )
 def test_usual_department_names_find_their_field(department, slug):
