@@ -41,6 +41,7 @@ class LenientTimeField(forms.CharField):
 
 
 class MeetingForm(forms.Form):
+    submission_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     title = LineField(
         label=_("Title"),
         max_length=120,

@@ -45,6 +45,10 @@ class Meeting(models.Model):
     day_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     hour_reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
+    # The announcing form's token: the same form sent twice (a double click, a resend after a
+    # lost answer) announces one meeting.
+    submission_token = models.CharField(max_length=64, blank=True, default="", editable=False)
+
     class Meta:
         ordering = ["starts_at", "id"]
         indexes = [
@@ -52,6 +56,13 @@ class Meeting(models.Model):
                 fields=["board", "starts_at"],
                 condition=Q(cancelled_at__isnull=True),
                 name="meeting_board_upcoming",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "submission_token"],
+                condition=~Q(submission_token=""),
+                name="meeting_once_per_submission",
             )
         ]
         verbose_name = _("exchange meeting")

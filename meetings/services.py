@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -59,22 +59,40 @@ def _validate(starts_at, duration_minutes: int, capacity) -> None:
 
 @transaction.atomic
 def schedule_meeting(
-    host, board, *, title, starts_at, duration_minutes, video_url, capacity=None, description=""
+    host,
+    board,
+    *,
+    title,
+    starts_at,
+    duration_minutes,
+    video_url,
+    capacity=None,
+    description="",
+    token: str = "",
 ) -> Meeting:
-    """Announce a meeting and open its agenda topic on the board."""
+    """Announce a meeting and open its agenda topic on the board. The same form ``token``
+    twice returns the meeting the first announced."""
     if not permissions.can_schedule_meeting(host, board, membership_of(host, board)):
         raise PermissionDenied(_("Join this board to announce a meeting."))
     _validate(starts_at, duration_minutes, capacity)
-    meeting = Meeting.objects.create(
-        board=board,
-        host=host,
-        title=title.strip(),
-        description=description.strip(),
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        video_url=video_url,
-        capacity=capacity,
-    )
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.create(
+                board=board,
+                host=host,
+                title=title.strip(),
+                description=description.strip(),
+                starts_at=starts_at,
+                duration_minutes=duration_minutes,
+                video_url=video_url,
+                capacity=capacity,
+                submission_token=token,
+            )
+    except IntegrityError:
+        existing = Meeting.objects.filter(host=host, submission_token=token).first()
+        if not token or existing is None:
+            raise
+        return existing
     # The agenda topic is read by the whole board: written in the site's language, whatever
     # the host's interface speaks.
     with translation.override(settings.LANGUAGE_CODE):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import verified_required
 from accounts.models import User
 from forums import access
+from forums.forms import new_token
 from forums.queries import membership_of
 from meetings import calendar, permissions, queries, services
 from meetings.forms import CancelForm, MeetingForm, RsvpForm
@@ -61,7 +62,7 @@ def meeting_new(request, slug):
     board, membership = _board_for(request, slug)
     if not permissions.can_schedule_meeting(request.user, board, membership):
         raise Http404
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(request.POST or None, initial={"submission_token": new_token()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -74,6 +75,7 @@ def meeting_new(request, slug):
                 video_url=data["video_url"],
                 capacity=data["capacity"],
                 description=data["description"],
+                token=data["submission_token"],
             )
         except ValidationError as error:
             form.add_error(None, error)

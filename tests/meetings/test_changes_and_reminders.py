@@ -174,3 +174,24 @@ def test_a_date_thousands_of_years_away_is_refused_and_everything_typed_is_kept(
     assert "年末の意見交換会" in page and "9999-12-31" in page and "議題は後日" in page
     assert 'aria-invalid="true"' in page
     assert not Meeting.objects.filter(title="年末の意見交換会").exists()
+
+
+def test_the_same_announcement_sent_twice_announces_one_meeting(login, host, board):
+    client = login(host)
+    token = client.get(f"/boards/{board.slug}/meetings/new/").context["form"]["submission_token"]
+    data = {
+        "submission_token": token.value(),
+        "title": "二度押しの意見交換会",
+        "date": (timezone.localdate() + timedelta(days=7)).isoformat(),
+        "start_time": "20:00",
+        "duration_minutes": "90",
+        "video_url": "https://meet.city.habikino.lg.jp/room/1",
+        "capacity": "",
+        "description": "",
+    }
+    first = client.post(f"/boards/{board.slug}/meetings/new/", data)
+    second = client.post(f"/boards/{board.slug}/meetings/new/", data)
+
+    [meeting] = Meeting.objects.filter(title="二度押しの意見交換会")
+    assert first["Location"] == second["Location"] == meeting.get_absolute_url()
+    assert meeting.board.topics.filter(title__contains="二度押し").count() == 1
