@@ -16,7 +16,15 @@ from core.params import parse_int
 from forums import access
 from forums.queries import membership_of
 from progress import exports, live, permissions, queries, services
-from progress.forms import ColumnFormSet, PollForm, RowForm, SettingsForm, TableForm, columns_from
+from progress.forms import (
+    ColumnForm,
+    ColumnFormSet,
+    PollForm,
+    RowForm,
+    SettingsForm,
+    TableForm,
+    columns_from,
+)
 from progress.models import ProgressRow, ProgressTable
 from progress.presentation import table_page_parts
 from progress.values import display
@@ -81,13 +89,24 @@ def table_new(request, slug):
     refused = _require_definer(request, board, membership)
     if refused:
         return refused
-    data = request.POST.copy() if request.method == "POST" else None
+    data = request.POST if request.method == "POST" else None
     if data is not None and "more" in data:
-        total = parse_int(data.get("form-TOTAL_FORMS", ""), maximum=30) or 4
-        data["form-TOTAL_FORMS"] = str(min(total + 4, 30))
+        # More blank questions: the same form again with what was typed, not yet checked (a
+        # question still being written is no error).
+        total = parse_int(data.get("form-TOTAL_FORMS", ""), maximum=30) or 0
+        form = TableForm(initial={name: data.get(name, "") for name in TableForm.base_fields})
+        formset = ColumnFormSet(
+            initial=[
+                {name: data.get(f"form-{index}-{name}", "") for name in ColumnForm.base_fields}
+                for index in range(total)
+            ]
+        )
+        return render(
+            request, "progress/table_form.html", {"board": board, "form": form, "formset": formset}
+        )
     form = TableForm(data)
     formset = ColumnFormSet(data)
-    if data is not None and "more" not in data and form.is_valid() and formset.is_valid():
+    if data is not None and form.is_valid() and formset.is_valid():
         try:
             table = services.define_table(
                 request.user,

@@ -153,6 +153,27 @@ def test_defining_a_table_through_the_form_keeps_typed_columns(login, author, bo
     ]
 
 
+def test_more_questions_keeps_what_was_typed_and_shows_no_errors(login, author, board):
+    form = {
+        "title": "",
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "0",
+        "form-0-question": "備蓄食料",
+        "form-0-kind": "number",
+        "form-0-unit": "食",
+        "form-1-question": "",
+        "form-1-kind": "number",
+        "more": "1",
+    }
+    response = login(author).post(f"/boards/{board.slug}/progress/new/", form)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="備蓄食料"' in page and 'value="食"' in page
+    assert response.context["formset"].total_form_count() == 6  # 2 + 4 more
+    assert "aria-invalid" not in page and "errorlist" not in page
+    assert not ProgressTable.objects.exists()
+
+
 def test_a_choice_question_without_choices_comes_back_with_a_message(login, author, board):
     form = {
         "title": "t",
