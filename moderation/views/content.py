@@ -1,6 +1,5 @@
 """Flagging posts, and moderating posts and topics."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -80,25 +79,35 @@ def post_flag(request, post_id):
 # --- Posts (moderators) -------------------------------------------------------------------------
 
 
-@verified_required
-def post_moderate(request, post_id):
-    post = _moderated_post(request, post_id)
+def _post_page(request, post, failed=None, status=200):
+    """The post's moderation page; ``failed``: the reason field (``{"field", "value",
+    "error"}``) of the action that was refused, shown with its message and what was typed."""
     context = {
         "post": post,
         "flags": queries.open_flags_of(post),
         "reason_form": ReasonForm(),
         "optional_reason_form": OptionalReasonForm(),
         "revision_count": post.revisions.count(),
+        "failed": failed,
     }
-    return render(request, "moderation/post_moderate.html", context)
+    return render(request, "moderation/post_moderate.html", context, status=status)
 
 
-def _post_action(request, post_id, action, success, *, reason_required: bool):
+@verified_required
+def post_moderate(request, post_id):
+    return _post_page(request, _moderated_post(request, post_id))
+
+
+def _post_action(request, post_id, action, success, *, reason_required: bool, field: str = ""):
     post = _moderated_post(request, post_id)
     form = (ReasonForm if reason_required else OptionalReasonForm)(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write the reason; the author sees it."))
-        return redirect("moderation:post", post_id=post.pk)
+        failed = {
+            "field": field,
+            "value": request.POST.get("reason", ""),
+            "error": _("Write the reason; the author sees it."),
+        }
+        return _post_page(request, post, failed, status=400)
     run_service(request, lambda: action(request.user, post, form.cleaned_data["reason"]), success)
     return redirect("moderation:post", post_id=post.pk)
 
@@ -107,8 +116,9 @@ def _post_action(request, post_id, action, success, *, reason_required: bool):
 @verified_required
 def post_hide(request, post_id):
     return _post_action(
-        request, post_id, services.hide_post, _("The post is hidden."), reason_required=True
-    )
+        request, post_id, services.hide_post, _("The post is hidden."), reason_required=True,
+        field="hide-reason",
+    )  # fmt: skip
 
 
 @require_POST
@@ -126,6 +136,7 @@ def post_redact(request, post_id):
     return _post_action(
         request, post_id, services.redact_post,
         _("The post was redacted and its earlier versions deleted."), reason_required=True,
+        field="redact-reason",
     )  # fmt: skip
 
 
@@ -141,9 +152,9 @@ def flags_dismiss(request, post_id):
 # --- Topics (moderators) ------------------------------------------------------------------------
 
 
-@verified_required
-def topic_moderate(request, topic_id):
-    topic = _moderated_topic(request, topic_id)
+def _topic_page(request, topic, status=200, **forms):
+    """The topic's moderation page; a refused form comes back bound in ``forms`` (its errors
+    beside its fields, what was typed kept)."""
     boards = queries.moderated_boards(request.user).exclude(pk=topic.board_id)
     context = {
         "topic": topic,
@@ -151,8 +162,14 @@ def topic_moderate(request, topic_id):
         "move_form": MoveForm(boards=boards),
         "merge_form": MergeForm(),
         "reason_form": OptionalReasonForm(),
+        **forms,
     }
-    return render(request, "moderation/topic_moderate.html", context)
+    return render(request, "moderation/topic_moderate.html", context, status=status)
+
+
+@verified_required
+def topic_moderate(request, topic_id):
+    return _topic_page(request, _moderated_topic(request, topic_id))
 
 
 @require_POST
@@ -189,15 +206,14 @@ def topic_retitle(request, topic_id):
     topic = _moderated_topic(request, topic_id)
     form = TitleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the topic a title."))
-    else:
-        run_service(
-            request,
-            lambda: services.retitle_topic(
-                request.user, topic, form.cleaned_data["title"], form.cleaned_data["reason"]
-            ),
-            _("The title was changed."),
-        )
+        return _topic_page(request, topic, status=400, title_form=form)
+    run_service(
+        request,
+        lambda: services.retitle_topic(
+            request.user, topic, form.cleaned_data["title"], form.cleaned_data["reason"]
+        ),
+        _("The title was changed."),
+    )
     return redirect("moderation:topic", topic_id=topic.pk)
 
 
@@ -205,10 +221,10 @@ def topic_retitle(request, topic_id):
 @verified_required
 def topic_move(request, topic_id):
     topic = _moderated_topic(request, topic_id)
-    form = MoveForm(request.POST, boards=queries.moderated_boards(request.user))
+    boards = queries.moderated_boards(request.user).exclude(pk=topic.board_id)
+    form = MoveForm(request.POST, boards=boards)
     if not form.is_valid():
-        messages.error(request, _("Choose a board you moderate."))
-        return redirect("moderation:topic", topic_id=topic.pk)
+        return _topic_page(request, topic, status=400, move_form=form)
     destination = form.cleaned_data["board"]
     ok = run_service(
         request,
@@ -232,13 +248,12 @@ def topic_merge(request, topic_id):
     topic = _moderated_topic(request, topic_id)
     form = MergeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the number of the topic to merge into."))
-        return redirect("moderation:topic", topic_id=topic_id)
+        return _topic_page(request, topic, status=400, merge_form=form)
     target = Topic.objects.select_related("board").filter(pk=form.cleaned_data["target"]).first()
     if target is None or not _may_moderate_topic(request.user, target):
         # The same answer whether the topic does not exist or is not one this moderator runs.
-        messages.error(request, _("There is no topic with that number among those you moderate."))
-        return redirect("moderation:topic", topic_id=topic_id)
+        form.add_error("target", _("There is no topic with that number among those you moderate."))
+        return _topic_page(request, topic, status=400, merge_form=form)
     ok = run_service(
         request,
         lambda: services.merge_topics(request.user, topic, target, form.cleaned_data["reason"]),

@@ -53,8 +53,9 @@ def test_a_moderator_gets_the_same_answer_for_a_hidden_and_a_missing_target(
     absent = client.post(
         reverse("moderation:topic_merge", args=[topic.pk]), {"target": missing}, follow=True
     )
-    messages = [[str(m) for m in response.context["messages"]] for response in (hidden, absent)]
-    assert messages[0] == messages[1] and messages[0]
+    errors = [response.context["merge_form"].errors for response in (hidden, absent)]
+    assert errors[0] == errors[1] and errors[0]["target"]
+    assert hidden.status_code == absent.status_code == 400
     assert Topic.objects.filter(pk=hidden_topic.pk).exists()
 
 
@@ -90,3 +91,23 @@ def test_the_sites_log_handler_uses_the_filter():
     assert any(
         isinstance(f, RefusalsWithoutTraceback) for handler in handlers for f in handler.filters
     )
+
+
+def test_a_refused_moderation_form_keeps_what_was_typed_beside_its_message(
+    login, board_moderator, topic, reply
+):
+    client = login(board_moderator)
+    redact = client.post(reverse("moderation:post_redact", args=[reply.pk]), {"reason": "   "})
+    page = redact.content.decode()
+    assert redact.status_code == 400
+    assert 'id="redact-reason" rows="2" required maxlength="1000" aria-invalid="true"' in page
+    assert 'aria-describedby="redact-reason-error"' in page and 'id="redact-reason-error"' in page
+
+    merge = client.post(
+        reverse("moderation:topic_merge", args=[topic.pk]), {"target": "999999", "reason": "重複"}
+    )
+    page = merge.content.decode()
+    assert merge.status_code == 400 and 'value="999999"' in page and "重複" in page
+    too_long = {"title": "x" * 121}
+    retitle = client.post(reverse("moderation:topic_retitle", args=[topic.pk]), too_long)
+    assert retitle.status_code == 400 and 'aria-invalid="true"' in retitle.content.decode()
