@@ -475,3 +475,10 @@ def test_an_applicant_waiting_for_review_is_shown_where_they_stand_not_the_landi
 ):
     response = login(pending_user).get("/")
     assert response.status_code == 302 and response["Location"] == "/account/status/"
+
+
+def test_the_password_rules_stay_inside_the_password_field_they_describe(client):
+    html = client.get("/accounts/signup/").content.decode()
+    assert 'aria-describedby="id_password1_helptext"' in html
+    assert '<div class="helptext" id="id_password1_helptext"><ul>' in html
+    assert "<p>" not in html.split('id="id_password1_helptext"')[0].rsplit("<form", 1)[-1]
