@@ -12,11 +12,11 @@ catch-up URL carry the same events. Event shapes (JSON):
 - ``row.saved``: ``{"type", "table_id", "sequence", "row_id", "organisation", "version",
   "prefecture", "kind", "html"}``; ``html`` is the row as ``progress.rendering.row_html`` draws
   it for everybody. At most one row event every ``SUMMARY_SECONDS`` also carries ``"answered",
-  "summary_html", "charts_html"`` (rendered once, with the table as it is after the save); the
-  others are followed by one trailing
-- ``summary.changed``: ``{"type", "table_id", "sequence": null, "answered", "summary_html",
-  "charts_html"}``, sent by the task worker at the end of the window (a state, not recorded:
-  a page that reconnects gets the summary with its catch-up).
+  "answered_text", "summary_html", "charts_html"`` (rendered once per language, with the table
+  as it is after the save); the others are followed by one trailing
+- ``summary.changed``: ``{"type", "table_id", "sequence": null, "answered", "answered_text",
+  "summary_html", "charts_html"}``, sent by the task worker at the end of the window (a state,
+  not recorded: a page that reconnects gets the summary with its catch-up).
 - ``table.closed`` / ``table.reopened``: ``{"type", "table_id", "sequence"}`` (pages reload).
 """
 
@@ -127,8 +127,12 @@ def table_changed(table: ProgressTable, kind: str) -> None:
 
 
 def summary_parts(table, columns, rows) -> dict:
-    """The summary row and the charts as the page shows them (one template each)."""
+    """The summary row, the charts and the count of answers as the page shows them (one
+    template each)."""
     return {
+        "answered_text": render_to_string(
+            "progress/_answered.html", {"answered": len(rows)}
+        ).strip(),
         "summary_html": render_to_string(
             "progress/_summary.html", summary_context(table, columns, rows)
         ),

@@ -65,8 +65,17 @@ if (table) {
     if (current && html) current.replaceWith(fromHtml(html));
   }
 
+  const answered = document.querySelector("[data-answered]");
+
+  function countAnswers(event) {
+    if (answered && typeof event.answered_text === "string") {
+      answered.textContent = event.answered_text;
+    }
+  }
+
   // Events arrive here in order, each once (live-stream.js keeps the sequence).
   function apply(event) {
+    countAnswers(event);
     if (event.type === "summary.changed") {
       // A state, not a step: the latest one wins whatever its order.
       replaceById("progress-summary", event.summary_html);

@@ -87,6 +87,7 @@ def test_two_cities_fill_the_same_table_and_see_each_other_live(page_for):
     live_row.wait_for()
     assert "85%" in live_row.inner_text() and "12,345人" in live_row.inner_text()
     assert "回答数" in sapporo_page.locator("#progress-summary").inner_text()
+    assert sapporo_page.locator("[data-answered]").inner_text() == "1団体が回答"
     chart_text = sapporo_page.locator("#progress-charts svg desc").first.text_content()
     assert "80–90% 1" in chart_text
 

@@ -172,4 +172,5 @@ async def test_a_burst_of_saves_carries_the_summary_once_then_a_trailing_summary
     trailing = await next_event(socket)
     assert trailing["type"] == "summary.changed" and trailing["sequence"] is None
     assert ">2<" in trailing["summary_html"]  # two organisations answered
+    assert trailing["answered_text"] == "2団体が回答"  # the page's count, in the reader's words
     await socket.disconnect()
