@@ -1,7 +1,7 @@
 """allauth adapter: new members start unverified and land on the right page after sign-in;
 allauth's e-mails speak in the product's own words (templates/account/email/)."""
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
@@ -74,6 +74,12 @@ class AccountAdapter(DefaultAccountAdapter):
         """Every account e-mail names the site and links to its public address, never to the
         host name the request happened to use."""
         context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+        if template_prefix.endswith("password_reset_code"):
+            # allauth hands the code alone: the greeting names the member, as every mail does.
+            context.setdefault("user", User.objects.filter(email__iexact=email).first())
+            context.setdefault(
+                "code_minutes", settings.ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT // 60
+            )
         super().send_mail(template_prefix, email, context)
 
     def format_email_subject(self, subject) -> str:
@@ -92,9 +98,3 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         template = "account/email/email_confirmation" + ("_signup" if signup else "")
         self.send_mail(template, emailconfirmation.email_address.email, context)
-
-    def get_reset_password_from_key_url(self, key):
-        """The reset link on the site's public address (SITE_URL), whichever host served the
-        request that asked for it."""
-        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
-        return settings.SITE_URL + path.replace("UID-KEY", quote(key))

@@ -460,7 +460,8 @@ def test_password_reset_e_mail_names_the_member_and_the_site_in_their_language(
 
     [message] = mail.outbox
     assert "田中 一郎" in message.body
-    assert settings.SITE_URL + "/accounts/password/reset/key/" in message.body
+    assert re.search(r"^\s+[A-Z0-9-]{6,}$", message.body, re.MULTILINE)  # a code to type
+    assert "/accounts/password/reset/key/" not in message.body  # no link to be sanitised away
     assert "Hello from" not in message.body and "testserver" not in message.body
     with translation.override(language):
         assert gettext("Setting a new password") in message.subject
@@ -482,3 +483,26 @@ def test_the_password_rules_stay_inside_the_password_field_they_describe(client)
     assert 'aria-describedby="id_password1_helptext"' in html
     assert '<div class="helptext" id="id_password1_helptext"><ul>' in html
     assert "<p>" not in html.split('id="id_password1_helptext"')[0].rsplit("<form", 1)[-1]
+
+
+def test_a_new_password_is_set_with_the_code_from_the_e_mail_typed_in_the_same_browser(
+    client, habikino
+):
+    from tests.factories import UserFactory
+
+    member = UserFactory(email="tanaka@city.habikino.lg.jp", full_name="田中 一郎")
+    asked = client.post(reverse("account_reset_password"), {"email": member.email})
+    assert asked.status_code == 302
+    code = re.search(r"^\s+([A-Z0-9-]{6,})$", mail.outbox[0].body, re.MULTILINE).group(1)
+    assert "60" in mail.outbox[0].body  # minutes the code is valid
+
+    wrong = client.post(reverse("account_confirm_password_reset_code"), {"code": "WRONG1"})
+    assert wrong.status_code == 200 and 'aria-invalid="true"' in wrong.content.decode()
+    right = client.post(reverse("account_confirm_password_reset_code"), {"code": code})
+    assert right.status_code == 302
+    done = client.post(
+        right["Location"], {"password1": "kawaii-sakura-2026", "password2": "kawaii-sakura-2026"}
+    )
+    assert done.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password("kawaii-sakura-2026")
