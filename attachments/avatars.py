@@ -42,11 +42,15 @@ def set_photo(user, uploaded) -> int:
         raise PermissionDenied(_("You cannot change this avatar."))
     if uploaded.size > MAX_PHOTO_BYTES:
         raise ValidationError(_("The photo can be at most 10 MB."), code="too_large")
-    detected = detect(uploaded, uploaded.name or "photo")
+    not_a_photo = ValidationError(
+        _("Choose a photo (JPEG, PNG, WebP or GIF) for your avatar."), code="not_image"
+    )
+    try:
+        detected = detect(uploaded, uploaded.name or "photo")
+    except ValidationError as refused:  # a damaged PDF, a web page …: still "not a photo"
+        raise not_a_photo from refused
     if detected.kind != Attachment.Kind.IMAGE:
-        raise ValidationError(
-            _("Choose a photo (JPEG, PNG, WebP or GIF) for your avatar."), code="not_image"
-        )
+        raise not_a_photo
     with Image.open(uploaded) as original:
         if original.width * original.height > MAX_PHOTO_PIXELS and original.format != "JPEG":
             raise ValidationError(

@@ -143,3 +143,11 @@ def test_a_photo_of_too_many_pixels_is_refused_with_a_message(login, member):
     assert "40メガピクセル" in response.content.decode()
     member.refresh_from_db()
     assert member.avatar_version == 0
+
+
+def test_a_damaged_pdf_as_an_avatar_is_told_to_choose_a_photo(login, member):
+    response = login(member).post(
+        reverse("attachments:avatar_edit"), {"photo": upload_file("me.pdf", b"%PDF-1.4 broken")}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "JPEG" in page and "PDF" not in page.split("errorlist")[1][:200]
