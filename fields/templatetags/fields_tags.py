@@ -16,6 +16,20 @@ def month_name(month: int) -> str:
     return str(MONTHS[int(month)])
 
 
+# Kinds a name already says (羽曳野市, 平泉町, 北山村, 大阪府): no badge repeats them.
+_SAID_BY_NAME = {"city": "市", "town": "町", "village": "村", "special_ward": "区"}
+
+
+@register.filter
+def kind_badge_needed(municipality) -> bool:
+    """Whether the organisation's kind adds anything to its name: a designated or core city,
+    a national body, a town named without 町 …"""
+    if municipality is None or municipality.kind == "prefecture":
+        return False
+    suffix = _SAID_BY_NAME.get(municipality.kind)
+    return suffix is None or not municipality.name.endswith(suffix)
+
+
 @register.filter
 def duration(months: int) -> str:
     years, rest = divmod(int(months or 0), 12)

@@ -67,3 +67,12 @@ def test_the_card_follows_the_language_of_the_page(login, verified_user, kitayam
     verified_user.save()
     page = people_page(client)
     assert "doing it now" in page and "現在担当" not in page
+
+
+def test_an_organisations_kind_is_shown_only_where_its_name_does_not_say_it(places):
+    from fields.templatetags.fields_tags import kind_badge_needed
+
+    assert not kind_badge_needed(places["habikino"])  # 羽曳野市 says 市
+    assert not kind_badge_needed(places["hiraizumi"])  # 平泉町
+    assert not kind_badge_needed(places["osaka"])  # 大阪府
+    assert kind_badge_needed(places["kobe"])  # 神戸市 is a designated city

@@ -190,3 +190,8 @@ def test_odd_page_author_and_date_values_never_fail(login, verified_user, corpus
         response = client.get("/search/", {"q": "接種", **params})
         assert response.status_code == 200, params
         assert response.context["result"].total > 0, params
+
+
+def test_words_that_only_ask_are_told_to_add_the_subject(login, verified_user, corpus):
+    page = login(verified_user).get("/search/", {"q": "どうしてる？"}).content.decode()
+    assert "「接種券 再発行」" in page and "見つかりませんでした" not in page
