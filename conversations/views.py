@@ -63,9 +63,9 @@ def _verified_members(ids) -> list[User]:
     )
 
 
-def _candidates(request, exclude_ids) -> tuple[str, list[dict]]:
-    """Members matching ``?q=``, each with whether this member may write to them."""
-    text = request.GET.get("q", "").strip()[:100]
+def _candidates(request, source, exclude_ids) -> tuple[str, list[dict]]:
+    """Members matching ``q``, each with whether this member may write to them."""
+    text = source.get("q", "").strip()[:100]
     if not text:
         return "", []
     found = search_members(text).exclude(pk__in=list(exclude_ids))[:SEARCH_LIMIT]
@@ -124,9 +124,15 @@ def unread_count(request):
     return JsonResponse({"unread": queries.unread_conversations(request.user)})
 
 
+# Buttons of the message form that change the recipients instead of sending: without
+# JavaScript, finding or adding someone posts what was typed along, and it comes back.
+ARRANGING = ("find", "add")
+
+
 @verified_required
 def conversation_new(request):
     source = request.POST if request.method == "POST" else request.GET
+    arranging = request.method == "POST" and any(name in request.POST for name in ARRANGING)
     chosen = [
         member
         for member in _verified_members(parse_ids(source.getlist("to")))
@@ -136,7 +142,11 @@ def conversation_new(request):
     refused = [member for member in chosen if not queries.may_contact(request.user, member, field)]
     chosen = [member for member in chosen if member not in refused]
     pending, file_errors = [], []
-    if request.method == "POST":
+    if arranging:
+        typed = ("title", "body", "submission_token")
+        form = NewConversationForm(initial={name: request.POST.get(name, "") for name in typed})
+        pending, file_errors = _files_from(request)
+    elif request.method == "POST":
         form = NewConversationForm(request.POST)
         pending, file_errors = _files_from(request)
         if form.is_valid() and "preview" not in request.POST and not refused and not file_errors:
@@ -160,9 +170,10 @@ def conversation_new(request):
     preview = None
     if request.method == "POST" and "preview" in request.POST and form.is_valid():
         preview = services.message_html(form.cleaned_data["body"], [request.user, *chosen])
-    query, candidates = _candidates(request, [request.user.pk, *[m.pk for m in chosen]])
+    query, candidates = _candidates(request, source, [request.user.pk, *[m.pk for m in chosen]])
     # "Add to the conversation" sent without a tick: say so, and keep the search shown.
-    had = parse_number(request.GET.get("had")) if request.method == "GET" else None
+    adding = request.method == "GET" or "add" in request.POST
+    had = parse_number(source.get("had")) if adding else None
     nobody_ticked = had is not None and len(set(parse_ids(source.getlist("to")))) <= had
     if had is not None and not nobody_ticked:
         query, candidates = "", []  # added: the search is done
@@ -180,7 +191,7 @@ def conversation_new(request):
         "files_pending": pending,
         "files_errors": file_errors,
     }
-    failed = form.errors or refused or file_errors
+    failed = (not arranging and form.errors) or refused or file_errors
     status = 400 if request.method == "POST" and failed else 200
     return render(request, "conversations/new.html", context, status=status)
 
@@ -329,7 +340,7 @@ def participants(request, conversation_id):
     can_manage = permissions.can_manage_participants(request.user, conversation, seat)
     query, candidates = "", []
     if can_manage:
-        query, candidates = _candidates(request, [p.user_id for p in current])
+        query, candidates = _candidates(request, request.GET, [p.user_id for p in current])
     context = {
         "conversation": conversation,
         "participants": current,

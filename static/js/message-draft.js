@@ -69,7 +69,9 @@ for (const form of document.querySelectorAll("form[data-draft-key]")) {
     }
     for (const field of fields) field.addEventListener("input", save);
     form.addEventListener("submit", (submit) => {
-      if (submit.submitter?.name !== "preview") localStorage.removeItem(key);
+      // Previewing, or finding and adding people, keeps the draft: only a send drops it.
+      const keeps = ["preview", "find", "add"];
+      if (!keeps.includes(submit.submitter?.name)) localStorage.removeItem(key);
     });
   } catch {
     // Storage may be off (private windows, strict policies): the form still works.

@@ -181,3 +181,21 @@ def test_quoting_a_message_adds_it_to_the_half_written_one(page_for):
 
     text = page.locator("#compose textarea[name=body]").input_value()
     assert text.startswith("うちでは会議で判断しています。\n\n>")
+
+
+def test_without_javascript_finding_and_adding_someone_keeps_what_was_typed(page_for):
+    newcomer, expert = cast()
+    a_third_colleague()
+    asker = page_for(newcomer, java_script_enabled=False)
+    start_writing(asker, [expert], "扶養照会の範囲", "どこまで照会していますか。")
+    asker.get_by_label("氏名・自治体・部署で会員を探す").fill("山本")
+    asker.get_by_label("氏名・自治体・部署で会員を探す").press("Enter")
+    asker.wait_for_load_state()
+    assert typed(asker) == ("扶養照会の範囲", "どこまで照会していますか。")
+    asker.get_by_label("山本 次郎").check()
+    asker.get_by_role("button", name="会話に追加").click()
+    asker.wait_for_load_state()
+
+    assert "山本 次郎" in asker.locator("#to-heading ~ ul").first.inner_text()
+    assert "佐藤 花子" in asker.locator("#to-heading ~ ul").first.inner_text()
+    assert typed(asker) == ("扶養照会の範囲", "どこまで照会していますか。")

@@ -84,6 +84,22 @@ def test_a_chosen_recipient_can_be_taken_off_before_sending(login, newcomer, exp
     assert f'href="/conversations/new/?to={expert.pk}">' in html
 
 
+def test_finding_and_adding_someone_keeps_what_was_typed(login, newcomer, expert, outsider):
+    client = login(newcomer)
+    typed = {"to": [outsider.pk], "title": "契約書の案", "body": "ご相談です。"}
+    found = client.post("/conversations/new/", {**typed, "q": "札幌", "find": ""})
+    page = found.content.decode()
+    assert f'name="to" value="{expert.pk}"' in page and "ご相談です。" in page
+    assert 'form="compose-form" name="add"' in page
+
+    added = client.post(
+        "/conversations/new/", {**typed, "to": [outsider.pk, expert.pk], "add": "", "had": "1"}
+    )
+    assert {member.pk for member in added.context["chosen"]} == {outsider.pk, expert.pk}
+    assert "ご相談です。" in added.content.decode()
+    assert not Conversation.objects.exists()  # arranging people never sends
+
+
 def test_adding_with_nobody_ticked_says_so_and_keeps_the_search(login, newcomer, expert):
     client = login(newcomer)
     nothing = client.get("/conversations/new/", {"q": "札幌", "had": "0"}).content.decode()
