@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts import live, permissions, queries, verification
 from accounts.models import Assignment, MunicipalityDomain, User, VerificationEvent
+from core.forms import visible_line
 
 
 def _set_status(member: User, new_status: str, *, actor: User | None, reason: str = "") -> None:
@@ -319,8 +320,10 @@ def start_planned_moves(member: User) -> Assignment | None:
 def update_profile(member: User, **changes) -> User:
     """Save profile fields; a new department or municipality starts a new assignment."""
     member = User.objects.select_for_update().get(pk=member.pk)
+    # Compared as the form cleans names (invisible characters and double spaces gone), so a
+    # name stored before that cleaning does not count as a move on the next save.
     moved = any(
-        name in changes and changes[name] != getattr(member, name)
+        name in changes and _comparable(changes[name]) != _comparable(getattr(member, name))
         for name in ("department", "municipality")
     )
     for name, value in changes.items():
@@ -330,10 +333,16 @@ def update_profile(member: User, **changes) -> User:
     if moved:
         _move_from_profile(member)
     elif "position" in changes:
-        Assignment.objects.filter(user=member, ended_on__isnull=True).update(
-            position=member.position
-        )
+        # The position of the post held today; planned and concurrent posts have their own.
+        main = _main_assignment_on(member, timezone.localdate())
+        if main is not None and main.position != member.position:
+            main.position = member.position
+            main.save(update_fields=["position"])
     return member
+
+
+def _comparable(value):
+    return visible_line(value) if isinstance(value, str) else value
 
 
 def _move_from_profile(member: User) -> None:
@@ -362,11 +371,13 @@ def _move_from_profile(member: User) -> None:
             started_today.delete()
         return
     post = started_today or Assignment(user=member, started_on=today)
+    if post.department != member.department:
+        # Another department: its field is found from the new name, whatever was chosen for
+        # the old one.
+        post.field, post.field_chosen_by_member = None, False
     post.municipality = member.municipality
     post.department = member.department
     post.position = member.position
-    if not post.field_chosen_by_member:
-        post.field = None  # found from the new department name
     # A planned regular post still replaces this one on its first day.
     planned = (
         Assignment.objects.filter(user=member, kind=Assignment.Kind.POST, started_on__gt=today)

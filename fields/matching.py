@@ -79,11 +79,22 @@ def field_for_department(department: str, member=None) -> FieldMatch:
     subsection = SECTION.split(names[-1])[-1].strip("()")
     for part in (subsection, names[-1], name):
         best = _longest_keyword(fields_of_work, part) if part else None
+        if part is subsection and subsection != names[-1] and _is_duty(best, subsection):
+            continue  # 庶務係, 窓口係, 指導係: a duty found in every section, not its field
         if best is not None:
             match.field, match.how = best, "keyword"
             return match
     match.closest = closest_fields(name)
     return match
+
+
+# Subsections that every section has: their words say what the person does, not in which
+# field (介護保険課 庶務係 is elderly care, not general affairs).
+DUTIES = ("庶務", "総務", "窓口", "指導", "管理", "企画", "経理", "調整", "事務", "業務", "相談")
+
+
+def _is_duty(found: Field | None, subsection: str) -> bool:
+    return found is not None and any(duty in subsection for duty in DUTIES)
 
 
 def _longest_keyword(fields_of_work: list[Field], name: str) -> Field | None:

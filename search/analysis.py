@@ -567,6 +567,18 @@ def clean_query(text: str) -> str:
 
 
 _EXCLUDED = re.compile(r"(?:^|(?<=\s))[-－−]([^\s\-－−]\S*)")
+_EXCLUDED_QUOTED = re.compile(r"(?:^|(?<=\s))[-－−][\"“”＂]([^\"“”＂]+)[\"“”＂]")
+
+
+def _quoted_concept(quoted: str) -> Concept | None:
+    """Text in double quotes: one exact phrase that must match."""
+    matcher = phrase(prepare(quoted))
+    if matcher is None:
+        return None
+    normalised = normalise(quoted.strip())
+    concept = Concept(text=normalised, highlights=[normalised], required=True)
+    concept.add(TYPED, matcher)
+    return concept
 
 
 def analyse_question(text: str, operators: bool = True) -> Question:
@@ -576,14 +588,16 @@ def analyse_question(text: str, operators: bool = True) -> Question:
     text = clean_query(text)
     excluded: list[Concept] = []
     concepts: list[Concept] = []
-    for quoted in _QUOTED.findall(text):
-        matcher = phrase(prepare(quoted))
-        if matcher is not None:
-            normalised = normalise(quoted.strip())
-            concept = Concept(text=normalised, highlights=[normalised], required=True)
-            concept.add(TYPED, matcher)
+    searched = text
+    if operators:  # -"a phrase": left out as a phrase
+        for quoted in _EXCLUDED_QUOTED.findall(searched):
+            excluded += [concept for concept in [_quoted_concept(quoted)] if concept is not None]
+        searched = _EXCLUDED_QUOTED.sub(" ", searched)
+    for quoted in _QUOTED.findall(searched):
+        concept = _quoted_concept(quoted)
+        if concept is not None:
             concepts.append(concept)
-    unquoted = _QUOTED.sub(" ", text)
+    unquoted = _QUOTED.sub(" ", searched)
     if operators:
         for word in _EXCLUDED.findall(unquoted):
             excluded += _chunk_concepts(prepare(word))

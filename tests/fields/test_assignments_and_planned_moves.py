@@ -265,3 +265,44 @@ def test_a_profile_change_leaves_planned_and_concurrent_posts_as_they_were(login
     assert (today_post.started_on, today_post.ended_on) == (today(), start - DAY)
     taxman.refresh_from_db()
     assert taxman.next_move_on == start
+
+
+def test_a_field_chosen_for_the_first_department_of_the_day_does_not_stick_to_the_second(
+    taxman, registry
+):
+    services.update_profile(taxman, department="市民課")
+    today_post = Assignment.objects.get(user=taxman, department="市民課")
+    services.set_assignment_field(taxman, today_post, registry["vaccination"])
+
+    services.update_profile(taxman, department="生活福祉課")
+
+    today_post.refresh_from_db()
+    assert (today_post.department, today_post.field.slug) == ("生活福祉課", "public-assistance")
+    assert today_post.field_chosen_by_member is False
+
+
+def test_a_new_position_changes_todays_post_only(login, taxman):
+    client = login(taxman)
+    plan_welfare_move(client, today(), department="選挙管理委員会事務局", kind="concurrent")
+    plan_welfare_move(client, today() + 30 * DAY)
+    taxman.refresh_from_db()
+
+    services.update_profile(taxman, position="係長")
+
+    positions = dict(Assignment.objects.filter(user=taxman).values_list("department", "position"))
+    assert positions == {  # the concurrent and the planned post keep what they were given
+        "税務課": "係長",
+        "選挙管理委員会事務局": "ケースワーカー",
+        "生活福祉課": "ケースワーカー",
+    }
+
+
+def test_a_name_stored_with_invisible_characters_is_no_move_when_saved_again(taxman):
+    Assignment.objects.filter(user=taxman).update(department="税務課\u200b")
+    type(taxman).objects.filter(pk=taxman.pk).update(department="税務課\u200b")
+    taxman.refresh_from_db()
+
+    services.update_profile(taxman, department="税務課")
+
+    assert Assignment.objects.filter(user=taxman).count() == 1
+    assert Assignment.objects.get(user=taxman).ended_on is None

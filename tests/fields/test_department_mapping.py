@@ -61,6 +61,11 @@ def test_every_department_name_of_the_file_leads_to_its_field():
         ("健康づくり課 予防接種係", "vaccination"),
         ("生活福祉課 保護係", "public-assistance"),
         ("ケースワーカー", "public-assistance"),
+        ("介護保険課 庶務係", "elderly-care"),  # a duty every section has does not lead
+        ("生活福祉課（庶務係）", "public-assistance"),
+        ("子育て支援課 総務係", "child-family"),
+        ("保育課 指導係", "childcare"),
+        ("税務課 窓口係", "tax-residents"),
     ],
 )
 def test_usual_department_names_find_their_field(department, slug):

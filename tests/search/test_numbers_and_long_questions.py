@@ -74,4 +74,5 @@ def test_a_word_after_a_minus_sign_is_left_out(asker, ask):
     assert titles(asker, "接種券 -発送") == ["接種券の再発行"]
     assert titles(asker, "接種券 －発送") == ["接種券の再発行"]
     assert titles(asker, "-発送") == []
+    assert titles(asker, '接種券 -"発送"') == ["接種券の再発行"]  # a quoted phrase left out
     assert set(titles(asker, "接種券-発送")) == {"接種券の発送時期"}  # no space: one phrase
