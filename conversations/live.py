@@ -91,13 +91,15 @@ def _event(
 
     def send() -> None:
         def render() -> dict:
-            return {**render_event(event, conversation=now, message=written), **(extra or {})}
+            event_now = render_event(event, conversation=now, message=written, people=people)
+            return {**event_now, **(extra or {})}
 
-        try:
+        try:  # what the event shows is read once, then drawn in each language
             now = conversation or Conversation.objects.get(pk=event.conversation_id)
             written = message
             if written is None and event.message_id:
                 written = _messages().get(pk=event.message_id)
+            people = active_participants(now) if kind == "participants.changed" else None
             rendered = in_each_language(render)
         except Exception:
             logger.warning("Live event %s was not rendered", event, exc_info=True)
@@ -141,8 +143,10 @@ def render_event(
     event: ConversationEvent,
     conversation: Conversation | None = None,
     message: Message | None = None,
+    people=None,
 ) -> dict:
-    """The JSON of one event, from the database as it is now."""
+    """The JSON of one event, from the database as it is now (``people``: the participants,
+    when the caller has read them)."""
     conversation = conversation or Conversation.objects.get(pk=event.conversation_id)
     payload = {
         "type": event.kind,
@@ -150,7 +154,7 @@ def render_event(
         "sequence": event.sequence,
     }
     if event.kind == "participants.changed":
-        payload["html"] = render_participants(conversation)
+        payload["html"] = render_participants(conversation, people)
         return payload
     if message is None and event.message_id:
         message = _messages().get(pk=event.message_id)

@@ -54,13 +54,8 @@ def for_layer(message: dict) -> dict:
     events = message.get("events")
     if isinstance(events, dict):
         texts = {language: _json(event) for language, event in events.items()}
-        event = events.get(settings.LANGUAGE_CODE) or next(iter(events.values()))
-        return {
-            "type": message["type"],
-            "sequence": event.get("sequence"),
-            "json": texts.get(settings.LANGUAGE_CODE) or _json(event),
-            "json_by_language": texts,
-        }
+        event = next(iter(events.values()))
+        return {"type": message["type"], "sequence": event.get("sequence"), "by_language": texts}
     event = message.get("event")
     if not isinstance(event, dict):
         return message
@@ -69,7 +64,7 @@ def for_layer(message: dict) -> dict:
 
 def event_sequence(message: dict) -> int | None:
     """The sequence of the event a layer message carries, either way it was sent."""
-    if "json" in message:
+    if "json" in message or "by_language" in message:
         return message.get("sequence")
     if "events" in message:
         return next(iter(message["events"].values())).get("sequence")
@@ -79,9 +74,13 @@ def event_sequence(message: dict) -> int | None:
 def event_json(message: dict, language: str | None = None) -> str:
     """The JSON text of the event a layer message carries (written by ``for_layer``, or an
     event sent to the layer directly), in ``language`` when it was rendered in each."""
-    by_language = message.get("json_by_language")
-    if by_language and language in by_language:
-        return by_language[language]
+    by_language = message.get("by_language")
+    if by_language:
+        return (
+            by_language.get(language)
+            or by_language.get(settings.LANGUAGE_CODE)
+            or next(iter(by_language.values()))
+        )
     text = message.get("json")
     if text is not None:
         return text

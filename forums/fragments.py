@@ -50,6 +50,7 @@ _SHAPING_FILES = (
     "forums/templatetags/forum_tags.py",
     "forums/templatetags/moderation_tags.py",
     "attachments/templatetags/attachment_tags.py",
+    "core/templatetags/language_tags.py",
     "accounts/faces.py",
     "locale/ja/LC_MESSAGES/django.mo",
     "locale/en/LC_MESSAGES/django.mo",
@@ -60,6 +61,7 @@ _SHAPING_FILES = (
 _ROW_SHAPING_FILES = (
     "templates/forums/_topic_row.html",
     "forums/templatetags/forum_tags.py",
+    "core/templatetags/language_tags.py",
     "attachments/templatetags/attachment_tags.py",
     "accounts/faces.py",
     "locale/ja/LC_MESSAGES/django.mo",

@@ -111,7 +111,11 @@ def _topic_event(topic_id: int, kind: str, post_id: int | None = None) -> None:
     def send() -> None:
         try:
             topic = queries.topic_now(topic_id)
-            post = queries.post_for_event(event.post_id) if event.post_id else None
+            # Read once for every language: the post of the event, or the accepted answer.
+            post_id = event.post_id
+            if event.kind == "topic.answer":
+                post_id = topic.accepted_post_id
+            post = queries.post_for_event(post_id) if post_id else None
             rendered = in_each_language(lambda: render_event(event, topic=topic, post=post))
         except Exception:
             logger.warning("Live event %s was not rendered", event, exc_info=True)
@@ -132,8 +136,8 @@ def render_event(event: TopicEvent, topic: Topic | None = None, post: Post | Non
     topic = topic or queries.topic_now(event.topic_id)
     payload = {"type": event.kind, "topic_id": event.topic_id, "sequence": event.sequence}
     if event.kind == "topic.answer":
-        accepted = None
-        if topic.accepted_post_id:
+        accepted = post if post is not None and post.pk == topic.accepted_post_id else None
+        if accepted is None and topic.accepted_post_id:
             accepted = Post.objects.select_related("author", "author_municipality").get(
                 pk=topic.accepted_post_id
             )

@@ -20,13 +20,16 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import get_language
 
 from progress.models import ProgressEvent
 from progress.queries import rows_of
 from progress.rendering import RowRenderer
 
-KEPT_TABLES = 8
+# Tables kept per language: live events are drawn in each language of the site, so every busy
+# table is kept once in each.
+KEPT_TABLES = 8 * len(settings.LANGUAGES)
 FRESH_SECONDS = 600
 MAX_PATCHED_EVENTS = 200
 

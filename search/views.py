@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import verified_required
 from accounts.models import User
 from core.params import clean_text
+from forums.permissions import can_post_in_board
 from forums.queries import visible_boards
 from search import queries
 from search.analysis import MAX_QUERY_LENGTH
@@ -20,7 +21,8 @@ MAX_TITLE_LENGTH = 200
 @require_GET
 @verified_required
 def search(request):
-    boards = [entry.board for entry in visible_boards(request.user)]
+    readable = visible_boards(request.user)
+    boards = [entry.board for entry in readable]
     form = SearchForm(request.GET or None, boards=boards)
     context = {"form": form, "result": None, "author": None}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
@@ -40,7 +42,15 @@ def search(request):
         context["result"] = queries.search(
             [board.pk for board in boards], data["q"], filters, page=data["page"] or 1
         )
-        context["named_boards"] = queries.boards_named_in(boards, context["result"].question)
+        named = queries.boards_named_in(boards, context["result"].question)
+        context["named_boards"] = named
+        # The question can be asked on the first named board the member may post in.
+        postable = {
+            entry.board.pk
+            for entry in readable
+            if can_post_in_board(request.user, entry.board, entry.membership)
+        }
+        context["ask_board"] = next((board for board in named if board.pk in postable), None)
         context["query_without_page"] = _without_page(request.GET)
         context["ask_query"] = urlencode({"q": data["q"]})
     return render(request, "search/search.html", context)

@@ -54,6 +54,17 @@ def released_file_names(post) -> list[str]:
     return [item.name for item in post.attachments.all() if item.is_released and item.is_ready]
 
 
+@register.filter
+def named_for(files, controls) -> list:
+    """The files whose names this rendering may show: all of them for a viewer's own rendering
+    (``post_controls``), only those checked and released in HTML shared with everybody."""
+    if controls:
+        return list(files)
+    return [
+        file for file in files if file.scan != "infected" and file.is_ready and file.is_released
+    ]
+
+
 @register.simple_tag
 def scanning_status() -> str:
     """``off``, ``ok`` or ``error: …``: moderation pages say when files are not scanned."""

@@ -98,15 +98,15 @@ def post_moderate(request, post_id):
     return _post_page(request, _moderated_post(request, post_id))
 
 
-def _post_action(request, post_id, action, success, *, reason_required: bool, field: str = ""):
+def _post_action(request, post_id, action, success, *, reason_required: bool, field: str):
     post = _moderated_post(request, post_id)
     form = (ReasonForm if reason_required else OptionalReasonForm)(request.POST)
     if not form.is_valid():
-        failed = {
-            "field": field,
-            "value": request.POST.get("reason", ""),
-            "error": _("Write the reason; the author sees it."),
-        }
+        typed = request.POST.get("reason", "")
+        error = " ".join(form.errors.get("reason", []))
+        if reason_required and not typed.strip():
+            error = _("Write the reason; the author sees it.")
+        failed = {"field": field, "value": typed, "error": error}
         return _post_page(request, post, failed, status=400)
     run_service(request, lambda: action(request.user, post, form.cleaned_data["reason"]), success)
     return redirect("moderation:post", post_id=post.pk)
@@ -126,7 +126,7 @@ def post_hide(request, post_id):
 def post_unhide(request, post_id):
     return _post_action(
         request, post_id, services.unhide_post, _("The post is visible again."),
-        reason_required=False,
+        reason_required=False, field="unhide-reason",
     )  # fmt: skip
 
 
@@ -145,7 +145,7 @@ def post_redact(request, post_id):
 def flags_dismiss(request, post_id):
     return _post_action(
         request, post_id, services.dismiss_flags, _("The flags were dismissed."),
-        reason_required=False,
+        reason_required=False, field="dismiss-reason",
     )  # fmt: skip
 
 

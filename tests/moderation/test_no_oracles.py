@@ -111,3 +111,14 @@ def test_a_refused_moderation_form_keeps_what_was_typed_beside_its_message(
     too_long = {"title": "x" * 121}
     retitle = client.post(reverse("moderation:topic_retitle", args=[topic.pk]), too_long)
     assert retitle.status_code == 400 and 'aria-invalid="true"' in retitle.content.decode()
+
+
+def test_a_reason_too_long_says_so_beside_it(login, board_moderator, reply):
+    response = login(board_moderator).post(
+        reverse("moderation:post_hide", args=[reply.pk]), {"reason": "長" * 1001}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        'id="hide-reason-error"' in page and "1000" in page.split('id="hide-reason-error"')[1][:300]
+    )

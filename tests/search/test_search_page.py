@@ -140,8 +140,10 @@ def test_searching_for_a_fields_name_offers_its_board(login, verified_user, corp
 def test_the_results_offer_to_ask_it_as_a_new_question_on_the_named_board(
     login, verified_user, corpus, boards
 ):
-    MembershipFactory(user=verified_user, board=boards["welfare"])
     client = login(verified_user)
+    outside = client.get("/search/", {"q": "生活保護 ケース診断会議 記録様式"}).content.decode()
+    assert "掲示板を選んで新しい質問として聞く" in outside  # not a member: no form to land on
+    MembershipFactory(user=verified_user, board=boards["welfare"])
     page = client.get("/search/", {"q": "生活保護 ケース診断会議 記録様式"}).content.decode()
     assert "生活保護で新しい質問として聞く" in page
     ask = "/boards/welfare/new/?q=%E7%94%9F%E6%B4%BB%E4%BF%9D%E8%AD%B7"
