@@ -54,11 +54,11 @@ def released_file_names(post) -> list[str]:
     return [item.name for item in post.attachments.all() if item.is_released and item.is_ready]
 
 
-@register.filter
-def named_for(files, controls) -> list:
+@register.simple_tag(takes_context=True)
+def files_named(context, files) -> list:
     """The files whose names this rendering may show: all of them for a viewer's own rendering
     (``post_controls``), only those checked and released in HTML shared with everybody."""
-    if controls:
+    if context.get("post_controls"):
         return list(files)
     return [
         file for file in files if file.scan != "infected" and file.is_ready and file.is_released
